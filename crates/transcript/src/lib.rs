@@ -1,0 +1,192 @@
+//! The timed transcript of one recording: what transcription produces and extraction consumes.
+//!
+//! Kept free of audio and model dependencies so that the extraction stage (and anyone reading
+//! `<name>.transcript.json`) builds without whisper.cpp.
+
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+
+/// Bumped whenever a field changes meaning or is removed; additions keep the version.
+pub const TRANSCRIPT_SCHEMA_VERSION: u32 = 1;
+
+/// Who said a segment, judged from which channel carried the energy while it was spoken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Speaker {
+    Sdr,
+    Prospect,
+    Unknown,
+}
+
+impl Speaker {
+    pub fn label(self) -> &'static str {
+        match self {
+            Speaker::Sdr => "SDR",
+            Speaker::Prospect => "PROSPECT",
+            Speaker::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub speaker: Speaker,
+    pub text: String,
+}
+
+/// What the decoder found in the file, before any resampling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub path: String,
+    pub sha256: String,
+    pub duration_ms: u64,
+    pub sample_rate_hz: u32,
+    pub channels: u16,
+    pub codec: String,
+    /// The file ended before its container said it would; the transcript covers what was there.
+    pub truncated: bool,
+}
+
+/// Wall time of each stage, so slow recordings can be told from slow machines.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageTimings {
+    pub decode_ms: u64,
+    pub transcribe_ms: u64,
+    pub total_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Transcript {
+    pub schema_version: u32,
+    pub source: SourceInfo,
+    pub model: String,
+    /// How speakers were assigned: `sdr-left`, `sdr-right` or `mixed`.
+    pub channel_layout: String,
+    pub timings_ms: StageTimings,
+    pub segments: Vec<Segment>,
+}
+
+impl Transcript {
+    /// Plain text, one segment a line, with its time and speaker for a quick read or grep.
+    pub fn to_txt(&self) -> String {
+        let mut out = String::new();
+        for segment in &self.segments {
+            let _ = writeln!(
+                out,
+                "[{}] {}: {}",
+                clock(segment.start_ms, ':'),
+                segment.speaker.label(),
+                segment.text
+            );
+        }
+        out
+    }
+
+    /// SubRip subtitles, so the transcript plays along with the recording in any media player.
+    pub fn to_srt(&self) -> String {
+        let mut out = String::new();
+        for (index, segment) in self.segments.iter().enumerate() {
+            let _ = write!(
+                out,
+                "{}\n{} --> {}\n{}: {}\n\n",
+                index + 1,
+                srt_time(segment.start_ms),
+                srt_time(segment.end_ms),
+                segment.speaker.label(),
+                segment.text
+            );
+        }
+        out
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a transcript always serializes")
+    }
+}
+
+/// `h:mm:ss` (or `mm:ss` under an hour), the way people quote a moment in a call.
+pub fn clock(ms: u64, separator: char) -> String {
+    let total_seconds = ms / 1000;
+    let (hours, minutes, seconds) = (
+        total_seconds / 3600,
+        total_seconds / 60 % 60,
+        total_seconds % 60,
+    );
+    if hours > 0 {
+        format!("{hours}{separator}{minutes:02}{separator}{seconds:02}")
+    } else {
+        format!("{minutes:02}{separator}{seconds:02}")
+    }
+}
+
+fn srt_time(ms: u64) -> String {
+    format!(
+        "{:02}:{:02}:{:02},{:03}",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Transcript {
+        Transcript {
+            schema_version: TRANSCRIPT_SCHEMA_VERSION,
+            source: SourceInfo {
+                path: "call.wav".into(),
+                sha256: "00".into(),
+                duration_ms: 3_723_456,
+                sample_rate_hz: 8000,
+                channels: 2,
+                codec: "pcm_mulaw".into(),
+                truncated: false,
+            },
+            model: "ggml-tiny.en".into(),
+            channel_layout: "sdr-left".into(),
+            timings_ms: StageTimings::default(),
+            segments: vec![
+                Segment {
+                    start_ms: 1_500,
+                    end_ms: 4_250,
+                    speaker: Speaker::Sdr,
+                    text: "Hi.".into(),
+                },
+                Segment {
+                    start_ms: 3_722_000,
+                    end_ms: 3_723_456,
+                    speaker: Speaker::Prospect,
+                    text: "Bye.".into(),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn srt_numbers_cues_and_formats_hours() {
+        let srt = sample().to_srt();
+        assert!(srt.starts_with("1\n00:00:01,500 --> 00:00:04,250\nSDR: Hi.\n\n2\n"));
+        assert!(srt.contains("01:02:02,000 --> 01:02:03,456\nPROSPECT: Bye."));
+    }
+
+    #[test]
+    fn txt_has_clock_and_speaker() {
+        assert_eq!(
+            sample().to_txt(),
+            "[00:01] SDR: Hi.\n[1:02:02] PROSPECT: Bye.\n"
+        );
+    }
+
+    #[test]
+    fn json_round_trips_with_uppercase_speakers() {
+        let json = sample().to_json();
+        assert!(json.contains("\"speaker\": \"PROSPECT\""));
+        let back: Transcript = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, sample());
+    }
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the system packages handoff needs to build and test on Debian/Ubuntu:
+#   cmake, clang, libclang-dev  whisper.cpp (built from source by whisper-rs) and its bindgen
+#   espeak-ng, sox, ffmpeg       only to regenerate fixtures (fixtures/make_fixtures.sh)
+#   chromium, chromium-driver    the review page's browser test
+# Then checks that the Whisper model is where the README says.
+set -euo pipefail
+packages=(cmake clang libclang-dev pkg-config espeak-ng sox ffmpeg)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+model="${HANDOFF_MODEL:-../shared/models/ggml-tiny.en.bin}"
+if [ ! -f "$model" ] && [ ! -f models/ggml-tiny.en.bin ]; then
+  echo "setup: no Whisper model at $model or models/ggml-tiny.en.bin; see README (Model)" >&2
+  exit 1
+fi
+echo "setup: system packages and model OK"

@@ -1,0 +1,29 @@
+//! The commands: each drives the pipeline for one way sales teams work.
+
+mod process;
+
+use crate::cli::Command;
+use anyhow::Result;
+use std::process::ExitCode;
+
+/// How a command that could run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    AllSucceeded,
+    SomeFailed,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::AllSucceeded => ExitCode::SUCCESS,
+            Outcome::SomeFailed => ExitCode::from(1),
+        }
+    }
+}
+
+pub fn run(command: Command) -> Result<Outcome> {
+    match command {
+        Command::Process(args) => process::run(args),
+    }
+}

@@ -1,0 +1,223 @@
+//! `handoff process`: a file or a day's folder in one batch, in parallel, with a summary.
+
+use super::Outcome;
+use crate::cli::ProcessArgs;
+use crate::inputs;
+use crate::model_path;
+use crate::pipeline::{Pipeline, Processed};
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Serialize)]
+struct FileReport {
+    file: PathBuf,
+    status: Status,
+    duration_ms: u64,
+    segments: usize,
+    elapsed_ms: u64,
+    outputs: Vec<PathBuf>,
+    error: Option<String>,
+    /// Processed, but the user should know (e.g. the file was cut short).
+    warning: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Status {
+    Done,
+    Failed,
+}
+
+/// Whisper threads per recording and recordings at once, so that together they fill the cores
+/// without oversubscribing them.
+fn plan_workers(threads: Option<usize>, jobs: Option<usize>, files: usize) -> (usize, usize) {
+    let cores = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1);
+    // Whisper scales well to ~4 threads per recording; beyond that, more recordings at once win.
+    let jobs = jobs.unwrap_or(cores / cores.min(4)).clamp(1, files.max(1));
+    (jobs, (cores / jobs).max(1))
+}
+
+pub fn run(args: ProcessArgs) -> Result<Outcome> {
+    let (files, unreadable) = inputs::expand(&args.inputs, false);
+    let model = model_path::resolve(args.pipeline.model.as_deref())?;
+    let (jobs, threads_per_job) = plan_workers(args.pipeline.threads, args.jobs, files.len());
+    let pipeline = Pipeline::new(args.pipeline.clone(), &model, threads_per_job)?;
+    let quiet = args.verbosity.quiet || args.json;
+    if args.verbosity.verbose {
+        eprintln!(
+            "handoff: {} recording(s), {jobs} at a time, {threads_per_job} whisper thread(s) each, model {}",
+            files.len(),
+            model.display()
+        );
+    }
+
+    let progress = progress_bar(files.len(), quiet);
+    let reports = Mutex::new(Vec::with_capacity(files.len()));
+    let next = AtomicUsize::new(0);
+    let audio_ms = AtomicUsize::new(0);
+    let failed = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                while let Some(file) = files.get(next.fetch_add(1, Ordering::SeqCst)) {
+                    let report = process_one(&pipeline, file);
+                    audio_ms.fetch_add(report.duration_ms as usize, Ordering::Relaxed);
+                    if report.status == Status::Failed {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                        progress.suspend(|| {
+                            eprintln!("handoff: {}", report.error.as_deref().unwrap_or_default())
+                        });
+                    }
+                    if let Some(warning) = &report.warning {
+                        progress.suspend(|| eprintln!("handoff: warning: {warning}"));
+                    }
+                    progress.set_message(format!(
+                        "{} failed, {:.2} h of audio",
+                        failed.load(Ordering::Relaxed),
+                        audio_ms.load(Ordering::Relaxed) as f64 / 3_600_000.0
+                    ));
+                    progress.inc(1);
+                    reports.lock().expect("a worker panicked").push(report);
+                }
+            });
+        }
+    });
+    progress.finish_and_clear();
+
+    let mut reports = reports.into_inner().expect("a worker panicked");
+    for (file, reason) in unreadable {
+        eprintln!("handoff: {}: {reason}", file.display());
+        reports.push(FileReport {
+            error: Some(format!("{}: {reason}", file.display())),
+            file,
+            status: Status::Failed,
+            duration_ms: 0,
+            segments: 0,
+            elapsed_ms: 0,
+            outputs: Vec::new(),
+            warning: None,
+        });
+    }
+    reports.sort_by(|a, b| a.file.cmp(&b.file));
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    } else if !args.verbosity.quiet {
+        print_summary(&reports);
+    }
+    let any_failed = reports.iter().any(|report| report.status == Status::Failed);
+    Ok(if any_failed {
+        Outcome::SomeFailed
+    } else {
+        Outcome::AllSucceeded
+    })
+}
+
+fn process_one(pipeline: &Pipeline, file: &Path) -> FileReport {
+    let started = Instant::now();
+    let result = pipeline.process(file);
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    match result {
+        Ok(Processed {
+            transcript,
+            written,
+        }) => FileReport {
+            warning: transcript.source.truncated.then(|| {
+                format!(
+                    "{}: the file ends early (truncated); transcribed the {:.1} s that are there",
+                    file.display(),
+                    transcript.source.duration_ms as f64 / 1000.0
+                )
+            }),
+            file: file.to_path_buf(),
+            status: Status::Done,
+            duration_ms: transcript.source.duration_ms,
+            segments: transcript.segments.len(),
+            elapsed_ms,
+            outputs: written,
+            error: None,
+        },
+        Err(error) => FileReport {
+            file: file.to_path_buf(),
+            status: Status::Failed,
+            duration_ms: 0,
+            segments: 0,
+            elapsed_ms,
+            outputs: Vec::new(),
+            error: Some(format!("{error:#}")),
+            warning: None,
+        },
+    }
+}
+
+fn progress_bar(files: usize, quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(files as u64);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} recordings, {msg} (ETA {eta})",
+        )
+        .expect("the template is valid"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+fn print_summary(reports: &[FileReport]) {
+    println!(
+        "{:<40} {:>9} {:>7} {:>9} {:>8}",
+        "file", "duration", "status", "segments", "time"
+    );
+    for report in reports {
+        let name = report.file.file_name().map_or_else(
+            || report.file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        println!(
+            "{:<40} {:>9} {:>7} {:>9} {:>7.1}s",
+            name,
+            handoff_transcript::clock(report.duration_ms, ':'),
+            match report.status {
+                Status::Done => "done",
+                Status::Failed => "FAILED",
+            },
+            report.segments,
+            report.elapsed_ms as f64 / 1000.0
+        );
+    }
+    let failed = reports
+        .iter()
+        .filter(|report| report.status == Status::Failed)
+        .count();
+    println!("{} processed, {failed} failed", reports.len() - failed);
+    for report in reports
+        .iter()
+        .filter(|report| report.status == Status::Done)
+    {
+        for output in &report.outputs {
+            println!("  wrote {}", output.display());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plan_workers;
+
+    #[test]
+    fn workers_never_oversubscribe_cores() {
+        assert_eq!(plan_workers(Some(2), None, 10), (1, 2));
+        assert_eq!(plan_workers(Some(2), Some(2), 10), (2, 1));
+        assert_eq!(plan_workers(Some(16), None, 10), (4, 4));
+        assert_eq!(plan_workers(Some(16), None, 1), (1, 16));
+        assert_eq!(plan_workers(Some(1), Some(3), 10), (3, 1));
+    }
+}

@@ -1,0 +1,140 @@
+//! One recording through every stage: decode → transcribe → (extract → handoff document).
+//!
+//! Stages only hand typed values forward; this module wires them and times them.
+
+use crate::cli::{ChannelLayout, PipelineArgs, TranscriptFormat};
+use crate::output::{write_atomically, OutputPaths};
+use crate::speakers::label_speakers;
+use anyhow::{Context, Result};
+use handoff_audio::{decode_file, speech_spans, DecodedAudio, TARGET_RATE_HZ};
+use handoff_transcribe::{TranscribeOptions, Transcriber};
+use handoff_transcript::{SourceInfo, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Everything loaded once and shared by all recordings of a run.
+pub struct Pipeline {
+    transcriber: Transcriber,
+    settings: PipelineArgs,
+}
+
+/// What processing one recording produced.
+#[derive(Debug)]
+pub struct Processed {
+    pub transcript: Transcript,
+    pub written: Vec<PathBuf>,
+}
+
+impl Pipeline {
+    pub fn new(settings: PipelineArgs, model: &Path, threads_per_job: usize) -> Result<Self> {
+        let options = TranscribeOptions {
+            threads: threads_per_job,
+            initial_prompt: None,
+        };
+        let transcriber = Transcriber::load(model, options)?;
+        Ok(Self {
+            transcriber,
+            settings,
+        })
+    }
+
+    pub fn outputs_for(&self, recording: &Path) -> OutputPaths {
+        OutputPaths::for_recording(recording, self.settings.out.as_deref())
+    }
+
+    pub fn process(&self, recording: &Path) -> Result<Processed> {
+        let started = Instant::now();
+        let sha256 = sha256_file(recording)?;
+        let audio = decode_file(recording)?;
+        let decode_ms = elapsed_ms(started);
+
+        let transcribe_started = Instant::now();
+        let spans = speech_spans(&audio.samples, TARGET_RATE_HZ);
+        let raw = self.transcriber.transcribe(&audio.samples, &spans)?;
+        let transcribe_ms = elapsed_ms(transcribe_started);
+
+        let layout = self.layout_for(&audio);
+        let transcript = Transcript {
+            schema_version: TRANSCRIPT_SCHEMA_VERSION,
+            source: SourceInfo {
+                path: recording.display().to_string(),
+                sha256,
+                duration_ms: audio.source.duration_ms,
+                sample_rate_hz: audio.source.sample_rate_hz,
+                channels: audio.source.channels,
+                codec: audio.source.codec.clone(),
+                truncated: audio.source.truncated,
+            },
+            model: self.transcriber.model_name().to_string(),
+            channel_layout: layout.name().to_string(),
+            timings_ms: StageTimings {
+                decode_ms,
+                transcribe_ms,
+                total_ms: elapsed_ms(started),
+            },
+            segments: label_speakers(raw, &audio.activity, layout),
+        };
+        let written = self.write_transcript(recording, &transcript)?;
+        Ok(Processed {
+            transcript,
+            written,
+        })
+    }
+
+    fn layout_for(&self, audio: &DecodedAudio) -> ChannelLayout {
+        match self.settings.channels {
+            _ if audio.activity.channel_count() < 2 => ChannelLayout::Mixed,
+            Some(layout) => layout,
+            None => ChannelLayout::SdrLeft,
+        }
+    }
+
+    fn write_transcript(&self, recording: &Path, transcript: &Transcript) -> Result<Vec<PathBuf>> {
+        let paths = self.outputs_for(recording);
+        let format = self.settings.format;
+        let wanted = |one| format == one || format == TranscriptFormat::All;
+        let files = [
+            (
+                TranscriptFormat::Json,
+                "transcript.json",
+                transcript.to_json(),
+            ),
+            (TranscriptFormat::Txt, "transcript.txt", transcript.to_txt()),
+            (TranscriptFormat::Srt, "srt", transcript.to_srt()),
+        ];
+        let mut written = Vec::new();
+        for (kind, suffix, contents) in files {
+            if wanted(kind) {
+                let path = paths.path(suffix);
+                write_atomically(&path, &contents)?;
+                written.push(path);
+            }
+        }
+        Ok(written)
+    }
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    since.elapsed().as_millis() as u64
+}
+
+/// Content hash of the recording: names outputs' source, and keys "already processed".
+pub fn sha256_file(path: &Path) -> Result<String> {
+    let mut file =
+        File::open(path).with_context(|| format!("{}: cannot read the file", path.display()))?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let read = file
+            .read(&mut buffer)
+            .with_context(|| format!("{}: read failed", path.display()))?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+    }
+    Ok(format!("{:x}", hasher.finalize()))
+}
