@@ -1,4 +1,4 @@
-//! One recording through every stage: decode → transcribe → (extract → handoff document).
+//! One recording through every stage: decode → transcribe → extract → handoff document.
 //!
 //! Stages only hand typed values forward; this module wires them and times them.
 
@@ -6,7 +6,10 @@ use crate::cli::{ChannelLayout, PipelineArgs, TranscriptFormat};
 use crate::output::{write_atomically, OutputPaths};
 use crate::speakers::label_speakers;
 use anyhow::{Context, Result};
+use crate::prompt::vocabulary_prompt;
 use handoff_audio::{decode_file, speech_spans, DecodedAudio, TARGET_RATE_HZ};
+use handoff_document::{build_draft, render_markdown, Handoff};
+use handoff_extract::{extract, RuleSet};
 use handoff_transcribe::{TranscribeOptions, Transcriber};
 use handoff_transcript::{SourceInfo, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
 use sha2::{Digest, Sha256};
@@ -18,36 +21,46 @@ use std::time::Instant;
 /// Everything loaded once and shared by all recordings of a run.
 pub struct Pipeline {
     transcriber: Transcriber,
+    rules: RuleSet,
     settings: PipelineArgs,
 }
 
 /// What processing one recording produced.
 #[derive(Debug)]
 pub struct Processed {
-    pub transcript: Transcript,
+    pub handoff: Handoff,
+    /// Whether the outputs were already up to date (same audio, model and rules) and kept.
+    pub skipped: bool,
+    pub truncated: bool,
     pub written: Vec<PathBuf>,
 }
 
 impl Pipeline {
+    /// Loads and validates everything up front, so a bad rule or model fails before any work.
     pub fn new(settings: PipelineArgs, model: &Path, threads_per_job: usize) -> Result<Self> {
-        let options = TranscribeOptions {
-            threads: threads_per_job,
-            initial_prompt: None,
+        let rules = RuleSet::load(settings.rules.as_deref())?;
+        let initial_prompt = match settings.no_prompt {
+            true => None,
+            false => vocabulary_prompt(settings.rules.as_deref())?,
         };
+        let options = TranscribeOptions { threads: threads_per_job, initial_prompt };
         let transcriber = Transcriber::load(model, options)?;
-        Ok(Self {
-            transcriber,
-            settings,
-        })
+        Ok(Self { transcriber, rules, settings })
     }
 
     pub fn outputs_for(&self, recording: &Path) -> OutputPaths {
         OutputPaths::for_recording(recording, self.settings.out.as_deref())
     }
 
-    pub fn process(&self, recording: &Path) -> Result<Processed> {
+    /// Processes `recording` unless its outputs are up to date and `force` is false.
+    pub fn process(&self, recording: &Path, force: bool) -> Result<Processed> {
         let started = Instant::now();
         let sha256 = sha256_file(recording)?;
+        if !force {
+            if let Some(handoff) = self.up_to_date(recording, &sha256) {
+                return Ok(Processed { handoff, skipped: true, truncated: false, written: Vec::new() });
+            }
+        }
         let audio = decode_file(recording)?;
         let decode_ms = elapsed_ms(started);
 
@@ -77,11 +90,30 @@ impl Pipeline {
             },
             segments: label_speakers(raw, &audio.activity, layout),
         };
-        let written = self.write_transcript(recording, &transcript)?;
-        Ok(Processed {
-            transcript,
-            written,
-        })
+        let extraction = extract(&transcript, &self.rules);
+        let created_at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+        let handoff = build_draft(&transcript, extraction, self.rules.version(), &created_at);
+
+        let mut written = self.write_transcript(recording, &transcript)?;
+        let paths = self.outputs_for(recording);
+        for (suffix, contents) in [("handoff.json", handoff.to_json()), ("handoff.md", render_markdown(&handoff))] {
+            let path = paths.path(suffix);
+            write_atomically(&path, &contents)?;
+            written.push(path);
+        }
+        Ok(Processed { handoff, skipped: false, truncated: transcript.source.truncated, written })
+    }
+
+    /// The existing draft, when it was made from the same audio, model and rules.
+    fn up_to_date(&self, recording: &Path, sha256: &str) -> Option<Handoff> {
+        let paths = self.outputs_for(recording);
+        let handoff = Handoff::load(&paths.path("handoff.json")).ok()?;
+        let transcript_kept = paths.path("transcript.json").is_file();
+        (handoff.source.sha256 == sha256
+            && handoff.model == self.transcriber.model_name()
+            && handoff.rules_version == self.rules.version()
+            && transcript_kept)
+            .then_some(handoff)
     }
 
     fn layout_for(&self, audio: &DecodedAudio) -> ChannelLayout {

@@ -18,7 +18,8 @@ struct FileReport {
     file: PathBuf,
     status: Status,
     duration_ms: u64,
-    segments: usize,
+    pains: usize,
+    stakeholders: usize,
     elapsed_ms: u64,
     outputs: Vec<PathBuf>,
     error: Option<String>,
@@ -30,6 +31,8 @@ struct FileReport {
 #[serde(rename_all = "snake_case")]
 enum Status {
     Done,
+    /// Outputs were already up to date.
+    Skipped,
     Failed,
 }
 
@@ -67,7 +70,7 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
         for _ in 0..jobs {
             scope.spawn(|| {
                 while let Some(file) = files.get(next.fetch_add(1, Ordering::SeqCst)) {
-                    let report = process_one(&pipeline, file);
+                    let report = process_one(&pipeline, file, args.force);
                     audio_ms.fetch_add(report.duration_ms as usize, Ordering::Relaxed);
                     if report.status == Status::Failed {
                         failed.fetch_add(1, Ordering::Relaxed);
@@ -99,7 +102,8 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
             file,
             status: Status::Failed,
             duration_ms: 0,
-            segments: 0,
+            pains: 0,
+            stakeholders: 0,
             elapsed_ms: 0,
             outputs: Vec::new(),
             warning: None,
@@ -119,26 +123,24 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
     })
 }
 
-fn process_one(pipeline: &Pipeline, file: &Path) -> FileReport {
+fn process_one(pipeline: &Pipeline, file: &Path, force: bool) -> FileReport {
     let started = Instant::now();
-    let result = pipeline.process(file);
+    let result = pipeline.process(file, force);
     let elapsed_ms = started.elapsed().as_millis() as u64;
     match result {
-        Ok(Processed {
-            transcript,
-            written,
-        }) => FileReport {
-            warning: transcript.source.truncated.then(|| {
+        Ok(Processed { handoff, skipped, truncated, written }) => FileReport {
+            warning: truncated.then(|| {
                 format!(
                     "{}: the file ends early (truncated); transcribed the {:.1} s that are there",
                     file.display(),
-                    transcript.source.duration_ms as f64 / 1000.0
+                    handoff.source.duration_ms as f64 / 1000.0
                 )
             }),
             file: file.to_path_buf(),
-            status: Status::Done,
-            duration_ms: transcript.source.duration_ms,
-            segments: transcript.segments.len(),
+            status: if skipped { Status::Skipped } else { Status::Done },
+            duration_ms: handoff.source.duration_ms,
+            pains: handoff.findings.pain_points.len(),
+            stakeholders: handoff.findings.stakeholders.len(),
             elapsed_ms,
             outputs: written,
             error: None,
@@ -147,7 +149,8 @@ fn process_one(pipeline: &Pipeline, file: &Path) -> FileReport {
             file: file.to_path_buf(),
             status: Status::Failed,
             duration_ms: 0,
-            segments: 0,
+            pains: 0,
+            stakeholders: 0,
             elapsed_ms,
             outputs: Vec::new(),
             error: Some(format!("{error:#}")),
@@ -172,32 +175,33 @@ fn progress_bar(files: usize, quiet: bool) -> ProgressBar {
 }
 
 fn print_summary(reports: &[FileReport]) {
-    println!(
-        "{:<40} {:>9} {:>7} {:>9} {:>8}",
-        "file", "duration", "status", "segments", "time"
-    );
+    println!("{:<40} {:>9} {:>7} {:>6} {:>12} {:>8}", "file", "duration", "status", "pains", "stakeholders", "time");
     for report in reports {
         let name = report.file.file_name().map_or_else(
             || report.file.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
         println!(
-            "{:<40} {:>9} {:>7} {:>9} {:>7.1}s",
+            "{:<40} {:>9} {:>7} {:>6} {:>12} {:>7.1}s",
             name,
             handoff_transcript::clock(report.duration_ms, ':'),
             match report.status {
                 Status::Done => "done",
+                Status::Skipped => "current",
                 Status::Failed => "FAILED",
             },
-            report.segments,
+            report.pains,
+            report.stakeholders,
             report.elapsed_ms as f64 / 1000.0
         );
     }
-    let failed = reports
-        .iter()
-        .filter(|report| report.status == Status::Failed)
-        .count();
-    println!("{} processed, {failed} failed", reports.len() - failed);
+    let count = |status| reports.iter().filter(|report| report.status == status).count();
+    println!(
+        "{} processed, {} already up to date (use --force to redo), {} failed",
+        count(Status::Done),
+        count(Status::Skipped),
+        count(Status::Failed)
+    );
     for report in reports
         .iter()
         .filter(|report| report.status == Status::Done)

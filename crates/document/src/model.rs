@@ -1,0 +1,383 @@
+//! The shape of `<name>.handoff.json`. `schemas/handoff.schema.json` describes the same shape for
+//! readers outside Rust; the schema test in `tests/schema.rs` keeps the two in step.
+
+use handoff_extract::{
+    Budget, Category, Competitor, Item, NextStep, Objection, PainPoint, PreviousAttempt, Prospect,
+    Regulation, Stakeholder, System, Timeline,
+};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever a field changes meaning or is removed; additions keep the version.
+pub const HANDOFF_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Handoff {
+    pub schema_version: u32,
+    pub source: Source,
+    /// RFC 3339 UTC, when the draft was built (not when the call took place).
+    pub created_at: String,
+    /// The transcription model, so a surprising quote can be blamed on the right stage.
+    pub model: String,
+    pub rules_version: String,
+    pub status: Status,
+    /// Derived from the items and `account` by [`Handoff::refresh`]; never edited by hand.
+    pub summary: Summary,
+    /// Account-level facts the reviewer typed in because the rules could not find them.
+    #[serde(default)]
+    pub account: Account,
+    /// Who the prospect said they are, when they said it; `summary` carries the result.
+    #[serde(default)]
+    pub prospect: Option<Item<Prospect>>,
+    #[serde(flatten)]
+    pub findings: Findings,
+    /// What the call did not cover, as sentences for the AE (see [`crate::Gap`]).
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// File name only: the handoff travels to the AE, the directory layout of the SDR's disk doesn't.
+    pub file: String,
+    pub sha256: String,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Machine-made, not yet checked by the SDR.
+    Draft,
+    /// The SDR reviewed it and every required field is there.
+    Ready,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub company: Option<String>,
+    pub prospect_name: Option<String>,
+    pub prospect_title: Option<String>,
+    /// Up to three pains in the prospect's own words; see `summary::top_pains` for the ranking.
+    pub top_pains: Vec<TopPain>,
+    /// "Name, role" of every stakeholder with relation `decision_maker`.
+    pub decision_makers: Vec<String>,
+    /// Timeline phrases (normalized: "Q1", "March 15"), in call order, without repeats.
+    pub key_dates: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopPain {
+    /// Id of the pain point item the quote comes from.
+    pub id: String,
+    pub quote: String,
+    pub theme: String,
+    pub start_ms: u64,
+}
+
+/// Set only by a reviewer (`set_field` corrections); a value here overrides what the call said.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Account {
+    pub company: Option<String>,
+    pub prospect_name: Option<String>,
+    pub prospect_title: Option<String>,
+    /// As the reviewer wrote it ("$120k ARR"), since deals are sized in many ways.
+    pub deal_size: Option<String>,
+    pub decision_date: Option<String>,
+    pub budget_owner: Option<String>,
+    /// The date of the call itself; the recording does not carry it.
+    pub call_date: Option<String>,
+    /// The reviewer confirms nobody on the call could name the decision maker yet.
+    pub decision_maker_unknown: bool,
+}
+
+impl Account {
+    /// Field names as they appear in JSON, for validating `set_field` corrections and requirement
+    /// files; a unit test checks the list against the serialized struct.
+    pub const FIELDS: [&'static str; 8] = [
+        "company",
+        "prospect_name",
+        "prospect_title",
+        "deal_size",
+        "decision_date",
+        "budget_owner",
+        "call_date",
+        "decision_maker_unknown",
+    ];
+}
+
+/// An extracted item plus what a reviewer did to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry<D> {
+    #[serde(flatten)]
+    pub item: Item<D>,
+    /// Absent on machine findings nobody has looked at yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewMark>,
+}
+
+impl<D> From<Item<D>> for Entry<D> {
+    fn from(item: Item<D>) -> Self {
+        Entry { item, review: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewMark {
+    pub state: ReviewState,
+    /// Reviewer name and RFC 3339 time of the latest correction that touched the item.
+    pub by: String,
+    pub at: String,
+}
+
+/// Ordered by how much of the item is the reviewer's own: a later `accept` does not hide that
+/// the item was edited or added by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    Accepted,
+    Edited,
+    Added,
+}
+
+/// The extraction's lists under the same names, each item able to carry a review mark.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Findings {
+    pub pain_points: Vec<Entry<PainPoint>>,
+    pub stakeholders: Vec<Entry<Stakeholder>>,
+    pub systems: Vec<Entry<System>>,
+    pub regulations: Vec<Entry<Regulation>>,
+    pub timeline: Vec<Entry<Timeline>>,
+    pub budget: Vec<Entry<Budget>>,
+    pub objections: Vec<Entry<Objection>>,
+    pub competitors: Vec<Entry<Competitor>>,
+    pub previous_attempts: Vec<Entry<PreviousAttempt>>,
+    pub next_steps: Vec<Entry<NextStep>>,
+}
+
+impl Findings {
+    /// Checks that `item` (JSON) would be a valid entry of the list of `category`, so code that
+    /// edits items as JSON (review corrections) can refuse a bad edit before it lands. The prospect
+    /// is no list entry: its facts are corrected as account fields.
+    pub fn check_entry(
+        category: Category,
+        item: &serde_json::Value,
+    ) -> Result<(), serde_json::Error> {
+        fn check<D: DeserializeOwned>(item: &serde_json::Value) -> Result<(), serde_json::Error> {
+            Entry::<D>::deserialize(item).map(drop)
+        }
+        match category {
+            Category::PainPoint => check::<PainPoint>(item),
+            Category::Stakeholder => check::<Stakeholder>(item),
+            Category::System => check::<System>(item),
+            Category::Regulation => check::<Regulation>(item),
+            Category::Timeline => check::<Timeline>(item),
+            Category::Budget => check::<Budget>(item),
+            Category::Objection => check::<Objection>(item),
+            Category::Competitor => check::<Competitor>(item),
+            Category::PreviousAttempt => check::<PreviousAttempt>(item),
+            Category::NextStep => check::<NextStep>(item),
+            Category::Prospect => Err(serde::de::Error::custom(
+                "the prospect is not a list item; set company, prospect_name or prospect_title instead",
+            )),
+        }
+    }
+}
+
+/// The handoff JSON key that holds items of `category` (the `Extraction` field name): a list for
+/// every category but `prospect`, which holds at most one item.
+pub fn list_key(category: Category) -> &'static str {
+    match category {
+        Category::PainPoint => "pain_points",
+        Category::Stakeholder => "stakeholders",
+        Category::System => "systems",
+        Category::Regulation => "regulations",
+        Category::Timeline => "timeline",
+        Category::Budget => "budget",
+        Category::Objection => "objections",
+        Category::Competitor => "competitors",
+        Category::PreviousAttempt => "previous_attempts",
+        Category::NextStep => "next_steps",
+        Category::Prospect => "prospect",
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("cannot read handoff {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a valid handoff document ({source}); rebuild it from the transcript")]
+    Parse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(
+        "{path} has handoff schema version {found}, this build reads version {HANDOFF_SCHEMA_VERSION}; \
+         rebuild it from the transcript"
+    )]
+    Version { path: PathBuf, found: u32 },
+}
+
+impl Handoff {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a handoff always serializes")
+    }
+
+    pub fn load(path: &Path) -> Result<Handoff, DocumentError> {
+        let text = std::fs::read_to_string(path).map_err(|source| DocumentError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let handoff: Handoff =
+            serde_json::from_str(&text).map_err(|source| DocumentError::Parse {
+                path: path.to_owned(),
+                source,
+            })?;
+        if handoff.schema_version != HANDOFF_SCHEMA_VERSION {
+            return Err(DocumentError::Version {
+                path: path.to_owned(),
+                found: handoff.schema_version,
+            });
+        }
+        Ok(handoff)
+    }
+
+    /// Number of items of `category`.
+    pub fn count(&self, category: Category) -> usize {
+        let findings = &self.findings;
+        match category {
+            Category::PainPoint => findings.pain_points.len(),
+            Category::Stakeholder => findings.stakeholders.len(),
+            Category::System => findings.systems.len(),
+            Category::Regulation => findings.regulations.len(),
+            Category::Timeline => findings.timeline.len(),
+            Category::Budget => findings.budget.len(),
+            Category::Objection => findings.objections.len(),
+            Category::Competitor => findings.competitors.len(),
+            Category::PreviousAttempt => findings.previous_attempts.len(),
+            Category::NextStep => findings.next_steps.len(),
+            Category::Prospect => usize::from(self.prospect.is_some()),
+        }
+    }
+
+    /// The value of an account-level field as the AE sees it: what the reviewer set, else what
+    /// the call said. `None` for unknown names and for fields nobody filled.
+    pub fn account_field(&self, name: &str) -> Option<serde_json::Value> {
+        let from_call = match name {
+            "company" => self.summary.company.clone(),
+            "prospect_name" => self.summary.prospect_name.clone(),
+            "prospect_title" => self.summary.prospect_title.clone(),
+            _ => None,
+        };
+        if let Some(value) = from_call {
+            return Some(value.into());
+        }
+        let account = serde_json::to_value(&self.account).expect("an account always serializes");
+        // Blank text and `false` mean the reviewer cleared the field.
+        account
+            .get(name)
+            .filter(|value| match value {
+                serde_json::Value::Null | serde_json::Value::Bool(false) => false,
+                serde_json::Value::String(text) => !text.trim().is_empty(),
+                _ => true,
+            })
+            .cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_field_list_matches_the_struct() {
+        let value = serde_json::to_value(Account::default()).unwrap();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = Account::FIELDS.to_vec();
+        expected.sort_unstable();
+        let mut keys = keys;
+        keys.sort_unstable();
+        assert_eq!(keys, expected);
+    }
+
+    #[test]
+    fn load_checks_json_and_version_and_names_the_file() {
+        let dir =
+            std::env::temp_dir().join(format!("handoff-document-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("call.handoff.json");
+        let mut handoff = Handoff {
+            schema_version: HANDOFF_SCHEMA_VERSION,
+            source: Source {
+                file: "call.wav".into(),
+                sha256: "00".into(),
+                duration_ms: 1,
+            },
+            created_at: "2026-11-20T09:00:00Z".into(),
+            model: "m".into(),
+            rules_version: "r".into(),
+            status: Status::Draft,
+            summary: Summary::default(),
+            account: Account::default(),
+            prospect: None,
+            findings: Findings::default(),
+            missing: Vec::new(),
+        };
+        std::fs::write(&path, handoff.to_json()).unwrap();
+        assert_eq!(Handoff::load(&path).unwrap(), handoff);
+
+        handoff.schema_version = 2;
+        std::fs::write(&path, handoff.to_json()).unwrap();
+        let error = Handoff::load(&path).unwrap_err().to_string();
+        assert!(
+            error.starts_with(&format!("{} has handoff schema version 2", path.display())),
+            "{error}"
+        );
+
+        std::fs::write(&path, "{}").unwrap();
+        let error = Handoff::load(&path).unwrap_err().to_string();
+        assert!(error.contains("is not a valid handoff document"), "{error}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn findings_mirror_the_extraction_lists() {
+        let keys = |value: serde_json::Value| -> Vec<String> {
+            let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+            keys.retain(|key| key != "prospect" && key != "rules_version");
+            keys.sort_unstable();
+            keys
+        };
+        let findings = keys(serde_json::to_value(Findings::default()).unwrap());
+        assert_eq!(
+            findings,
+            keys(serde_json::to_value(handoff_extract::Extraction::default()).unwrap())
+        );
+        let mut named: Vec<String> = [
+            Category::PainPoint,
+            Category::Stakeholder,
+            Category::System,
+            Category::Regulation,
+            Category::Timeline,
+            Category::Budget,
+            Category::Objection,
+            Category::Competitor,
+            Category::PreviousAttempt,
+            Category::NextStep,
+        ]
+        .map(|category| list_key(category).to_owned())
+        .to_vec();
+        named.sort_unstable();
+        assert_eq!(named, findings);
+        assert_eq!(list_key(Category::Prospect), "prospect");
+    }
+}

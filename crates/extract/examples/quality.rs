@@ -1,0 +1,505 @@
+//! Extraction quality against the fixtures' ground truth.
+//!
+//! ```text
+//! cargo run -p handoff-extract --example quality -- [--rules DIR] [--transcripts DIR] [--verbose] fixtures/calls/*.truth.json
+//! ```
+//!
+//! For each `<stem>.truth.json` the transcript is `<DIR>/<stem>.transcript.json` with
+//! `--transcripts` (real whisper output), else the truth file's `script`: one segment per turn,
+//! the ideal transcript of clear speech. Prints precision / recall per category (precision only
+//! over calls whose truth lists that category: an empty list does not forbid findings),
+//! attribute accuracy on matched items, and `must_not_find` violations. `--verbose` lists every
+//! miss and extra, `--dump` prints each extraction as JSON.
+
+use handoff_extract::{extract, Extraction, RuleSet};
+use handoff_transcript::{
+    Segment, SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION,
+};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+struct Args {
+    rules: Option<PathBuf>,
+    transcripts: Option<PathBuf>,
+    verbose: bool,
+    dump: bool,
+    truths: Vec<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        rules: None,
+        transcripts: None,
+        verbose: false,
+        dump: false,
+        truths: Vec::new(),
+    };
+    let mut iter = std::env::args().skip(1);
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--rules" => args.rules = Some(iter.next().ok_or("--rules needs a directory")?.into()),
+            "--transcripts" => {
+                args.transcripts =
+                    Some(iter.next().ok_or("--transcripts needs a directory")?.into())
+            }
+            "--verbose" | "-v" => args.verbose = true,
+            "--dump" => args.dump = true,
+            flag if flag.starts_with('-') => return Err(format!("unknown flag {flag}")),
+            path => args.truths.push(path.into()),
+        }
+    }
+    if args.truths.is_empty() {
+        return Err(
+            "usage: quality [--rules DIR] [--transcripts DIR] [--verbose] [--dump] TRUTH.json..."
+                .into(),
+        );
+    }
+    Ok(args)
+}
+
+/// Matches and misses of one category, summed over calls.
+#[derive(Default)]
+struct Tally {
+    expected: usize,
+    recalled: usize,
+    /// Findings in calls whose truth lists this category (precision's denominator).
+    scored_found: usize,
+    scored_correct: usize,
+    attribute_total: usize,
+    attribute_right: usize,
+}
+
+impl Tally {
+    fn ratio(numerator: usize, denominator: usize) -> String {
+        if denominator == 0 {
+            "   -".into()
+        } else {
+            format!("{:.2}", numerator as f64 / denominator as f64)
+        }
+    }
+}
+
+/// Lowercase words only: "Q1," and "q1" compare equal; loose matching for whisper output.
+fn words(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn contains_loosely(haystack: &str, needle: &str) -> bool {
+    let (haystack, needle) = (words(haystack), words(needle));
+    !needle.is_empty() && format!(" {haystack} ").contains(&format!(" {needle} "))
+}
+
+/// Share of the expected phrase's words found in the extracted phrase.
+fn overlap(expected: &str, found: &str) -> f64 {
+    let expected = words(expected);
+    let found = words(found);
+    let expected: Vec<&str> = expected.split(' ').collect();
+    let found: Vec<&str> = found.split(' ').collect();
+    let shared = expected.iter().filter(|w| found.contains(w)).count();
+    shared as f64 / expected.len().max(1) as f64
+}
+
+fn same_name(expected: &str, found: &str) -> bool {
+    words(expected) == words(found)
+}
+
+fn person_matches(expected: &Value, name: Option<&str>, role: Option<&str>) -> bool {
+    match expected["name"].as_str() {
+        Some(want) => name.is_some_and(|name| {
+            let (want, name) = (words(want), words(name));
+            want == name || want.split(' ').next() == name.split(' ').next()
+        }),
+        None => expected["role"]
+            .as_str()
+            .is_some_and(|want| role.is_some_and(|role| words(want) == words(role))),
+    }
+}
+
+/// One finding reduced to what the scorer compares.
+struct Found {
+    /// Key text matched against the truth (a name, a quote, a phrase).
+    keys: Vec<String>,
+    quote: String,
+    attributes: BTreeMap<&'static str, String>,
+    amount: Option<f64>,
+}
+
+fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
+    let mut all: BTreeMap<&'static str, Vec<Found>> = BTreeMap::new();
+    let attrs =
+        |pairs: &[(&'static str, String)]| pairs.iter().cloned().collect::<BTreeMap<_, _>>();
+    for item in &extraction.systems {
+        let status = serde_json::to_value(item.detail.status).unwrap_or_default();
+        all.entry("systems").or_default().push(Found {
+            keys: vec![item.detail.name.clone()],
+            quote: item.quote.clone(),
+            attributes: attrs(&[("status", status.as_str().unwrap_or("").to_string())]),
+            amount: None,
+        });
+    }
+    for item in &extraction.regulations {
+        all.entry("regulations").or_default().push(Found {
+            keys: vec![item.detail.name.clone()],
+            quote: item.quote.clone(),
+            attributes: attrs(&[("applies", item.detail.applies.to_string())]),
+            amount: None,
+        });
+    }
+    for item in &extraction.competitors {
+        all.entry("competitors").or_default().push(Found {
+            keys: vec![item.detail.name.clone()],
+            quote: item.quote.clone(),
+            attributes: BTreeMap::new(),
+            amount: None,
+        });
+    }
+    for item in &extraction.pain_points {
+        all.entry("pain_points").or_default().push(Found {
+            keys: vec![item.quote.clone()],
+            quote: item.quote.clone(),
+            attributes: attrs(&[("theme", item.detail.theme.clone())]),
+            amount: None,
+        });
+    }
+    for item in &extraction.stakeholders {
+        let relation = serde_json::to_value(item.detail.relation).unwrap_or_default();
+        all.entry("stakeholders").or_default().push(Found {
+            keys: vec![
+                item.detail.name.clone().unwrap_or_default(),
+                item.detail.role.clone().unwrap_or_default(),
+            ],
+            quote: item.quote.clone(),
+            attributes: attrs(&[("relation", relation.as_str().unwrap_or("").to_string())]),
+            amount: None,
+        });
+    }
+    for item in &extraction.timeline {
+        all.entry("timeline").or_default().push(Found {
+            keys: vec![item.detail.phrase.clone(), item.detail.normalized.clone()],
+            quote: item.quote.clone(),
+            attributes: attrs(&[("reason", item.detail.reason.clone().unwrap_or_default())]),
+            amount: None,
+        });
+    }
+    for item in &extraction.budget {
+        all.entry("budget").or_default().push(Found {
+            keys: vec![item.detail.phrase.clone()],
+            quote: item.quote.clone(),
+            attributes: attrs(&[
+                ("owner", item.detail.owner.clone().unwrap_or_default()),
+                (
+                    "cycle",
+                    item.detail
+                        .cycle
+                        .clone()
+                        .unwrap_or_else(|| "unknown".into()),
+                ),
+            ]),
+            amount: item.detail.amount_usd,
+        });
+    }
+    for item in &extraction.objections {
+        all.entry("objections").or_default().push(Found {
+            keys: vec![item.quote.clone()],
+            quote: item.quote.clone(),
+            attributes: attrs(&[("answered", item.detail.response.is_some().to_string())]),
+            amount: None,
+        });
+    }
+    for item in &extraction.previous_attempts {
+        all.entry("previous_attempts").or_default().push(Found {
+            keys: vec![item.quote.clone()],
+            quote: item.quote.clone(),
+            attributes: BTreeMap::new(),
+            amount: None,
+        });
+    }
+    for item in &extraction.next_steps {
+        all.entry("next_steps").or_default().push(Found {
+            keys: vec![item.quote.clone()],
+            quote: item.quote.clone(),
+            attributes: attrs(&[("action", item.detail.action.clone())]),
+            amount: None,
+        });
+    }
+    all
+}
+
+const CATEGORIES: &[&str] = &[
+    "systems",
+    "regulations",
+    "competitors",
+    "pain_points",
+    "stakeholders",
+    "timeline",
+    "budget",
+    "objections",
+    "previous_attempts",
+    "next_steps",
+];
+
+/// Whether a finding matches an expected entry, and whether its attribute is right.
+fn matches(category: &str, expected: &Value, found: &Found) -> (bool, Option<bool>) {
+    let text = |key: &str| expected[key].as_str().unwrap_or("");
+    match category {
+        "systems" => (
+            same_name(text("name"), &found.keys[0]),
+            Some(found.attributes["status"] == text("status")),
+        ),
+        "regulations" => (
+            same_name(text("name"), &found.keys[0]),
+            Some(
+                found.attributes["applies"]
+                    == expected["applies"].as_bool().unwrap_or(true).to_string(),
+            ),
+        ),
+        "competitors" => (same_name(text("name"), &found.keys[0]), None),
+        "pain_points" => (
+            contains_loosely(&found.quote, text("quote")),
+            Some(found.attributes["theme"] == text("theme")),
+        ),
+        "stakeholders" => {
+            let name = Some(found.keys[0].as_str()).filter(|n| !n.is_empty());
+            let role = Some(found.keys[1].as_str()).filter(|r| !r.is_empty());
+            (
+                person_matches(expected, name, role),
+                Some(found.attributes["relation"] == text("relation")),
+            )
+        }
+        "timeline" => {
+            let hit = found
+                .keys
+                .iter()
+                .any(|key| overlap(text("phrase"), key) >= 0.6);
+            let reason = text("reason_contains");
+            (
+                hit,
+                (!reason.is_empty()).then(|| contains_loosely(&found.attributes["reason"], reason)),
+            )
+        }
+        "budget" => {
+            let want = expected["amount_usd"].as_f64();
+            let hit = match (want, found.amount) {
+                (Some(want), Some(got)) => (want - got).abs() <= want.abs() * 0.01,
+                (None, None) => true,
+                _ => false,
+            };
+            let owner_ok = match expected["owner"].as_str() {
+                Some(owner) => contains_loosely(&found.attributes["owner"], owner),
+                None => true,
+            };
+            let cycle_ok = expected["cycle"]
+                .as_str()
+                .is_none_or(|cycle| found.attributes["cycle"] == cycle);
+            (hit, Some(owner_ok && cycle_ok))
+        }
+        "objections" => (
+            contains_loosely(&found.quote, text("quote")),
+            expected["answered"]
+                .as_bool()
+                .map(|answered| found.attributes["answered"] == answered.to_string()),
+        ),
+        "previous_attempts" => (contains_loosely(&found.quote, text("quote")), None),
+        "next_steps" => (
+            contains_loosely(&found.quote, text("quote")),
+            Some(found.attributes["action"] == text("action")),
+        ),
+        _ => (false, None),
+    }
+}
+
+fn script_transcript(truth: &Value, path: &Path) -> Result<Transcript, String> {
+    let turns = truth["script"]
+        .as_array()
+        .ok_or_else(|| format!("{}: no `script`", path.display()))?;
+    let segments = turns
+        .iter()
+        .map(|turn| {
+            let speaker = match turn["speaker"].as_str() {
+                Some("SDR") => Speaker::Sdr,
+                Some("PROSPECT") => Speaker::Prospect,
+                _ => Speaker::Unknown,
+            };
+            Segment {
+                start_ms: turn["start_ms"].as_u64().unwrap_or(0),
+                end_ms: turn["end_ms"].as_u64().unwrap_or(0),
+                speaker,
+                text: turn["text"].as_str().unwrap_or("").to_string(),
+            }
+        })
+        .collect();
+    Ok(Transcript {
+        schema_version: TRANSCRIPT_SCHEMA_VERSION,
+        source: SourceInfo {
+            path: truth["audio"].as_str().unwrap_or("").into(),
+            sha256: String::new(),
+            duration_ms: truth["duration_ms"].as_u64().unwrap_or(0),
+            sample_rate_hz: 16_000,
+            channels: 1,
+            codec: "script".into(),
+            truncated: false,
+        },
+        model: "script".into(),
+        channel_layout: truth["channels"].as_str().unwrap_or("mixed").into(),
+        timings_ms: StageTimings::default(),
+        segments,
+    })
+}
+
+fn load_transcript(
+    truth: &Value,
+    path: &Path,
+    transcripts: Option<&Path>,
+) -> Result<Transcript, String> {
+    let Some(dir) = transcripts else {
+        return script_transcript(truth, path);
+    };
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let stem = name.strip_suffix(".truth.json").unwrap_or(name);
+    let file = dir.join(format!("{stem}.transcript.json"));
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let rules = match RuleSet::load(args.rules.as_deref()) {
+        Ok(rules) => rules,
+        Err(error) => {
+            eprintln!("rules: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut violations = Vec::new();
+    for path in &args.truths {
+        let truth: Value = match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+        {
+            Ok(truth) => truth,
+            Err(error) => {
+                eprintln!("{}: {error}", path.display());
+                return ExitCode::from(2);
+            }
+        };
+        let transcript = match load_transcript(&truth, path, args.transcripts.as_deref()) {
+            Ok(transcript) => transcript,
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::from(2);
+            }
+        };
+        let extraction = extract(&transcript, &rules);
+        if args.dump {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&extraction).unwrap_or_default()
+            );
+        }
+        let found = found_items(&extraction);
+        let expect = &truth["expect"];
+        let call = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        for &category in CATEGORIES {
+            let expected: Vec<&Value> = expect[category]
+                .as_array()
+                .map(|a| a.iter().collect())
+                .unwrap_or_default();
+            let found: &[Found] = found.get(category).map_or(&[], Vec::as_slice);
+            let tally = tallies.entry(category).or_default();
+            tally.expected += expected.len();
+            for want in &expected {
+                let hit = found
+                    .iter()
+                    .map(|f| matches(category, want, f))
+                    .find(|(hit, _)| *hit);
+                match hit {
+                    Some((_, attribute)) => {
+                        tally.recalled += 1;
+                        if let Some(right) = attribute {
+                            tally.attribute_total += 1;
+                            tally.attribute_right += usize::from(right);
+                            if !right && args.verbose {
+                                println!("{call}: {category}: wrong attribute for {want}");
+                            }
+                        }
+                    }
+                    None if args.verbose => println!("{call}: {category}: MISSED {want}"),
+                    None => {}
+                }
+            }
+            if !expected.is_empty() {
+                tally.scored_found += found.len();
+                for item in found {
+                    let correct = expected.iter().any(|want| matches(category, want, item).0);
+                    tally.scored_correct += usize::from(correct);
+                    if !correct && args.verbose {
+                        println!(
+                            "{call}: {category}: EXTRA {:?} {:?} ({})",
+                            item.keys, item.attributes, item.quote
+                        );
+                    }
+                }
+            }
+        }
+        let must_not = &expect["must_not_find"];
+        for quote in must_not["pain_points_quotes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if extraction
+                .pain_points
+                .iter()
+                .any(|pain| contains_loosely(&pain.quote, quote))
+            {
+                violations.push(format!("{call}: pain tagged that must not be: {quote:?}"));
+            }
+        }
+        for category in must_not["categories"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if found.get(category).is_some_and(|items| !items.is_empty()) {
+                violations.push(format!("{call}: {category} must be empty"));
+            }
+        }
+    }
+
+    println!(
+        "{:<18} {:>8} {:>8} {:>9} {:>9} {:>10}",
+        "category", "expected", "recalled", "precision", "recall", "attribute"
+    );
+    for &category in CATEGORIES {
+        let t = &tallies[category];
+        println!(
+            "{:<18} {:>8} {:>8} {:>9} {:>9} {:>10}",
+            category,
+            t.expected,
+            t.recalled,
+            Tally::ratio(t.scored_correct, t.scored_found),
+            Tally::ratio(t.recalled, t.expected),
+            Tally::ratio(t.attribute_right, t.attribute_total),
+        );
+    }
+    println!("must_not_find violations: {}", violations.len());
+    for violation in &violations {
+        println!("  {violation}");
+    }
+    ExitCode::SUCCESS
+}

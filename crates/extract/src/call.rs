@@ -1,0 +1,226 @@
+//! A transcript made ready for the extractors: sentences, every dictionary and cue hit of each
+//! sentence (one lexicon pass), clause boundaries, and which SDR questions the prospect
+//! answered with yes or no.
+
+use crate::lexicon::{Hit, Layer};
+use crate::rules::schema::{CueKind, EntityKind};
+use crate::rules::{Cue, Entity, RuleSet};
+use crate::sentences::{self, Sentence};
+use handoff_transcript::{Speaker, Transcript};
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Answer {
+    Yes,
+    No,
+}
+
+/// How far into a reply a yes/no may start ("Oh, yeah" / "Um, no") and still be the answer.
+const ANSWER_LEAD_BYTES: usize = 8;
+
+pub(crate) struct Call<'r> {
+    pub rules: &'r RuleSet,
+    pub sentences: Vec<Sentence>,
+    hits: Vec<Hit>,
+    hit_ranges: Vec<Range<usize>>,
+    /// For a question by the SDR, the reply's yes/no when the next sentence is the prospect's.
+    answers: Vec<Option<Answer>>,
+}
+
+impl<'r> Call<'r> {
+    pub fn new(transcript: &Transcript, rules: &'r RuleSet) -> Call<'r> {
+        let sentences = sentences::split(&transcript.segments);
+        let mut hits = Vec::with_capacity(sentences.len() * 4);
+        let mut hit_ranges = Vec::with_capacity(sentences.len());
+        for sentence in &sentences {
+            let start = hits.len();
+            rules.lexicon.scan(&sentence.text, &mut hits);
+            hit_ranges.push(start..hits.len());
+        }
+        let mut call = Call {
+            rules,
+            sentences,
+            hits,
+            hit_ranges,
+            answers: Vec::new(),
+        };
+        call.answers = (0..call.sentences.len())
+            .map(|index| call.reply_to(index))
+            .collect();
+        call
+    }
+
+    pub fn len(&self) -> usize {
+        self.sentences.len()
+    }
+
+    pub fn sentence(&self, index: usize) -> &Sentence {
+        &self.sentences[index]
+    }
+
+    pub fn text(&self, index: usize) -> &str {
+        &self.sentences[index].text
+    }
+
+    pub fn hits(&self, index: usize) -> &[Hit] {
+        &self.hits[self.hit_ranges[index].clone()]
+    }
+
+    pub fn cues(&self, index: usize, kind: CueKind) -> impl Iterator<Item = &Hit> + '_ {
+        self.hits(index)
+            .iter()
+            .filter(move |hit| hit.layer == Layer::Cue(kind))
+    }
+
+    pub fn entities(&self, index: usize, kind: EntityKind) -> impl Iterator<Item = &Hit> + '_ {
+        self.hits(index)
+            .iter()
+            .filter(move |hit| hit.layer == Layer::Entity(kind))
+    }
+
+    pub fn has_cue(&self, index: usize, kind: CueKind) -> bool {
+        self.cues(index, kind).next().is_some()
+    }
+
+    pub fn cue(&self, hit: &Hit) -> &'r Cue {
+        self.rules.cue(hit.index)
+    }
+
+    pub fn entity(&self, hit: &Hit) -> &'r Entity {
+        self.rules.entity(hit.index)
+    }
+
+    pub fn matched<'a>(&'a self, index: usize, hit: &Hit) -> &'a str {
+        &self.text(index)[hit.start..hit.end]
+    }
+
+    /// Said by the prospect or by someone the channel split could not place: the sentences
+    /// that can state the prospect's facts.
+    pub fn is_prospect_side(&self, index: usize) -> bool {
+        self.sentences[index].speaker != Speaker::Sdr
+    }
+
+    /// The prospect's yes/no to this sentence, if it is an SDR question that got one.
+    pub fn answer(&self, index: usize) -> Option<Answer> {
+        self.answers[index]
+    }
+
+    /// Whether the sentence states the prospect's facts: said on their side, or an SDR question
+    /// they confirmed ("So you're on Salesforce?" "Yeah.").
+    pub fn speaks_for_prospect(&self, index: usize) -> bool {
+        self.is_prospect_side(index) || self.answer(index) == Some(Answer::Yes)
+    }
+
+    /// Byte range of the clause around `position`: clauses end at clause-break cues ("but",
+    /// "which", ";") so "we use X but we're replacing Y" keeps the two apart.
+    pub fn clause(&self, index: usize, position: usize) -> Range<usize> {
+        let mut range = 0..self.text(index).len();
+        for hit in self.cues(index, CueKind::ClauseBreak) {
+            if hit.start <= position && hit.start > range.start {
+                range.start = hit.start;
+            } else if hit.start > position && hit.start < range.end {
+                range.end = hit.start;
+            }
+        }
+        range
+    }
+
+    pub fn same_clause(&self, index: usize, a: usize, b: usize) -> bool {
+        self.clause(index, a) == self.clause(index, b)
+    }
+
+    /// Whether a cue and a target are close enough: same clause, at most `window` words apart,
+    /// and for adjacent cues (`window = 0`) no punctuation between ("No, HIPAA is key" is not
+    /// "no HIPAA").
+    pub fn within_window(
+        &self,
+        index: usize,
+        cue: &Hit,
+        target: &Hit,
+        window: Option<u32>,
+    ) -> bool {
+        if !self.same_clause(index, cue.start, target.start) {
+            return false;
+        }
+        let text = self.text(index);
+        let gap = if cue.end <= target.start {
+            &text[cue.end..target.start]
+        } else if target.end <= cue.start {
+            &text[target.end..cue.start]
+        } else {
+            ""
+        };
+        match window {
+            None => true,
+            Some(0) => gap.trim().is_empty(),
+            Some(limit) => gap.split_whitespace().count() <= limit as usize,
+        }
+    }
+
+    /// The first sentence of the next turn, if that turn is the given speaker's.
+    pub fn next_turn_by(&self, index: usize, speaker: Speaker) -> Option<usize> {
+        let turn = self.sentences[index].turn;
+        let next = (index + 1..self.len()).find(|&i| self.sentences[i].turn != turn)?;
+        (self.sentences[next].speaker == speaker).then_some(next)
+    }
+
+    /// The next sentence when it is still the same side of the conversation (prospect side or
+    /// SDR) as this one: where a reason or an outcome is given after the fact.
+    pub fn next_on_same_side(&self, index: usize) -> Option<usize> {
+        let next = index + 1;
+        (next < self.len() && self.is_prospect_side(next) == self.is_prospect_side(index))
+            .then_some(next)
+    }
+
+    /// "We looked at Gong but it was too expensive": a complaint after a competitor or a past
+    /// attempt is about that alternative, not a pain or an objection of the prospect's own.
+    pub fn about_an_alternative(&self, index: usize, cue: &Hit) -> bool {
+        let before_cue = |hit: &Hit| hit.end <= cue.start;
+        self.entities(index, EntityKind::Competitor).any(before_cue)
+            || self.cues(index, CueKind::Attempt).any(before_cue)
+    }
+
+    fn reply_to(&self, index: usize) -> Option<Answer> {
+        let question = &self.sentences[index];
+        if question.speaker != Speaker::Sdr || !question.is_question() {
+            return None;
+        }
+        let reply = index + 1;
+        if reply >= self.len() || !self.is_prospect_side(reply) {
+            return None;
+        }
+        let first = self.cues(reply, CueKind::Answer).next()?;
+        if first.start > ANSWER_LEAD_BYTES {
+            return None;
+        }
+        match self.cue(first).value.as_deref() {
+            Some("yes") => Some(Answer::Yes),
+            Some("no") => Some(Answer::No),
+            _ => None,
+        }
+    }
+}
+
+/// Negation words that, shortly before a cue, turn it around ("not frustrating", "don't want a
+/// demo"). A cue that is itself negative ("we can't") is left alone.
+pub(crate) fn negated_before(text: &str, cue_start: usize, cue_text: &str, words: usize) -> bool {
+    if is_negative(cue_text) {
+        return false;
+    }
+    text[..cue_start]
+        .split_whitespace()
+        .rev()
+        .take(words)
+        .any(is_negative)
+}
+
+fn is_negative(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .any(|word| {
+            let word = word.to_ascii_lowercase();
+            matches!(
+                word.as_str(),
+                "not" | "no" | "never" | "nothing" | "without" | "cannot"
+            ) || word.ends_with("n't")
+        })
+}

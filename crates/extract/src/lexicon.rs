@@ -1,0 +1,434 @@
+//! One pass over a sentence finds every dictionary entry and cue of every pack: a single
+//! Aho-Corasick automaton over all phrases (with their spoken and written variants), plus one
+//! `RegexSet` pass that only runs the individual regexes that can match.
+
+use crate::rules::schema::{CueKind, EntityKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use regex::{Regex, RegexSet};
+use std::collections::HashSet;
+
+/// Which list a hit belongs to. Overlapping hits are resolved leftmost-longest within a layer
+/// only, so "manual" can be both a pain cue and a pain topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Layer {
+    Entity(EntityKind),
+    Cue(CueKind),
+}
+
+/// A match in a sentence: byte range plus the entry (`Entity`) or rule (`Cue`) index in `RuleSet`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub layer: Layer,
+    pub index: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug)]
+struct PhraseMeta {
+    layer: Layer,
+    index: u32,
+    /// Some(text) when the phrase only counts with exactly this capitalisation.
+    exact: Option<Box<str>>,
+    /// Index into `requirements`: one of those words must also be in the sentence.
+    requires: Option<u32>,
+}
+
+#[derive(Default)]
+pub(crate) struct LexiconBuilder {
+    phrases: Vec<String>,
+    meta: Vec<PhraseMeta>,
+    seen: HashSet<(String, Layer, u32, bool)>,
+    eager: PatternGroupBuilder,
+    on_demand: PatternGroupBuilder,
+    requirements: Vec<Vec<String>>,
+}
+
+#[derive(Default)]
+struct PatternGroupBuilder {
+    patterns: Vec<Regex>,
+    sources: Vec<String>,
+    meta: Vec<(Layer, u32)>,
+}
+
+impl PatternGroupBuilder {
+    fn build(self) -> Result<PatternGroup, String> {
+        let gate = regex::RegexSetBuilder::new(&self.sources)
+            .case_insensitive(true)
+            .size_limit(64 << 20)
+            .dfa_size_limit(16 << 20)
+            .build()
+            .map_err(|error| error.to_string())?;
+        Ok(PatternGroup { gate, patterns: self.patterns, meta: self.meta })
+    }
+}
+
+/// Regexes behind one `RegexSet`: a single pass says which can match, only those run.
+struct PatternGroup {
+    gate: RegexSet,
+    patterns: Vec<Regex>,
+    meta: Vec<(Layer, u32)>,
+}
+
+impl PatternGroup {
+    fn scan(&self, text: &str, out: &mut Vec<Hit>) {
+        if self.patterns.is_empty() {
+            return;
+        }
+        for which in self.gate.matches(text).iter() {
+            let (layer, index) = self.meta[which];
+            for found in self.patterns[which].find_iter(text) {
+                if found.start() < found.end() {
+                    out.push(Hit { layer, index, start: found.start(), end: found.end() });
+                }
+            }
+        }
+    }
+}
+
+/// Title patterns ("head of patient experience") are the costliest regexes and only matter next
+/// to a name or in an introduction, so they run on demand instead of on every sentence.
+fn runs_on_demand(layer: Layer) -> bool {
+    layer == Layer::Cue(CueKind::Title)
+}
+
+impl LexiconBuilder {
+    /// Adds a phrase and its variants ("we're" / "we are", "SOC 2" / "SOC two", "e-mail" /
+    /// "e mail" / "email" for names). `exact` keeps the capitalisation significant.
+    pub fn phrase(
+        &mut self,
+        phrase: &str,
+        layer: Layer,
+        index: u32,
+        exact: bool,
+        requires: Option<u32>,
+    ) {
+        let is_name = matches!(layer, Layer::Entity(_));
+        for variant in variants(phrase, is_name) {
+            let key = (variant.clone(), layer, index, exact);
+            if !self.seen.insert(key) {
+                continue;
+            }
+            let exact = exact.then(|| variant.clone().into_boxed_str());
+            self.phrases.push(variant);
+            self.meta.push(PhraseMeta {
+                layer,
+                index,
+                exact,
+                requires,
+            });
+        }
+    }
+
+    /// Registers words of which one must be in the sentence; returns the id to pass to `phrase`.
+    pub fn requirement(&mut self, words: Vec<String>) -> u32 {
+        self.requirements
+            .push(words.into_iter().map(|w| w.to_lowercase()).collect());
+        (self.requirements.len() - 1) as u32
+    }
+
+    /// Adds a compiled regex; `source` is its text, used to build the gating `RegexSet`.
+    pub fn pattern(&mut self, regex: Regex, source: String, layer: Layer, index: u32) {
+        let group = if runs_on_demand(layer) { &mut self.on_demand } else { &mut self.eager };
+        group.patterns.push(regex);
+        group.sources.push(source);
+        group.meta.push((layer, index));
+    }
+
+    pub fn build(self) -> Result<Lexicon, String> {
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&self.phrases)
+            .or_else(|_| {
+                // Very large dictionaries can exceed the DFA size limit; the NFA is slower but fine.
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&self.phrases)
+            })
+            .map_err(|error| error.to_string())?;
+        Ok(Lexicon {
+            automaton,
+            meta: self.meta,
+            eager: self.eager.build()?,
+            on_demand: self.on_demand.build()?,
+            requirements: self.requirements,
+        })
+    }
+}
+
+pub(crate) struct Lexicon {
+    automaton: AhoCorasick,
+    meta: Vec<PhraseMeta>,
+    eager: PatternGroup,
+    on_demand: PatternGroup,
+    requirements: Vec<Vec<String>>,
+}
+
+impl Lexicon {
+    /// Appends the hits in `text` to `out`: whole words only, leftmost-longest within each layer,
+    /// in order of position.
+    pub fn scan(&self, text: &str, out: &mut Vec<Hit>) {
+        let base = out.len();
+        let mut lowercase: Option<String> = None;
+        for found in self.automaton.find_overlapping_iter(text) {
+            let (start, end) = (found.start(), found.end());
+            let meta = &self.meta[found.pattern().as_usize()];
+            if !at_word_edges(text, start, end) {
+                continue;
+            }
+            if meta
+                .exact
+                .as_deref()
+                .is_some_and(|exact| &text[start..end] != exact)
+            {
+                continue;
+            }
+            if let Some(requirement) = meta.requires {
+                let lower = lowercase.get_or_insert_with(|| text.to_lowercase());
+                let words = &self.requirements[requirement as usize];
+                if !words.iter().any(|word| contains_word(lower, word)) {
+                    continue;
+                }
+            }
+            out.push(Hit {
+                layer: meta.layer,
+                index: meta.index,
+                start,
+                end,
+            });
+        }
+        self.eager.scan(text, out);
+        keep_leftmost_longest(out, base);
+    }
+
+    /// The hits of the patterns that only run on demand (see `runs_on_demand`).
+    pub fn scan_on_demand(&self, text: &str) -> Vec<Hit> {
+        let mut out = Vec::new();
+        self.on_demand.scan(text, &mut out);
+        keep_leftmost_longest(&mut out, 0);
+        out
+    }
+}
+
+/// Within each layer keeps the leftmost, then longest, of overlapping hits; orders by position.
+fn keep_leftmost_longest(out: &mut Vec<Hit>, base: usize) {
+    let hits = &mut out[base..];
+    hits.sort_unstable_by_key(|hit| (hit.layer, hit.start, std::cmp::Reverse(hit.end), hit.index));
+    let mut kept = base;
+    for read in base..out.len() {
+        let hit = out[read];
+        if kept > base {
+            let previous = out[kept - 1];
+            if previous.layer == hit.layer && hit.start < previous.end {
+                continue;
+            }
+        }
+        out[kept] = hit;
+        kept += 1;
+    }
+    out.truncate(kept);
+    out[base..].sort_unstable_by_key(|hit| (hit.start, hit.layer, hit.end));
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// True when the match neither starts nor ends inside a word ("our" must not match in "hour").
+pub(crate) fn at_word_edges(text: &str, start: usize, end: usize) -> bool {
+    let first_is_word = text[start..].chars().next().is_some_and(is_word_char);
+    let last_is_word = text[..end].chars().next_back().is_some_and(is_word_char);
+    let before_is_word = text[..start].chars().next_back().is_some_and(is_word_char);
+    let after_is_word = text[end..].chars().next().is_some_and(is_word_char);
+    !(first_is_word && before_is_word) && !(last_is_word && after_is_word)
+}
+
+/// Whole-word (or whole-phrase) containment in already-lowercased text.
+pub(crate) fn contains_word(haystack: &str, word: &str) -> bool {
+    haystack
+        .match_indices(word)
+        .any(|(start, matched)| at_word_edges(haystack, start, start + matched.len()))
+}
+
+/// Contractions whisper may write either way; a phrase written with one also matches the other.
+const CONTRACTIONS: &[(&str, &str)] = &[
+    ("we're", "we are"),
+    ("i'm", "i am"),
+    ("you're", "you are"),
+    ("they're", "they are"),
+    ("it's", "it is"),
+    ("that's", "that is"),
+    ("there's", "there is"),
+    ("what's", "what is"),
+    ("he's", "he is"),
+    ("she's", "she is"),
+    ("we've", "we have"),
+    ("i've", "i have"),
+    ("they've", "they have"),
+    ("you've", "you have"),
+    ("we'll", "we will"),
+    ("i'll", "i will"),
+    ("you'll", "you will"),
+    ("they'll", "they will"),
+    ("it'll", "it will"),
+    ("he'll", "he will"),
+    ("she'll", "she will"),
+    ("we'd", "we would"),
+    ("i'd", "i would"),
+    ("don't", "do not"),
+    ("doesn't", "does not"),
+    ("didn't", "did not"),
+    ("can't", "cannot"),
+    ("can't", "can not"),
+    ("won't", "will not"),
+    ("isn't", "is not"),
+    ("aren't", "are not"),
+    ("wasn't", "was not"),
+    ("weren't", "were not"),
+    ("haven't", "have not"),
+    ("hasn't", "has not"),
+    ("hadn't", "had not"),
+    ("shouldn't", "should not"),
+    ("wouldn't", "would not"),
+    ("couldn't", "could not"),
+    ("let's", "let us"),
+];
+
+const SMALL_NUMBERS: &[&str] = &[
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+];
+
+/// Upper bound on variants of one phrase, so a long phrase full of contractions cannot explode.
+const MAX_VARIANTS: usize = 32;
+
+/// Every way the phrase may appear in a transcript. Cues are compared lowercase; names keep
+/// their case (for `exact_case`) and also match with hyphens and spaces swapped.
+pub(crate) fn variants(phrase: &str, is_name: bool) -> Vec<String> {
+    let base = phrase
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('\u{2019}', "'");
+    let mut all = vec![base];
+    let add = |all: &mut Vec<String>, candidate: String| {
+        if all.len() < MAX_VARIANTS && !candidate.is_empty() && !all.contains(&candidate) {
+            all.push(candidate);
+        }
+    };
+    for (short, long) in CONTRACTIONS {
+        for i in 0..all.len() {
+            let lower = all[i].to_lowercase();
+            if let Some(swapped) = replace_words(&lower, short, long) {
+                add(&mut all, swapped);
+            }
+            if let Some(swapped) = replace_words(&lower, long, short) {
+                add(&mut all, swapped);
+            }
+        }
+    }
+    for i in 0..all.len() {
+        let swapped = all[i]
+            .split(' ')
+            .map(|token| swap_number_form(token).unwrap_or_else(|| token.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        add(&mut all, swapped);
+    }
+    if is_name {
+        for i in 0..all.len() {
+            let text = all[i].clone();
+            if text.contains('-') {
+                add(&mut all, text.replace('-', " "));
+                add(&mut all, text.replace('-', ""));
+            }
+            if text.contains(' ') {
+                add(&mut all, text.replace(' ', "-"));
+            }
+        }
+    }
+    all
+}
+
+/// `text` with every whole-word occurrence of `from` replaced by `to`, or None if there is none.
+fn replace_words(text: &str, from: &str, to: &str) -> Option<String> {
+    let mut result = String::with_capacity(text.len() + 8);
+    let mut rest = 0;
+    let mut replaced = false;
+    for (start, _) in text.match_indices(from) {
+        let end = start + from.len();
+        if start < rest || !at_word_edges(text, start, end) {
+            continue;
+        }
+        result.push_str(&text[rest..start]);
+        result.push_str(to);
+        rest = end;
+        replaced = true;
+    }
+    result.push_str(&text[rest..]);
+    replaced.then_some(result)
+}
+
+/// "2" <-> "two" for the small numbers that show up inside names ("SOC 2", "Dynamics 365" no).
+fn swap_number_form(token: &str) -> Option<String> {
+    if let Ok(value) = token.parse::<usize>() {
+        return SMALL_NUMBERS.get(value).map(|word| word.to_string());
+    }
+    let lower = token.to_lowercase();
+    SMALL_NUMBERS
+        .iter()
+        .position(|word| *word == lower)
+        .map(|value| value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_cover_contractions_numbers_and_hyphens() {
+        let cue = variants("we're not subject to", false);
+        assert!(
+            cue.contains(&"we are not subject to".to_string()),
+            "{cue:?}"
+        );
+        let name = variants("SOC 2", true);
+        assert!(
+            name.contains(&"SOC two".to_string()) && name.contains(&"SOC-2".to_string()),
+            "{name:?}"
+        );
+        let hyphen = variants("Sarbanes-Oxley", true);
+        assert!(hyphen.contains(&"Sarbanes Oxley".to_string()), "{hyphen:?}");
+    }
+
+    #[test]
+    fn word_edges() {
+        assert!(at_word_edges("our team", 0, 3));
+        assert!(!at_word_edges("an hour", 4, 7));
+        assert!(at_word_edges("Salesforce's data", 0, 10));
+        assert!(contains_word("we use microsoft teams", "microsoft"));
+        assert!(!contains_word("microsofty", "microsoft"));
+    }
+}

@@ -1,0 +1,373 @@
+//! Re-applying a review log to a draft: the same log works on the first draft and on any later
+//! one of the same recording, and every correction either lands or comes back as an orphan.
+
+use crate::log::{Action, Correction, ReviewError, ReviewLog};
+use crate::matching::{Found, Targets};
+use handoff_document::{list_key, Account, Findings, Handoff, ReviewMark, ReviewState, Status};
+use handoff_extract::Category;
+use handoff_transcript::Speaker;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    /// The corrected handoff, still `draft` until [`crate::finalize`] passes it.
+    pub handoff: Handoff,
+    /// Corrections that could not be applied, in log order, each with the reason.
+    pub orphans: Vec<Orphan>,
+    pub stats: ApplyStats,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Orphan {
+    pub correction: Correction,
+    pub reason: String,
+}
+
+/// How the corrections landed; a rising `rematched` count after re-processing is expected, a
+/// rising `orphaned` count means the anchors no longer find their items.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ApplyStats {
+    /// Found their item by id.
+    pub by_id: usize,
+    /// Found their item by quote and time because the id had changed.
+    pub rematched: usize,
+    pub added: usize,
+    pub fields_set: usize,
+    pub orphaned: usize,
+}
+
+/// How one correction landed.
+enum Landed {
+    ById,
+    Rematched,
+    Added,
+    FieldsSet,
+}
+
+/// Applies `log` to `draft`, oldest correction first, so a later correction of the same item wins.
+/// Fails only when the log belongs to another recording; anything wrong with a single correction
+/// makes it an orphan instead.
+pub fn apply(draft: &Handoff, log: &ReviewLog) -> Result<Applied, ReviewError> {
+    if log.handoff_source_sha256 != draft.source.sha256 {
+        return Err(ReviewError::WrongRecording {
+            log_sha256: log.handoff_source_sha256.clone(),
+            draft_sha256: draft.source.sha256.clone(),
+        });
+    }
+    let mut orphans: Vec<(usize, Orphan)> = Vec::new();
+    let mut ordered = Vec::new();
+    for (position, correction) in log.corrections.iter().enumerate() {
+        match correction.check() {
+            Ok(when) => ordered.push((when, position, correction)),
+            Err(reason) => orphans.push((position, Orphan::new(correction, reason))),
+        }
+    }
+    // Stable, so corrections logged within the same second keep their logged order.
+    ordered.sort_by_key(|(when, ..)| *when);
+    let mut work = Work::new(draft, log);
+    let mut stats = ApplyStats::default();
+    for (_, position, correction) in ordered {
+        match work.apply(position, correction) {
+            Ok(Landed::ById) => stats.by_id += 1,
+            Ok(Landed::Rematched) => stats.rematched += 1,
+            Ok(Landed::Added) => stats.added += 1,
+            Ok(Landed::FieldsSet) => stats.fields_set += 1,
+            Err(reason) => orphans.push((position, Orphan::new(correction, reason))),
+        }
+    }
+    orphans.sort_by_key(|(position, _)| *position);
+    stats.orphaned = orphans.len();
+    Ok(Applied {
+        handoff: work.finish(draft),
+        orphans: orphans.into_iter().map(|(_, orphan)| orphan).collect(),
+        stats,
+    })
+}
+
+impl Orphan {
+    fn new(correction: &Correction, reason: String) -> Orphan {
+        Orphan {
+            correction: correction.clone(),
+            reason,
+        }
+    }
+}
+
+/// One item while corrections are applied: JSON so an edit can set any field of any kind and move
+/// the item between lists; every change is type-checked with [`Findings::check_entry`].
+pub(crate) struct WorkItem {
+    pub(crate) category: Category,
+    /// The item's fields without `review`.
+    fields: Map<String, Value>,
+    pub(crate) review: Option<ReviewMark>,
+    /// Kept until the end so that a later accept or edit can bring the item back.
+    rejected: bool,
+}
+
+impl WorkItem {
+    pub(crate) fn id(&self) -> &str {
+        self.fields
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn quote(&self) -> &str {
+        self.fields
+            .get("quote")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn start_ms(&self) -> u64 {
+        self.fields
+            .get("start_ms")
+            .and_then(Value::as_u64)
+            .unwrap_or_default()
+    }
+
+    /// Records who touched the item; the state only rises (accepted → edited → added).
+    fn mark(&mut self, state: ReviewState, correction: &Correction) {
+        let state = self
+            .review
+            .as_ref()
+            .map_or(state, |mark| mark.state.max(state));
+        self.review = Some(ReviewMark {
+            state,
+            by: correction.by.clone(),
+            at: correction.at.clone(),
+        });
+    }
+
+    fn accept(&mut self, correction: &Correction) -> Result<(), String> {
+        self.rejected = false;
+        self.mark(ReviewState::Accepted, correction);
+        Ok(())
+    }
+
+    fn reject(&mut self) -> Result<(), String> {
+        self.rejected = true;
+        Ok(())
+    }
+
+    fn edit(&mut self, correction: &Correction) -> Result<(), String> {
+        let mut fields = self.fields.clone();
+        fields.extend(after(correction));
+        let category = checked_category(&fields, "edited")?;
+        self.fields = fields;
+        self.category = category;
+        self.rejected = false;
+        self.mark(ReviewState::Edited, correction);
+        Ok(())
+    }
+
+    fn into_value(mut self) -> Value {
+        if let Some(mark) = self.review {
+            self.fields.insert("review".into(), to_json(&mark));
+        }
+        Value::Object(self.fields)
+    }
+}
+
+/// Every item of `findings` as a [`WorkItem`], list by list.
+pub(crate) fn work_items(findings: &Findings) -> Vec<WorkItem> {
+    let lists: Map<String, Value> =
+        serde_json::from_value(to_json(findings)).expect("findings are an object of lists");
+    let items = lists.into_values().flat_map(|list| {
+        serde_json::from_value::<Vec<Map<String, Value>>>(list)
+            .expect("every list holds item objects")
+    });
+    items
+        .map(|mut fields| WorkItem {
+            category: serde_json::from_value(fields["category"].clone())
+                .expect("items name their category"),
+            review: fields
+                .remove("review")
+                .map(|mark| serde_json::from_value(mark).expect("review marks round-trip")),
+            fields,
+            rejected: false,
+        })
+        .collect()
+}
+
+fn to_json(value: &impl Serialize) -> Value {
+    serde_json::to_value(value).expect("handoff types always serialize")
+}
+
+/// `after` as an object; [`Correction::check`] guarantees one for the actions that read it.
+fn after(correction: &Correction) -> Map<String, Value> {
+    correction
+        .after
+        .as_ref()
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The category the fields name, once they make a valid item of it.
+fn checked_category(fields: &Map<String, Value>, what: &str) -> Result<Category, String> {
+    let named = fields.get("category").cloned().unwrap_or_default();
+    let category: Category = serde_json::from_value(named.clone())
+        .map_err(|_| format!("the {what} item's category {named} is not a known category"))?;
+    let item = Value::Object(fields.clone());
+    Findings::check_entry(category, &item).map_err(|error| {
+        format!(
+            "the {what} item is not a valid {}: {error}",
+            category.as_str()
+        )
+    })?;
+    Ok(category)
+}
+
+struct Work {
+    items: Vec<WorkItem>,
+    account: Account,
+    targets: Targets,
+}
+
+impl Work {
+    fn new(draft: &Handoff, log: &ReviewLog) -> Work {
+        let items = work_items(&draft.findings);
+        let added: HashSet<String> = log
+            .corrections
+            .iter()
+            .filter(|correction| correction.action == Action::Add)
+            .map(human_id)
+            .collect();
+        let targets = Targets::resolve(&items, log, &added);
+        Work {
+            items,
+            account: draft.account.clone(),
+            targets,
+        }
+    }
+
+    fn apply(&mut self, position: usize, correction: &Correction) -> Result<Landed, String> {
+        match correction.action {
+            Action::SetField => self.set_fields(correction),
+            Action::Add => self.add(correction),
+            Action::Accept => self.change(position, correction, |item| item.accept(correction)),
+            Action::Reject => self.change(position, correction, WorkItem::reject),
+            Action::Edit => self.change(position, correction, |item| item.edit(correction)),
+        }
+    }
+
+    fn change(
+        &mut self,
+        position: usize,
+        correction: &Correction,
+        change: impl FnOnce(&mut WorkItem) -> Result<(), String>,
+    ) -> Result<Landed, String> {
+        let (id, how) = self.targets.of(position, correction)?;
+        // Only an item added by a correction that did not apply can be missing here.
+        let index = self.position(id).ok_or_else(|| {
+            format!("item {id} was to be added by a correction that did not apply")
+        })?;
+        change(&mut self.items[index])?;
+        Ok(match how {
+            Found::ById => Landed::ById,
+            Found::Rematched => Landed::Rematched,
+        })
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.items.iter().position(|item| item.id() == id)
+    }
+
+    fn add(&mut self, correction: &Correction) -> Result<Landed, String> {
+        let category = correction.category.expect("checked: add names a category");
+        let start_ms = correction
+            .anchor
+            .as_ref()
+            .map_or(0, |anchor| anchor.start_ms);
+        let mut fields = Map::new();
+        fields.insert("speaker".into(), to_json(&Speaker::Unknown));
+        fields.insert("start_ms".into(), start_ms.into());
+        // A reviewer who adds an item vouches for it.
+        fields.insert("confidence".into(), 1.0.into());
+        fields.extend(after(correction));
+        if !fields.contains_key("end_ms") {
+            fields.insert("end_ms".into(), fields["start_ms"].clone());
+        }
+        fields.insert("id".into(), human_id(correction).into());
+        fields.insert("category".into(), to_json(&category));
+        fields.insert("rule".into(), "human".into());
+        checked_category(&fields, "added")?;
+        let mut item = WorkItem {
+            category,
+            fields,
+            review: None,
+            rejected: false,
+        };
+        item.mark(ReviewState::Added, correction);
+        // The same add logged twice yields the same id: keep one item.
+        match self.position(item.id()) {
+            Some(index) => self.items[index] = item,
+            None => self.items.push(item),
+        }
+        Ok(Landed::Added)
+    }
+
+    fn set_fields(&mut self, correction: &Correction) -> Result<Landed, String> {
+        let mut account: Map<String, Value> =
+            serde_json::from_value(to_json(&self.account)).expect("an account is an object");
+        account.extend(after(correction));
+        self.account = serde_json::from_value(Value::Object(account))
+            .map_err(|error| format!("the account fields are not valid: {error}"))?;
+        Ok(Landed::FieldsSet)
+    }
+
+    fn finish(self, draft: &Handoff) -> Handoff {
+        let mut lists: Map<String, Value> = serde_json::from_value(to_json(&Findings::default()))
+            .expect("findings are an object of lists");
+        let mut kept: Vec<WorkItem> = self
+            .items
+            .into_iter()
+            .filter(|item| !item.rejected)
+            .collect();
+        // Stable: items at the same moment keep the extraction's order.
+        kept.sort_by_key(WorkItem::start_ms);
+        for item in kept {
+            lists
+                .get_mut(list_key(item.category))
+                .and_then(Value::as_array_mut)
+                .expect("checked items belong to a list")
+                .push(item.into_value());
+        }
+        let findings = serde_json::from_value(Value::Object(lists))
+            .expect("every item came from the draft or was checked when it changed");
+        let mut handoff = Handoff {
+            status: Status::Draft,
+            account: self.account,
+            findings,
+            ..draft.clone()
+        };
+        handoff.refresh();
+        handoff
+    }
+}
+
+/// `human-` and a hash of who added what when: stable across re-applying the same log, so later
+/// corrections of an added item can name it.
+fn human_id(correction: &Correction) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        correction.by.as_str(),
+        correction.at.as_str(),
+        &to_json(&correction.category).to_string(),
+        &to_json(&correction.after).to_string(),
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest
+        .iter()
+        .take(6)
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("human-{hex}")
+}

@@ -1,0 +1,21 @@
+//! SDR review of a draft handoff.
+//!
+//! Corrections are data of their own (`<name>.review.json`, a [`ReviewLog`]), never edits of the
+//! handoff file: re-processing the recording with a new model or rules writes a new draft, and
+//! [`apply`] puts the same corrections back on it, finding moved items by quote and time. The
+//! required-fields gate ([`check_ready`], [`finalize`]) decides when a handoff is ready for the AE.
+//! The final handoff renders with [`handoff_document::render_markdown`] like the draft.
+
+mod apply;
+mod gate;
+mod log;
+mod matching;
+mod metrics;
+
+pub use apply::{apply, Applied, ApplyStats, Orphan};
+pub use gate::{
+    check_ready, finalize, Missing, NotReady, Requirement, Requirements, RequirementsError,
+};
+pub use log::{Action, Anchor, Correction, ReviewError, ReviewLog, REVIEW_SCHEMA_VERSION};
+pub use matching::{MAX_TIME_SHIFT_MS, MIN_QUOTE_SIMILARITY};
+pub use metrics::{metrics, ItemCounts, Metrics};
