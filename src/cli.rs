@@ -10,6 +10,9 @@ Examples:
   handoff process call.wav --channels sdr-right --format srt
   handoff watch ~/Recordings/inbox            process every recording dropped into the folder
   handoff status ~/Recordings/inbox           what the watcher has queued, done and failed
+  handoff review call.handoff.json            check the draft in the browser, then Finalize
+  handoff finalize call.handoff.json          mark it ready for the AE (or list what is missing)
+  handoff report ~/handoffs --csv team.csv    completeness and review effort per handoff
 ";
 
 #[derive(Debug, Parser)]
@@ -23,6 +26,59 @@ pub struct Cli {
 pub enum Command {
     /// Transcribe recordings and write a draft handoff for each (files or folders).
     Process(ProcessArgs),
+    /// Keep running and process every recording dropped into a folder, once each.
+    Watch(WatchArgs),
+    /// Show what the watcher of a folder has queued, is running, has done and has failed.
+    Status(StatusArgs),
+    /// Review a draft handoff in the browser: accept, reject, edit and add items (or script it
+    /// with --apply / --accept-all). Writes <name>.review.json and <name>.final.json/.md.
+    Review(ReviewArgs),
+    /// Mark a reviewed handoff ready for the AE; exits 1 listing what is still missing.
+    Finalize(FinalizeArgs),
+    /// Completeness and review effort of every handoff in a folder, as a table or CSV.
+    Report(ReportArgs),
+}
+
+/// Outputs go to --out, by default INBOX/handoffs/, with `<name>.error.txt` there for each
+/// recording that failed. Progress is kept in <out>/.handoff-state/, so a restart neither
+/// loses nor redoes recordings. SIGINT/SIGTERM: finish the recording in progress and exit 0;
+/// a second signal exits at once (code 130) and the recording is retried on the next start.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Folder to watch.
+    #[arg(value_name = "INBOX")]
+    pub inbox: PathBuf,
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+    /// Also watch subfolders (except the output folder and hidden ones).
+    #[arg(long, short = 'r')]
+    pub recursive: bool,
+    /// How long a file's size and modification time must stay unchanged before it counts as
+    /// completely written.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub settle_seconds: u64,
+    /// Seconds between full rescans of INBOX, which catch files whose events were lost (network
+    /// shares, some container and sync mounts).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub rescan_seconds: u64,
+    /// Recordings processed at once; whisper threads are split between them.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub verbosity: Verbosity,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The watched folder [default: the current folder].
+    #[arg(value_name = "INBOX")]
+    pub inbox: Option<PathBuf>,
+    /// The --out the watcher was given, if not INBOX/handoffs.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print JSON on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -107,4 +163,59 @@ impl ChannelLayout {
             ChannelLayout::Mixed => "mixed",
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The draft handoff; its transcript and review log are found next to it.
+    #[arg(value_name = "NAME.handoff.json")]
+    pub handoff: PathBuf,
+    /// Port of the review page on 127.0.0.1; 0 picks a free one.
+    #[arg(long, value_name = "N", default_value_t = 0, conflicts_with_all = ["apply", "accept_all"])]
+    pub port: u16,
+    /// Print the page's address without opening a browser.
+    #[arg(long, conflicts_with_all = ["apply", "accept_all"])]
+    pub no_open: bool,
+    /// Add the corrections in FILE (a JSON list, or an object with `corrections`) to the review
+    /// log and write the final files, without serving the page. Missing `at`/`by` are filled in.
+    #[arg(long, value_name = "FILE")]
+    pub apply: Option<PathBuf>,
+    /// Accept every item nobody has reviewed yet and write the final files, without the page.
+    #[arg(long)]
+    pub accept_all: bool,
+    #[command(flatten)]
+    pub review: ReviewerArgs,
+}
+
+/// Who reviews and against which bar; shared by `review` and `finalize`.
+#[derive(Debug, Args)]
+pub struct ReviewerArgs {
+    /// The name recorded with each correction [default: $USER].
+    #[arg(long, value_name = "NAME")]
+    pub reviewer: Option<String>,
+    /// Required fields for "ready for AE" [default: the built-in rules/required.toml].
+    #[arg(long, value_name = "FILE")]
+    pub required: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct FinalizeArgs {
+    /// The draft handoff; its review log is applied first.
+    #[arg(value_name = "NAME.handoff.json")]
+    pub handoff: PathBuf,
+    #[command(flatten)]
+    pub review: ReviewerArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Folder searched (with its subfolders) for *.handoff.json.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Also write the table as CSV to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Required fields the completeness score counts [default: the built-in rules/required.toml].
+    #[arg(long, value_name = "FILE")]
+    pub required: Option<PathBuf>,
 }

@@ -7,7 +7,9 @@ mod model_path;
 mod output;
 mod pipeline;
 mod prompt;
+mod review;
 mod speakers;
+mod watch;
 
 use clap::Parser;
 use std::process::ExitCode;

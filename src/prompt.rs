@@ -37,10 +37,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn built_in_prompt_is_a_short_name_list() {
-        let prompt = vocabulary_prompt(None).unwrap().unwrap();
-        assert!(prompt.starts_with("Salesforce, HubSpot"), "{prompt}");
-        assert!(prompt.split(", ").count() <= MAX_TERMS);
+    fn built_in_prompt_is_off_because_it_measured_worse() {
+        assert_eq!(vocabulary_prompt(None).unwrap(), None);
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! The commands: each drives the pipeline for one way sales teams work.
 
+mod finalize;
 mod process;
+mod report;
+mod review;
+mod status;
+mod watch;
 
 use crate::cli::Command;
 use anyhow::Result;
@@ -25,5 +30,10 @@ impl Outcome {
 pub fn run(command: Command) -> Result<Outcome> {
     match command {
         Command::Process(args) => process::run(args),
+        Command::Watch(args) => watch::run(args),
+        Command::Status(args) => status::run(args),
+        Command::Review(args) => review::run(args),
+        Command::Finalize(args) => finalize::run(args),
+        Command::Report(args) => report::run(args),
     }
 }

@@ -38,7 +38,11 @@ enum Status {
 
 /// Whisper threads per recording and recordings at once, so that together they fill the cores
 /// without oversubscribing them.
-fn plan_workers(threads: Option<usize>, jobs: Option<usize>, files: usize) -> (usize, usize) {
+pub(crate) fn plan_workers(
+    threads: Option<usize>,
+    jobs: Option<usize>,
+    files: usize,
+) -> (usize, usize) {
     let cores = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
         .max(1);

@@ -12,9 +12,7 @@
 //! miss and extra, `--dump` prints each extraction as JSON.
 
 use handoff_extract::{extract, Extraction, RuleSet};
-use handoff_transcript::{
-    Segment, SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION,
-};
+use handoff_transcript::{Segment, SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,21 +27,12 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        rules: None,
-        transcripts: None,
-        verbose: false,
-        dump: false,
-        truths: Vec::new(),
-    };
+    let mut args = Args { rules: None, transcripts: None, verbose: false, dump: false, truths: Vec::new() };
     let mut iter = std::env::args().skip(1);
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--rules" => args.rules = Some(iter.next().ok_or("--rules needs a directory")?.into()),
-            "--transcripts" => {
-                args.transcripts =
-                    Some(iter.next().ok_or("--transcripts needs a directory")?.into())
-            }
+            "--transcripts" => args.transcripts = Some(iter.next().ok_or("--transcripts needs a directory")?.into()),
             "--verbose" | "-v" => args.verbose = true,
             "--dump" => args.dump = true,
             flag if flag.starts_with('-') => return Err(format!("unknown flag {flag}")),
@@ -51,10 +40,7 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     if args.truths.is_empty() {
-        return Err(
-            "usage: quality [--rules DIR] [--transcripts DIR] [--verbose] [--dump] TRUTH.json..."
-                .into(),
-        );
+        return Err("usage: quality [--rules DIR] [--transcripts DIR] [--verbose] [--dump] TRUTH.json...".into());
     }
     Ok(args)
 }
@@ -115,9 +101,7 @@ fn person_matches(expected: &Value, name: Option<&str>, role: Option<&str>) -> b
             let (want, name) = (words(want), words(name));
             want == name || want.split(' ').next() == name.split(' ').next()
         }),
-        None => expected["role"]
-            .as_str()
-            .is_some_and(|want| role.is_some_and(|role| words(want) == words(role))),
+        None => expected["role"].as_str().is_some_and(|want| role.is_some_and(|role| words(want) == words(role))),
     }
 }
 
@@ -132,8 +116,7 @@ struct Found {
 
 fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
     let mut all: BTreeMap<&'static str, Vec<Found>> = BTreeMap::new();
-    let attrs =
-        |pairs: &[(&'static str, String)]| pairs.iter().cloned().collect::<BTreeMap<_, _>>();
+    let attrs = |pairs: &[(&'static str, String)]| pairs.iter().cloned().collect::<BTreeMap<_, _>>();
     for item in &extraction.systems {
         let status = serde_json::to_value(item.detail.status).unwrap_or_default();
         all.entry("systems").or_default().push(Found {
@@ -170,10 +153,7 @@ fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
     for item in &extraction.stakeholders {
         let relation = serde_json::to_value(item.detail.relation).unwrap_or_default();
         all.entry("stakeholders").or_default().push(Found {
-            keys: vec![
-                item.detail.name.clone().unwrap_or_default(),
-                item.detail.role.clone().unwrap_or_default(),
-            ],
+            keys: vec![item.detail.name.clone().unwrap_or_default(), item.detail.role.clone().unwrap_or_default()],
             quote: item.quote.clone(),
             attributes: attrs(&[("relation", relation.as_str().unwrap_or("").to_string())]),
             amount: None,
@@ -193,13 +173,7 @@ fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
             quote: item.quote.clone(),
             attributes: attrs(&[
                 ("owner", item.detail.owner.clone().unwrap_or_default()),
-                (
-                    "cycle",
-                    item.detail
-                        .cycle
-                        .clone()
-                        .unwrap_or_else(|| "unknown".into()),
-                ),
+                ("cycle", item.detail.cycle.clone().unwrap_or_else(|| "unknown".into())),
             ]),
             amount: item.detail.amount_usd,
         });
@@ -248,40 +222,24 @@ const CATEGORIES: &[&str] = &[
 fn matches(category: &str, expected: &Value, found: &Found) -> (bool, Option<bool>) {
     let text = |key: &str| expected[key].as_str().unwrap_or("");
     match category {
-        "systems" => (
-            same_name(text("name"), &found.keys[0]),
-            Some(found.attributes["status"] == text("status")),
-        ),
+        "systems" => (same_name(text("name"), &found.keys[0]), Some(found.attributes["status"] == text("status"))),
         "regulations" => (
             same_name(text("name"), &found.keys[0]),
-            Some(
-                found.attributes["applies"]
-                    == expected["applies"].as_bool().unwrap_or(true).to_string(),
-            ),
+            Some(found.attributes["applies"] == expected["applies"].as_bool().unwrap_or(true).to_string()),
         ),
         "competitors" => (same_name(text("name"), &found.keys[0]), None),
-        "pain_points" => (
-            contains_loosely(&found.quote, text("quote")),
-            Some(found.attributes["theme"] == text("theme")),
-        ),
+        "pain_points" => {
+            (contains_loosely(&found.quote, text("quote")), Some(found.attributes["theme"] == text("theme")))
+        }
         "stakeholders" => {
             let name = Some(found.keys[0].as_str()).filter(|n| !n.is_empty());
             let role = Some(found.keys[1].as_str()).filter(|r| !r.is_empty());
-            (
-                person_matches(expected, name, role),
-                Some(found.attributes["relation"] == text("relation")),
-            )
+            (person_matches(expected, name, role), Some(found.attributes["relation"] == text("relation")))
         }
         "timeline" => {
-            let hit = found
-                .keys
-                .iter()
-                .any(|key| overlap(text("phrase"), key) >= 0.6);
+            let hit = found.keys.iter().any(|key| overlap(text("phrase"), key) >= 0.6);
             let reason = text("reason_contains");
-            (
-                hit,
-                (!reason.is_empty()).then(|| contains_loosely(&found.attributes["reason"], reason)),
-            )
+            (hit, (!reason.is_empty()).then(|| contains_loosely(&found.attributes["reason"], reason)))
         }
         "budget" => {
             let want = expected["amount_usd"].as_f64();
@@ -294,30 +252,23 @@ fn matches(category: &str, expected: &Value, found: &Found) -> (bool, Option<boo
                 Some(owner) => contains_loosely(&found.attributes["owner"], owner),
                 None => true,
             };
-            let cycle_ok = expected["cycle"]
-                .as_str()
-                .is_none_or(|cycle| found.attributes["cycle"] == cycle);
+            let cycle_ok = expected["cycle"].as_str().is_none_or(|cycle| found.attributes["cycle"] == cycle);
             (hit, Some(owner_ok && cycle_ok))
         }
         "objections" => (
             contains_loosely(&found.quote, text("quote")),
-            expected["answered"]
-                .as_bool()
-                .map(|answered| found.attributes["answered"] == answered.to_string()),
+            expected["answered"].as_bool().map(|answered| found.attributes["answered"] == answered.to_string()),
         ),
         "previous_attempts" => (contains_loosely(&found.quote, text("quote")), None),
-        "next_steps" => (
-            contains_loosely(&found.quote, text("quote")),
-            Some(found.attributes["action"] == text("action")),
-        ),
+        "next_steps" => {
+            (contains_loosely(&found.quote, text("quote")), Some(found.attributes["action"] == text("action")))
+        }
         _ => (false, None),
     }
 }
 
 fn script_transcript(truth: &Value, path: &Path) -> Result<Transcript, String> {
-    let turns = truth["script"]
-        .as_array()
-        .ok_or_else(|| format!("{}: no `script`", path.display()))?;
+    let turns = truth["script"].as_array().ok_or_else(|| format!("{}: no `script`", path.display()))?;
     let segments = turns
         .iter()
         .map(|turn| {
@@ -352,11 +303,7 @@ fn script_transcript(truth: &Value, path: &Path) -> Result<Transcript, String> {
     })
 }
 
-fn load_transcript(
-    truth: &Value,
-    path: &Path,
-    transcripts: Option<&Path>,
-) -> Result<Transcript, String> {
+fn load_transcript(truth: &Value, path: &Path, transcripts: Option<&Path>) -> Result<Transcript, String> {
     let Some(dir) = transcripts else {
         return script_transcript(truth, path);
     };
@@ -404,27 +351,18 @@ fn main() -> ExitCode {
         };
         let extraction = extract(&transcript, &rules);
         if args.dump {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&extraction).unwrap_or_default()
-            );
+            println!("{}", serde_json::to_string_pretty(&extraction).unwrap_or_default());
         }
         let found = found_items(&extraction);
         let expect = &truth["expect"];
         let call = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
         for &category in CATEGORIES {
-            let expected: Vec<&Value> = expect[category]
-                .as_array()
-                .map(|a| a.iter().collect())
-                .unwrap_or_default();
+            let expected: Vec<&Value> = expect[category].as_array().map(|a| a.iter().collect()).unwrap_or_default();
             let found: &[Found] = found.get(category).map_or(&[], Vec::as_slice);
             let tally = tallies.entry(category).or_default();
             tally.expected += expected.len();
             for want in &expected {
-                let hit = found
-                    .iter()
-                    .map(|f| matches(category, want, f))
-                    .find(|(hit, _)| *hit);
+                let hit = found.iter().map(|f| matches(category, want, f)).find(|(hit, _)| *hit);
                 match hit {
                     Some((_, attribute)) => {
                         tally.recalled += 1;
@@ -446,35 +384,18 @@ fn main() -> ExitCode {
                     let correct = expected.iter().any(|want| matches(category, want, item).0);
                     tally.scored_correct += usize::from(correct);
                     if !correct && args.verbose {
-                        println!(
-                            "{call}: {category}: EXTRA {:?} {:?} ({})",
-                            item.keys, item.attributes, item.quote
-                        );
+                        println!("{call}: {category}: EXTRA {:?} {:?} ({})", item.keys, item.attributes, item.quote);
                     }
                 }
             }
         }
         let must_not = &expect["must_not_find"];
-        for quote in must_not["pain_points_quotes"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            if extraction
-                .pain_points
-                .iter()
-                .any(|pain| contains_loosely(&pain.quote, quote))
-            {
+        for quote in must_not["pain_points_quotes"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            if extraction.pain_points.iter().any(|pain| contains_loosely(&pain.quote, quote)) {
                 violations.push(format!("{call}: pain tagged that must not be: {quote:?}"));
             }
         }
-        for category in must_not["categories"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
+        for category in must_not["categories"].as_array().into_iter().flatten().filter_map(Value::as_str) {
             if found.get(category).is_some_and(|items| !items.is_empty()) {
                 violations.push(format!("{call}: {category} must be empty"));
             }

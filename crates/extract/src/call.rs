@@ -37,16 +37,8 @@ impl<'r> Call<'r> {
             rules.lexicon.scan(&sentence.text, &mut hits);
             hit_ranges.push(start..hits.len());
         }
-        let mut call = Call {
-            rules,
-            sentences,
-            hits,
-            hit_ranges,
-            answers: Vec::new(),
-        };
-        call.answers = (0..call.sentences.len())
-            .map(|index| call.reply_to(index))
-            .collect();
+        let mut call = Call { rules, sentences, hits, hit_ranges, answers: Vec::new() };
+        call.answers = (0..call.sentences.len()).map(|index| call.reply_to(index)).collect();
         call
     }
 
@@ -67,15 +59,17 @@ impl<'r> Call<'r> {
     }
 
     pub fn cues(&self, index: usize, kind: CueKind) -> impl Iterator<Item = &Hit> + '_ {
-        self.hits(index)
-            .iter()
-            .filter(move |hit| hit.layer == Layer::Cue(kind))
+        self.hits(index).iter().filter(move |hit| hit.layer == Layer::Cue(kind))
     }
 
     pub fn entities(&self, index: usize, kind: EntityKind) -> impl Iterator<Item = &Hit> + '_ {
-        self.hits(index)
-            .iter()
-            .filter(move |hit| hit.layer == Layer::Entity(kind))
+        self.hits(index).iter().filter(move |hit| hit.layer == Layer::Entity(kind))
+    }
+
+    /// Cues of `kind` with `window = 0` right beside `target` ("no HIPAA", "from Salesforce"):
+    /// they are not in `hits`, being looked up only where a target is.
+    pub fn adjacent_cues(&self, index: usize, target: &Hit, kind: CueKind) -> Vec<Hit> {
+        self.rules.lexicon.adjacent(self.text(index), target, Layer::Cue(kind))
     }
 
     pub fn has_cue(&self, index: usize, kind: CueKind) -> bool {
@@ -94,10 +88,11 @@ impl<'r> Call<'r> {
         &self.text(index)[hit.start..hit.end]
     }
 
-    /// Said by the prospect or by someone the channel split could not place: the sentences
-    /// that can state the prospect's facts.
+    /// Said by the prospect or by someone the channel split could not place, and not sales
+    /// talk ("a lot of teams tell me...", the vocabulary's [[pitch]] cues): the sentences that
+    /// can state the prospect's facts.
     pub fn is_prospect_side(&self, index: usize) -> bool {
-        self.sentences[index].speaker != Speaker::Sdr
+        self.sentences[index].speaker != Speaker::Sdr && !self.has_cue(index, CueKind::Pitch)
     }
 
     /// The prospect's yes/no to this sentence, if it is an SDR question that got one.
@@ -132,13 +127,7 @@ impl<'r> Call<'r> {
     /// Whether a cue and a target are close enough: same clause, at most `window` words apart,
     /// and for adjacent cues (`window = 0`) no punctuation between ("No, HIPAA is key" is not
     /// "no HIPAA").
-    pub fn within_window(
-        &self,
-        index: usize,
-        cue: &Hit,
-        target: &Hit,
-        window: Option<u32>,
-    ) -> bool {
+    pub fn within_window(&self, index: usize, cue: &Hit, target: &Hit, window: Option<u32>) -> bool {
         if !self.same_clause(index, cue.start, target.start) {
             return false;
         }
@@ -168,8 +157,7 @@ impl<'r> Call<'r> {
     /// SDR) as this one: where a reason or an outcome is given after the fact.
     pub fn next_on_same_side(&self, index: usize) -> Option<usize> {
         let next = index + 1;
-        (next < self.len() && self.is_prospect_side(next) == self.is_prospect_side(index))
-            .then_some(next)
+        (next < self.len() && self.is_prospect_side(next) == self.is_prospect_side(index)).then_some(next)
     }
 
     /// "We looked at Gong but it was too expensive": a complaint after a competitor or a past
@@ -189,11 +177,16 @@ impl<'r> Call<'r> {
         if reply >= self.len() || !self.is_prospect_side(reply) {
             return None;
         }
-        let first = self.cues(reply, CueKind::Answer).next()?;
-        if first.start > ANSWER_LEAD_BYTES {
-            return None;
-        }
-        match self.cue(first).value.as_deref() {
+        // A closing "..., so no." / "Yeah, no." says more than an opening word, so it wins.
+        let text = self.text(reply);
+        let closing = self.cues(reply, CueKind::Answer).last().filter(|cue| {
+            let after = text[cue.end..].trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+            let before = text[..cue.start].trim_end();
+            after.is_empty() && cue.start > 0 && (before.ends_with(',') || before.to_ascii_lowercase().ends_with(" so"))
+        });
+        let opening = self.cues(reply, CueKind::Answer).next().filter(|cue| cue.start <= ANSWER_LEAD_BYTES);
+        let answer = closing.or(opening)?;
+        match self.cue(answer).value.as_deref() {
             Some("yes") => Some(Answer::Yes),
             Some("no") => Some(Answer::No),
             _ => None,
@@ -207,20 +200,12 @@ pub(crate) fn negated_before(text: &str, cue_start: usize, cue_text: &str, words
     if is_negative(cue_text) {
         return false;
     }
-    text[..cue_start]
-        .split_whitespace()
-        .rev()
-        .take(words)
-        .any(is_negative)
+    text[..cue_start].split_whitespace().rev().take(words).any(is_negative)
 }
 
 fn is_negative(text: &str) -> bool {
-    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .any(|word| {
-            let word = word.to_ascii_lowercase();
-            matches!(
-                word.as_str(),
-                "not" | "no" | "never" | "nothing" | "without" | "cannot"
-            ) || word.ends_with("n't")
-        })
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'').any(|word| {
+        let word = word.to_ascii_lowercase();
+        matches!(word.as_str(), "not" | "no" | "never" | "nothing" | "without" | "cannot") || word.ends_with("n't")
+    })
 }

@@ -22,17 +22,19 @@ pub fn item_id(category: Category, start_ms: u64, quote: &str) -> String {
     hasher.update(start_ms.to_string().as_bytes());
     hasher.update(b"|");
     hasher.update(normalize_quote(quote).as_bytes());
-    hex(&hasher.finalize())[..12].to_string()
+    hex(&hasher.finalize()[..6])
 }
 
 /// Lowercase words separated by single spaces: punctuation and spacing never change an id.
 pub(crate) fn normalize_quote(quote: &str) -> String {
-    quote
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(quote.len());
+    for word in quote.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|word| !word.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
 }
 
 /// An item quoting (part of) a sentence; `confidence` is the rule's, already lowered for weak
@@ -45,11 +47,7 @@ pub(crate) fn item<D>(
     confidence: f32,
     detail: D,
 ) -> Item<D> {
-    let speaker_factor = if sentence.speaker == Speaker::Unknown {
-        UNKNOWN_SPEAKER_FACTOR
-    } else {
-        1.0
-    };
+    let speaker_factor = if sentence.speaker == Speaker::Unknown { UNKNOWN_SPEAKER_FACTOR } else { 1.0 };
     Item {
         id: item_id(category, sentence.start_ms, quote),
         category,
@@ -75,18 +73,9 @@ mod tests {
     #[test]
     fn id_ignores_case_and_punctuation_but_not_time() {
         let a = item_id(Category::PainPoint, 1000, "We spend two days, every month!");
-        assert_eq!(
-            a,
-            item_id(Category::PainPoint, 1000, "we spend two days every month")
-        );
-        assert_ne!(
-            a,
-            item_id(Category::PainPoint, 2000, "we spend two days every month")
-        );
-        assert_ne!(
-            a,
-            item_id(Category::Objection, 1000, "we spend two days every month")
-        );
+        assert_eq!(a, item_id(Category::PainPoint, 1000, "we spend two days every month"));
+        assert_ne!(a, item_id(Category::PainPoint, 2000, "we spend two days every month"));
+        assert_ne!(a, item_id(Category::Objection, 1000, "we spend two days every month"));
         assert_eq!(a.len(), 12);
     }
 }

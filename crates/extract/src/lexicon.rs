@@ -41,7 +41,16 @@ pub(crate) struct LexiconBuilder {
     seen: HashSet<(String, Layer, u32, bool)>,
     eager: PatternGroupBuilder,
     on_demand: PatternGroupBuilder,
+    adjacent: Vec<AdjacentPhrase>,
     requirements: Vec<Vec<String>>,
+}
+
+/// A `window = 0` cue phrase, lowercase.
+#[derive(Debug)]
+struct AdjacentPhrase {
+    layer: Layer,
+    index: u32,
+    text: String,
 }
 
 #[derive(Default)]
@@ -72,7 +81,9 @@ struct PatternGroup {
 
 impl PatternGroup {
     fn scan(&self, text: &str, out: &mut Vec<Hit>) {
-        if self.patterns.is_empty() {
+        // `is_match` can stop early and skips the per-pattern bookkeeping of `matches`; most
+        // sentences match no pattern at all.
+        if self.patterns.is_empty() || !self.gate.is_match(text) {
             return;
         }
         for which in self.gate.matches(text).iter() {
@@ -86,23 +97,17 @@ impl PatternGroup {
     }
 }
 
-/// Title patterns ("head of patient experience") are the costliest regexes and only matter next
-/// to a name or in an introduction, so they run on demand instead of on every sentence.
+/// Patterns only some sentences need run on demand instead of on every sentence: titles ("head
+/// of patient experience", the costliest regexes) matter only next to a name or in an
+/// introduction, next-step times only in a sentence that already holds a next step.
 fn runs_on_demand(layer: Layer) -> bool {
-    layer == Layer::Cue(CueKind::Title)
+    matches!(layer, Layer::Cue(CueKind::Title | CueKind::StepWhen))
 }
 
 impl LexiconBuilder {
     /// Adds a phrase and its variants ("we're" / "we are", "SOC 2" / "SOC two", "e-mail" /
     /// "e mail" / "email" for names). `exact` keeps the capitalisation significant.
-    pub fn phrase(
-        &mut self,
-        phrase: &str,
-        layer: Layer,
-        index: u32,
-        exact: bool,
-        requires: Option<u32>,
-    ) {
+    pub fn phrase(&mut self, phrase: &str, layer: Layer, index: u32, exact: bool, requires: Option<u32>) {
         let is_name = matches!(layer, Layer::Entity(_));
         for variant in variants(phrase, is_name) {
             let key = (variant.clone(), layer, index, exact);
@@ -111,19 +116,26 @@ impl LexiconBuilder {
             }
             let exact = exact.then(|| variant.clone().into_boxed_str());
             self.phrases.push(variant);
-            self.meta.push(PhraseMeta {
-                layer,
-                index,
-                exact,
-                requires,
-            });
+            self.meta.push(PhraseMeta { layer, index, exact, requires });
+        }
+    }
+
+    /// Adds a cue that only counts right next to what it qualifies (`window = 0`: "no HIPAA",
+    /// "data from Salesforce"). Such cues are mostly tiny common words; they stay out of the
+    /// automaton and are checked beside a target on request (`Lexicon::adjacent`).
+    pub fn adjacent_phrase(&mut self, phrase: &str, layer: Layer, index: u32) {
+        for variant in variants(phrase, false) {
+            let variant = variant.to_lowercase();
+            if !self.adjacent.iter().any(|known| known.layer == layer && known.index == index && known.text == variant)
+            {
+                self.adjacent.push(AdjacentPhrase { layer, index, text: variant });
+            }
         }
     }
 
     /// Registers words of which one must be in the sentence; returns the id to pass to `phrase`.
     pub fn requirement(&mut self, words: Vec<String>) -> u32 {
-        self.requirements
-            .push(words.into_iter().map(|w| w.to_lowercase()).collect());
+        self.requirements.push(words.into_iter().map(|w| w.to_lowercase()).collect());
         (self.requirements.len() - 1) as u32
     }
 
@@ -154,6 +166,7 @@ impl LexiconBuilder {
             meta: self.meta,
             eager: self.eager.build()?,
             on_demand: self.on_demand.build()?,
+            adjacent: self.adjacent,
             requirements: self.requirements,
         })
     }
@@ -164,6 +177,7 @@ pub(crate) struct Lexicon {
     meta: Vec<PhraseMeta>,
     eager: PatternGroup,
     on_demand: PatternGroup,
+    adjacent: Vec<AdjacentPhrase>,
     requirements: Vec<Vec<String>>,
 }
 
@@ -179,11 +193,7 @@ impl Lexicon {
             if !at_word_edges(text, start, end) {
                 continue;
             }
-            if meta
-                .exact
-                .as_deref()
-                .is_some_and(|exact| &text[start..end] != exact)
-            {
+            if meta.exact.as_deref().is_some_and(|exact| &text[start..end] != exact) {
                 continue;
             }
             if let Some(requirement) = meta.requires {
@@ -193,15 +203,38 @@ impl Lexicon {
                     continue;
                 }
             }
-            out.push(Hit {
-                layer: meta.layer,
-                index: meta.index,
-                start,
-                end,
-            });
+            out.push(Hit { layer: meta.layer, index: meta.index, start, end });
         }
         self.eager.scan(text, out);
         keep_leftmost_longest(out, base);
+    }
+
+    /// The `window = 0` cues of `layer` standing right before or right after `target` (only
+    /// spaces between), as hits.
+    pub fn adjacent(&self, text: &str, target: &Hit, layer: Layer) -> Vec<Hit> {
+        let before = text[..target.start].trim_end();
+        let after_start = target.end + (text[target.end..].len() - text[target.end..].trim_start().len());
+        let after = &text[after_start..];
+        let mut found = Vec::new();
+        for phrase in self.adjacent.iter().filter(|phrase| phrase.layer == layer) {
+            let length = phrase.text.len();
+            if before.len() >= length && before.is_char_boundary(before.len() - length) {
+                let start = before.len() - length;
+                if before[start..].eq_ignore_ascii_case(&phrase.text) && at_word_edges(text, start, before.len()) {
+                    found.push(Hit { layer, index: phrase.index, start, end: before.len() });
+                }
+            }
+            if after.len() >= length
+                && after.is_char_boundary(length)
+                && after[..length].eq_ignore_ascii_case(&phrase.text)
+            {
+                let (start, end) = (after_start, after_start + length);
+                if at_word_edges(text, start, end) {
+                    found.push(Hit { layer, index: phrase.index, start, end });
+                }
+            }
+        }
+        found
     }
 
     /// The hits of the patterns that only run on demand (see `runs_on_demand`).
@@ -243,14 +276,12 @@ pub(crate) fn at_word_edges(text: &str, start: usize, end: usize) -> bool {
     let last_is_word = text[..end].chars().next_back().is_some_and(is_word_char);
     let before_is_word = text[..start].chars().next_back().is_some_and(is_word_char);
     let after_is_word = text[end..].chars().next().is_some_and(is_word_char);
-    !(first_is_word && before_is_word) && !(last_is_word && after_is_word)
+    !(first_is_word && before_is_word || last_is_word && after_is_word)
 }
 
 /// Whole-word (or whole-phrase) containment in already-lowercased text.
 pub(crate) fn contains_word(haystack: &str, word: &str) -> bool {
-    haystack
-        .match_indices(word)
-        .any(|(start, matched)| at_word_edges(haystack, start, start + matched.len()))
+    haystack.match_indices(word).any(|(start, matched)| at_word_edges(haystack, start, start + matched.len()))
 }
 
 /// Contractions whisper may write either way; a phrase written with one also matches the other.
@@ -327,11 +358,7 @@ const MAX_VARIANTS: usize = 32;
 /// Every way the phrase may appear in a transcript. Cues are compared lowercase; names keep
 /// their case (for `exact_case`) and also match with hyphens and spaces swapped.
 pub(crate) fn variants(phrase: &str, is_name: bool) -> Vec<String> {
-    let base = phrase
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('\u{2019}', "'");
+    let base = phrase.split_whitespace().collect::<Vec<_>>().join(" ").replace('\u{2019}', "'");
     let mut all = vec![base];
     let add = |all: &mut Vec<String>, candidate: String| {
         if all.len() < MAX_VARIANTS && !candidate.is_empty() && !all.contains(&candidate) {
@@ -397,10 +424,7 @@ fn swap_number_form(token: &str) -> Option<String> {
         return SMALL_NUMBERS.get(value).map(|word| word.to_string());
     }
     let lower = token.to_lowercase();
-    SMALL_NUMBERS
-        .iter()
-        .position(|word| *word == lower)
-        .map(|value| value.to_string())
+    SMALL_NUMBERS.iter().position(|word| *word == lower).map(|value| value.to_string())
 }
 
 #[cfg(test)]
@@ -410,15 +434,9 @@ mod tests {
     #[test]
     fn variants_cover_contractions_numbers_and_hyphens() {
         let cue = variants("we're not subject to", false);
-        assert!(
-            cue.contains(&"we are not subject to".to_string()),
-            "{cue:?}"
-        );
+        assert!(cue.contains(&"we are not subject to".to_string()), "{cue:?}");
         let name = variants("SOC 2", true);
-        assert!(
-            name.contains(&"SOC two".to_string()) && name.contains(&"SOC-2".to_string()),
-            "{name:?}"
-        );
+        assert!(name.contains(&"SOC two".to_string()) && name.contains(&"SOC-2".to_string()), "{name:?}");
         let hyphen = variants("Sarbanes-Oxley", true);
         assert!(hyphen.contains(&"Sarbanes Oxley".to_string()), "{hyphen:?}");
     }

@@ -59,9 +59,7 @@ const UNITS: &[&str] = &[
     "eighteen",
     "nineteen",
 ];
-const TENS: &[&str] = &[
-    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
+const TENS: &[&str] = &["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
 const ORDINALS: &[&str] = &[
     "first",
     "second",
@@ -86,16 +84,11 @@ const ORDINALS: &[&str] = &[
 ];
 
 fn unit_value(word: &str) -> Option<f64> {
-    UNITS
-        .iter()
-        .position(|unit| unit.eq_ignore_ascii_case(word))
-        .map(|value| value as f64)
+    UNITS.iter().position(|unit| unit.eq_ignore_ascii_case(word)).map(|value| value as f64)
 }
 
 fn tens_value(word: &str) -> Option<f64> {
-    TENS.iter()
-        .position(|tens| tens.eq_ignore_ascii_case(word))
-        .map(|index| (index as f64 + 2.0) * 10.0)
+    TENS.iter().position(|tens| tens.eq_ignore_ascii_case(word)).map(|index| (index as f64 + 2.0) * 10.0)
 }
 
 /// Multiplier words and whether they mark money on their own ("k", "grand" do; "million" not).
@@ -111,10 +104,7 @@ fn scale_word(word: &str) -> Option<(f64, bool)> {
 }
 
 fn is_currency_word(word: &str) -> bool {
-    matches!(
-        word.to_ascii_lowercase().as_str(),
-        "dollars" | "dollar" | "bucks" | "usd"
-    )
+    matches!(word.to_ascii_lowercase().as_str(), "dollars" | "dollar" | "bucks" | "usd")
 }
 
 fn tokenize(text: &str) -> Vec<Token<'_>> {
@@ -127,8 +117,7 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
         if byte.is_ascii_digit() {
             while index < bytes.len()
                 && (bytes[index].is_ascii_digit()
-                    || (matches!(bytes[index], b',' | b'.')
-                        && bytes.get(index + 1).is_some_and(u8::is_ascii_digit)))
+                    || (matches!(bytes[index], b',' | b'.') && bytes.get(index + 1).is_some_and(u8::is_ascii_digit)))
             {
                 index += 1;
             }
@@ -149,27 +138,16 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
             };
             let dollar = start > 0 && bytes[start - 1] == b'$';
             tokens.push(Token {
-                kind: TokenKind::Digits {
-                    value,
-                    dollar,
-                    suffix,
-                },
+                kind: TokenKind::Digits { value, dollar, suffix },
                 text: &text[start..index],
                 start,
                 end: index,
             });
         } else if byte.is_ascii_alphabetic() {
-            while index < bytes.len()
-                && (bytes[index].is_ascii_alphabetic() || bytes[index] == b'\'')
-            {
+            while index < bytes.len() && (bytes[index].is_ascii_alphabetic() || bytes[index] == b'\'') {
                 index += 1;
             }
-            tokens.push(Token {
-                kind: TokenKind::Word,
-                text: &text[start..index],
-                start,
-                end: index,
-            });
+            tokens.push(Token { kind: TokenKind::Word, text: &text[start..index], start, end: index });
         } else {
             let kind = match byte {
                 b'$' => TokenKind::Dollar,
@@ -181,12 +159,7 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
                 _ => TokenKind::Other,
             };
             index += text[index..].chars().next().map_or(1, char::len_utf8);
-            tokens.push(Token {
-                kind,
-                text: &text[start..index],
-                start,
-                end: index,
-            });
+            tokens.push(Token { kind, text: &text[start..index], start, end: index });
         }
     }
     tokens
@@ -196,36 +169,24 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
 fn number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bool)> {
     let token = tokens.get(at)?;
     match token.kind {
-        TokenKind::Digits {
-            value,
-            dollar,
-            suffix,
-        } => {
+        TokenKind::Digits { value, dollar, suffix } => {
             let mut next = at + 1;
             let (mut value, mut money, mut scaled) = (value, dollar, false);
             if let Some((scale, marks_money)) = suffix {
                 value *= scale;
                 money |= marks_money;
                 scaled = true;
-            } else if let Some((scale, marks_money)) = tokens
-                .get(next)
-                .filter(|t| t.kind == TokenKind::Word)
-                .and_then(|t| scale_word(t.text))
+            } else if let Some((scale, marks_money)) =
+                tokens.get(next).filter(|t| t.kind == TokenKind::Word).and_then(|t| scale_word(t.text))
             {
-                if scale > 100.0
-                    || tokens
-                        .get(next)
-                        .is_some_and(|t| t.text.eq_ignore_ascii_case("hundred"))
-                {
+                if scale > 100.0 || tokens.get(next).is_some_and(|t| t.text.eq_ignore_ascii_case("hundred")) {
                     value *= scale;
                     money |= marks_money;
                     scaled = scale >= 1e3;
                     next += 1;
                     // "2 hundred thousand"
-                    if let Some((scale, marks_money)) = tokens
-                        .get(next)
-                        .filter(|t| t.kind == TokenKind::Word)
-                        .and_then(|t| scale_word(t.text))
+                    if let Some((scale, marks_money)) =
+                        tokens.get(next).filter(|t| t.kind == TokenKind::Word).and_then(|t| scale_word(t.text))
                     {
                         if scale >= 1e3 {
                             value *= scale;
@@ -245,12 +206,7 @@ fn number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bool)> {
 
 /// "a hundred and fifty thousand", "one point two million", "fifty k", "half a million".
 fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bool)> {
-    let word = |index: usize| {
-        tokens
-            .get(index)
-            .filter(|t| t.kind == TokenKind::Word)
-            .map(|t| t.text)
-    };
+    let word = |index: usize| tokens.get(index).filter(|t| t.kind == TokenKind::Word).map(|t| t.text);
     let mut total = 0.0;
     let mut current = 0.0;
     let mut index = at;
@@ -263,11 +219,8 @@ fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bo
     let mut after_scale = false;
 
     if word(index).is_some_and(|w| w.eq_ignore_ascii_case("half"))
-        && word(index + 1)
-            .is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"))
-        && word(index + 2)
-            .and_then(scale_word)
-            .is_some_and(|(scale, _)| scale >= 1e3)
+        && word(index + 1).is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"))
+        && word(index + 2).and_then(scale_word).is_some_and(|(scale, _)| scale >= 1e3)
     {
         let (scale, marks_money) = word(index + 2).and_then(scale_word).unwrap_or((1.0, false));
         return Some((scale / 2.0, index + 3, marks_money, true));
@@ -299,9 +252,7 @@ fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bo
             saw_number = true;
         } else if (lower == "a" || lower == "an")
             && !saw_number
-            && word(index + 1)
-                .and_then(scale_word)
-                .is_some_and(|(scale, _)| scale >= 100.0)
+            && word(index + 1).and_then(scale_word).is_some_and(|(scale, _)| scale >= 100.0)
         {
             current = 1.0;
         } else if lower == "point"
@@ -315,9 +266,7 @@ fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bo
             && word(index + 1).is_some_and(|w| unit_value(w).is_some() || tens_value(w).is_some())
         {
             // "one hundred and fifty"
-        } else if let Some((scale, marks_money)) =
-            scale_word(&lower).filter(|_| saw_number || current > 0.0)
-        {
+        } else if let Some((scale, marks_money)) = scale_word(&lower).filter(|_| saw_number || current > 0.0) {
             if lower == "m" || lower == "b" || lower == "mm" || lower == "bn" {
                 // Single letters only scale digits ("$2m"), never words ("two m" is not said).
                 break;
@@ -353,11 +302,7 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
         };
         let dollar_before = at > 0 && tokens[at - 1].kind == TokenKind::Dollar;
         let mut quantity = Quantity {
-            start: if dollar_before {
-                tokens[at - 1].start
-            } else {
-                tokens[at].start
-            },
+            start: if dollar_before { tokens[at - 1].start } else { tokens[at].start },
             end: tokens[next - 1].end,
             value,
             max: None,
@@ -368,18 +313,11 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
         // A range: "forty to fifty thousand", "$40k-$50k", "between 40 and 50 thousand".
         let joiner = tokens.get(after).is_some_and(|t| {
             t.kind == TokenKind::Dash
-                || (t.kind == TokenKind::Word
-                    && matches!(t.text.to_ascii_lowercase().as_str(), "to" | "and" | "or"))
+                || (t.kind == TokenKind::Word && matches!(t.text.to_ascii_lowercase().as_str(), "to" | "and" | "or"))
         });
         if joiner {
-            let high_at = if tokens
-                .get(after + 1)
-                .is_some_and(|t| t.kind == TokenKind::Dollar)
-            {
-                after + 2
-            } else {
-                after + 1
-            };
+            let high_at =
+                if tokens.get(after + 1).is_some_and(|t| t.kind == TokenKind::Dollar) { after + 2 } else { after + 1 };
             if let Some((high, high_next, high_money, high_scaled)) = number_at(&tokens, high_at) {
                 let mut low = quantity.value;
                 if !quantity.scaled && high_scaled {
@@ -392,20 +330,15 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
                 if high > low {
                     quantity.value = low;
                     quantity.max = Some(high);
-                    quantity.money |= high_money
-                        || tokens
-                            .get(high_at - 1)
-                            .is_some_and(|t| t.kind == TokenKind::Dollar);
+                    quantity.money |=
+                        high_money || tokens.get(high_at - 1).is_some_and(|t| t.kind == TokenKind::Dollar);
                     quantity.scaled |= high_scaled;
                     quantity.end = tokens[high_next - 1].end;
                     after = high_next;
                 }
             }
         }
-        if tokens
-            .get(after)
-            .is_some_and(|t| t.kind == TokenKind::Word && is_currency_word(t.text))
-        {
+        if tokens.get(after).is_some_and(|t| t.kind == TokenKind::Word && is_currency_word(t.text)) {
             quantity.money = true;
             quantity.end = tokens[after].end;
             after += 1;
@@ -418,10 +351,7 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
 
 /// The power of a thousand a scaled number was said in: 1e3 for 50000, 1e6 for 1.2e6.
 fn magnitude(value: f64) -> f64 {
-    [1e9, 1e6, 1e3]
-        .into_iter()
-        .find(|scale| value >= *scale)
-        .unwrap_or(1.0)
+    [1e9, 1e6, 1e3].into_iter().find(|scale| value >= *scale).unwrap_or(1.0)
 }
 
 /// The phrase with spoken numbers written as digits: "ninety days" -> "90 days",
@@ -437,10 +367,7 @@ pub(crate) fn digits_for_words(text: &str) -> String {
             if let Some(day) = ordinal_value(&tokens, at) {
                 out.push_str(&text[copied..token.start]);
                 // "March 15" after a (capitalised) month, "the 21st of June" otherwise.
-                let after_month = at > 0
-                    && tokens[at - 1]
-                        .text
-                        .starts_with(|c: char| c.is_ascii_uppercase());
+                let after_month = at > 0 && tokens[at - 1].text.starts_with(|c: char| c.is_ascii_uppercase());
                 out.push_str(&day.0.to_string());
                 if !after_month {
                     out.push_str(ordinal_suffix(day.0));
@@ -450,8 +377,7 @@ pub(crate) fn digits_for_words(text: &str) -> String {
                 continue;
             }
             if let Some((value, next, _, _)) = spoken_number_at(&tokens, at) {
-                let is_article_only = next == at + 1
-                    && matches!(token.text.to_ascii_lowercase().as_str(), "a" | "an");
+                let is_article_only = next == at + 1 && matches!(token.text.to_ascii_lowercase().as_str(), "a" | "an");
                 if !is_article_only {
                     out.push_str(&text[copied..token.start]);
                     out.push_str(&format_number(value));
@@ -469,12 +395,8 @@ pub(crate) fn digits_for_words(text: &str) -> String {
 
 /// An ordinal day ("fifteenth", "twenty-first") with the token index after it.
 fn ordinal_value(tokens: &[Token], at: usize) -> Option<(u32, usize)> {
-    let word = |index: usize| {
-        tokens
-            .get(index)
-            .filter(|t| t.kind == TokenKind::Word)
-            .map(|t| t.text.to_ascii_lowercase())
-    };
+    let word =
+        |index: usize| tokens.get(index).filter(|t| t.kind == TokenKind::Word).map(|t| t.text.to_ascii_lowercase());
     let first = word(at)?;
     if let Some(index) = ORDINALS.iter().position(|o| *o == first) {
         return Some((index as u32 + 1, at + 1));
@@ -484,19 +406,9 @@ fn ordinal_value(tokens: &[Token], at: usize) -> Option<(u32, usize)> {
         "thirty" => 30,
         _ => return (first == "thirtieth").then_some((30, at + 1)),
     };
-    let next = if tokens
-        .get(at + 1)
-        .is_some_and(|t| t.kind == TokenKind::Dash)
-    {
-        at + 2
-    } else {
-        at + 1
-    };
+    let next = if tokens.get(at + 1).is_some_and(|t| t.kind == TokenKind::Dash) { at + 2 } else { at + 1 };
     let ordinal = word(next)?;
-    ORDINALS[..9]
-        .iter()
-        .position(|o| *o == ordinal)
-        .map(|index| (tens + index as u32 + 1, next + 1))
+    ORDINALS[..9].iter().position(|o| *o == ordinal).map(|index| (tens + index as u32 + 1, next + 1))
 }
 
 fn ordinal_suffix(day: u32) -> &'static str {
@@ -522,9 +434,7 @@ mod tests {
     use super::*;
 
     fn first(text: &str) -> Quantity {
-        *quantities(text)
-            .first()
-            .unwrap_or_else(|| panic!("no number in {text:?}"))
+        *quantities(text).first().unwrap_or_else(|| panic!("no number in {text:?}"))
     }
 
     #[test]
@@ -554,20 +464,14 @@ mod tests {
         let range = first("somewhere between forty and fifty thousand");
         assert_eq!((range.value, range.max), (40_000.0, Some(50_000.0)));
         let written = first("$40k-$60k");
-        assert_eq!(
-            (written.value, written.max, written.money),
-            (40_000.0, Some(60_000.0), true)
-        );
+        assert_eq!((written.value, written.max, written.money), (40_000.0, Some(60_000.0), true));
     }
 
     #[test]
     fn words_become_digits_in_phrases() {
         assert_eq!(digits_for_words("within ninety days"), "within 90 days");
         assert_eq!(digits_for_words("by March fifteenth"), "by March 15");
-        assert_eq!(
-            digits_for_words("by the twenty-first of June"),
-            "by the 21st of June"
-        );
+        assert_eq!(digits_for_words("by the twenty-first of June"), "by the 21st of June");
         assert_eq!(digits_for_words("in a month"), "in a month");
     }
 }

@@ -8,12 +8,12 @@ use std::ops::Range;
 
 /// Someone (or some team) named in a sentence.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct PersonMention {
-    pub name: Option<String>,
+pub(crate) struct PersonMention<'a> {
+    pub name: Option<&'a str>,
     /// Canonical role (dictionary) or the title as said (title patterns).
-    pub role: Option<String>,
+    pub role: Option<&'a str>,
     /// `<pack>/<id>` of the role entry or title rule, when there is a role.
-    pub role_rule: Option<String>,
+    pub role_rule: Option<&'a str>,
     pub role_confidence: f32,
     /// Byte range covering the name and the role.
     pub span: Range<usize>,
@@ -22,15 +22,15 @@ pub(crate) struct PersonMention {
 }
 
 /// Words allowed between a name and the role after it: "Sarah, our CFO", "Sarah is the CFO".
-const NAME_ROLE_GAP: &[&str] = &[
-    "is", "our", "my", "the", "your", "their", "who", "who's", "as", "she's", "he's", "and",
-];
+const NAME_ROLE_GAP: &[&str] =
+    &["is", "our", "my", "the", "your", "their", "who", "who's", "as", "she's", "he's", "and"];
 /// Words allowed between a role and the name after it: "our CFO Sarah", "the CFO is Sarah".
 const ROLE_NAME_GAP: &[&str] = &["is", "named", "called"];
 /// Words before a capitalised word that make it a person rather than a place or a company.
+/// ("with", "to", "by" are left out: "with Microsoft", "to Acme" name companies as often.)
 const PERSON_LEAD_INS: &[&str] = &[
-    "by", "with", "to", "cc", "and", "ask", "asked", "told", "tell", "loop", "include", "invite",
-    "bring", "ping", "call", "email", "thanks", "thank", "hi", "hey", "hello", "and", "or",
+    "cc", "ask", "asked", "told", "tell", "loop", "include", "invite", "bring", "ping", "call", "email", "thanks",
+    "thank", "hi", "hey", "hello",
 ];
 const POSSESSIVES: &[&str] = &["our", "my", "your"];
 const MAX_NAME_TOKENS: usize = 3;
@@ -58,14 +58,8 @@ fn words(text: &str) -> Vec<Word<'_>> {
         }
         let core = core.strip_suffix("'s").unwrap_or(core);
         let begin = start + leading;
-        let punctuated =
-            raw.len() > leading + core.len() && !raw[leading + core.len()..].starts_with("'s");
-        out.push(Word {
-            text: core,
-            start: begin,
-            end: begin + core.len(),
-            punctuated,
-        });
+        let punctuated = raw.len() > leading + core.len() && !raw[leading + core.len()..].starts_with("'s");
+        out.push(Word { text: core, start: begin, end: begin + core.len(), punctuated });
     }
     out
 }
@@ -74,35 +68,27 @@ fn looks_like_name(word: &str) -> bool {
     let mut chars = word.chars();
     chars.next().is_some_and(|c| c.is_uppercase())
         && word.chars().any(|c| c.is_lowercase())
-        && word
-            .chars()
-            .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+        && word.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-')
 }
 
 /// Capitalised words that can be a person's name: not a dictionary word ("Salesforce", "CFO",
 /// "Q1"), not a listed non-name ("So", "Monday"), at most three in a row ("Sarah Chen").
 pub(crate) fn name_runs(call: &Call, sentence: usize) -> Vec<Range<usize>> {
     let text = call.text(sentence);
-    let entity_spans: Vec<&Hit> = call
-        .hits(sentence)
-        .iter()
-        .filter(|hit| matches!(hit.layer, Layer::Entity(_)))
-        .collect();
+    let hits = call.hits(sentence);
     let is_name_word = |word: &Word| {
         looks_like_name(word.text)
-            && !call.rules.not_names.contains(&word.text.to_lowercase())
-            && !entity_spans
+            && !listed(&call.rules.not_names, word.text)
+            && !hits
                 .iter()
-                .any(|hit| hit.start < word.end && word.start < hit.end)
+                .any(|hit| matches!(hit.layer, Layer::Entity(_)) && hit.start < word.end && word.start < hit.end)
     };
     let mut runs: Vec<Range<usize>> = Vec::new();
     let mut current: Option<(Range<usize>, usize)> = None;
     for word in words(text) {
         if is_name_word(&word) {
             current = match current.take() {
-                Some((range, count))
-                    if count < MAX_NAME_TOKENS && text[range.end..word.start].trim().is_empty() =>
-                {
+                Some((range, count)) if count < MAX_NAME_TOKENS && text[range.end..word.start].trim().is_empty() => {
                     Some((range.start..word.end, count + 1))
                 }
                 Some((range, _)) => {
@@ -126,16 +112,27 @@ pub(crate) fn name_runs(call: &Call, sentence: usize) -> Vec<Range<usize>> {
 /// capitalised word after the first, or a first word that is a known first name. Most
 /// sentences of a call fail it and skip the costlier `mentions`.
 pub(crate) fn may_mention_someone(call: &Call, sentence: usize) -> bool {
-    if call.entities(sentence, EntityKind::Role).next().is_some() || call.cues(sentence, CueKind::Relation).next().is_some() {
+    if call.entities(sentence, EntityKind::Role).next().is_some()
+        || call.cues(sentence, CueKind::Relation).next().is_some()
+    {
         return true;
     }
     let text = call.text(sentence);
     let bytes = text.as_bytes();
-    let capitalised_later = (1..bytes.len().saturating_sub(1))
-        .any(|i| bytes[i - 1] == b' ' && bytes[i].is_ascii_uppercase() && bytes[i + 1].is_ascii_lowercase());
+    let hits = call.hits(sentence);
+    let capitalised_later = (1..bytes.len().saturating_sub(1)).any(|i| {
+        bytes[i - 1] == b' '
+            && bytes[i].is_ascii_uppercase()
+            && bytes[i + 1].is_ascii_lowercase()
+            && !hits.iter().any(|hit| matches!(hit.layer, Layer::Entity(_)) && hit.start <= i && i < hit.end)
+            && !listed(
+                &call.rules.not_names,
+                text[i..].split(|c: char| !c.is_alphanumeric() && c != '\'').next().unwrap_or(""),
+            )
+    });
     capitalised_later || {
         let first = text.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-        call.rules.first_names.contains(&first.to_lowercase())
+        listed(&call.rules.first_names, first)
     }
 }
 
@@ -143,10 +140,7 @@ pub(crate) fn may_mention_someone(call: &Call, sentence: usize) -> bool {
 pub(crate) fn gap_words(gap: &str) -> Vec<String> {
     gap.split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
-                .to_ascii_lowercase()
-        })
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_ascii_lowercase())
         .collect()
 }
 
@@ -157,43 +151,33 @@ fn gap_allows(gap: &str, allowed: &[&str], max_words: usize) -> bool {
 }
 
 /// A role said in the sentence: a dictionary role, or a title pattern match not inside one.
-pub(crate) struct RoleHit {
+pub(crate) struct RoleHit<'a> {
     pub span: Range<usize>,
-    pub role: String,
-    pub rule: String,
+    pub role: &'a str,
+    pub rule: &'a str,
     pub confidence: f32,
 }
 
-pub(crate) fn role_hits(call: &Call, sentence: usize) -> Vec<RoleHit> {
+/// Dictionary roles, plus title patterns when `with_titles` (they are costly and only used next
+/// to a name or in an introduction).
+pub(crate) fn role_hits<'a>(call: &'a Call, sentence: usize, with_titles: bool) -> Vec<RoleHit<'a>> {
     let text = call.text(sentence);
     let roles: Vec<&Hit> = call.entities(sentence, EntityKind::Role).collect();
     let mut found: Vec<RoleHit> = roles
         .iter()
         .map(|hit| {
             let entity = call.entity(hit);
-            RoleHit {
-                span: hit.start..hit.end,
-                role: entity.name.clone(),
-                rule: entity.rule.clone(),
-                confidence: entity.confidence,
-            }
+            RoleHit { span: hit.start..hit.end, role: &entity.name, rule: &entity.rule, confidence: entity.confidence }
         })
         .collect();
-    for title in &call.rules.lexicon.scan_on_demand(text) {
-        if roles
-            .iter()
-            .any(|role| role.start < title.end && title.start < role.end)
-        {
+    let titles = if with_titles { call.rules.lexicon.scan_on_demand(text) } else { Vec::new() };
+    for title in titles.iter().filter(|hit| hit.layer == Layer::Cue(CueKind::Title)) {
+        if roles.iter().any(|role| role.start < title.end && title.start < role.end) {
             continue;
         }
         if let Some(span) = trim_title(text, title.start..title.end) {
             let cue = call.cue(title);
-            found.push(RoleHit {
-                role: text[span.clone()].to_string(),
-                span,
-                rule: cue.rule.clone(),
-                confidence: cue.confidence * 0.9,
-            });
+            found.push(RoleHit { role: &text[span.clone()], span, rule: &cue.rule, confidence: cue.confidence * 0.9 });
         }
     }
     found.sort_by_key(|role| role.span.start);
@@ -202,12 +186,10 @@ pub(crate) fn role_hits(call: &Call, sentence: usize) -> Vec<RoleHit> {
 
 /// A title pattern match without leading articles and trailing "at Brightside" etc.
 pub(crate) fn trim_title(text: &str, span: Range<usize>) -> Option<Range<usize>> {
-    const LEADING: &[&str] = &[
-        "the", "a", "an", "our", "my", "your", "their", "his", "her", "i'm", "im", "am", "is",
-    ];
+    const LEADING: &[&str] = &["the", "a", "an", "our", "my", "your", "their", "his", "her", "i'm", "im", "am", "is"];
     const STOP: &[&str] = &[
-        "at", "for", "with", "from", "here", "in", "on", "over", "and", "who", "that", "which",
-        "to", "so", "but", "we", "i",
+        "at", "for", "with", "from", "here", "in", "on", "over", "and", "who", "that", "which", "to", "so", "but",
+        "we", "i",
     ];
     let mut start = span.start;
     let mut end = span.start;
@@ -235,38 +217,50 @@ pub(crate) fn trim_title(text: &str, span: Range<usize>) -> Option<Range<usize>>
 
 /// Everyone mentioned in the sentence. `known` holds names already seen in the call, so a
 /// later bare "Sarah" is recognised.
-pub(crate) fn mentions(call: &Call, sentence: usize, known: &[String]) -> Vec<PersonMention> {
+pub(crate) fn mentions<'a>(call: &'a Call, sentence: usize, known: &[String]) -> Vec<PersonMention<'a>> {
     let text = call.text(sentence);
-    let roles = role_hits(call, sentence);
     let runs = name_runs(call, sentence);
+    let roles = role_hits(call, sentence, !runs.is_empty());
     let mut used_runs = vec![false; runs.len()];
     let mut found = Vec::new();
 
-    for role in &roles {
+    // Pair names with roles: "Sarah Chen, our CFO" first, then "our CFO Sarah Chen", so in
+    // "my boss, Kevin Walsh, the CRO" Kevin is the CRO.
+    let mut paired: Vec<Option<usize>> = vec![None; roles.len()];
+    for (r, role) in roles.iter().enumerate() {
         let before = runs.iter().enumerate().rev().find(|(i, run)| {
             !used_runs[*i]
                 && run.end <= role.span.start
                 && gap_allows(&text[run.end..role.span.start], NAME_ROLE_GAP, 3)
         });
+        if let Some((i, _)) = before {
+            used_runs[i] = true;
+            paired[r] = Some(i);
+        }
+    }
+    for (r, role) in roles.iter().enumerate() {
+        if paired[r].is_some() {
+            continue;
+        }
         let after = runs.iter().enumerate().find(|(i, run)| {
             !used_runs[*i]
                 && run.start >= role.span.end
                 && gap_allows(&text[role.span.end..run.start], ROLE_NAME_GAP, 1)
         });
-        let paired = before.or(after).map(|(i, run)| (i, run.clone()));
-        let word_before_role = gap_words(&text[..role.span.start])
-            .pop()
-            .unwrap_or_default();
-        let mut span = role.span.clone();
-        let name = paired.map(|(i, run)| {
+        if let Some((i, _)) = after {
             used_runs[i] = true;
-            span = span.start.min(run.start)..span.end.max(run.end);
-            text[run].to_string()
-        });
+            paired[r] = Some(i);
+        }
+    }
+    for (role, run) in roles.iter().zip(&paired) {
+        let word_before_role = gap_words(&text[..role.span.start]).pop().unwrap_or_default();
+        let run = run.map(|i| runs[i].clone());
+        let span =
+            run.as_ref().map_or(role.span.clone(), |run| role.span.start.min(run.start)..role.span.end.max(run.end));
         found.push(PersonMention {
-            name,
-            role: Some(role.role.clone()),
-            role_rule: Some(role.rule.clone()),
+            name: run.map(|run| &text[run]),
+            role: Some(role.role),
+            role_rule: Some(role.rule),
             role_confidence: role.confidence,
             span,
             possessive: POSSESSIVES.contains(&word_before_role.as_str()),
@@ -283,16 +277,16 @@ pub(crate) fn mentions(call: &Call, sentence: usize, known: &[String]) -> Vec<Pe
         let lead_in = gap_words(&text[..run.start]).pop().unwrap_or_default();
         let mid_sentence = run.start > 0;
         let is_known = known.iter().any(|k| names_match(k, name));
-        let before_relation = relation_cues.iter().any(|cue| {
-            cue.start >= run.end && text[run.end..cue.start].split_whitespace().count() <= 3
-        });
+        let before_relation = relation_cues
+            .iter()
+            .any(|cue| cue.start >= run.end && text[run.end..cue.start].split_whitespace().count() <= 3);
         let accepted = call.rules.first_names.contains(&first)
             || is_known
             || before_relation
             || (mid_sentence && PERSON_LEAD_INS.contains(&lead_in.as_str()));
         if accepted {
             found.push(PersonMention {
-                name: Some(name.to_string()),
+                name: Some(name),
                 role: None,
                 role_rule: None,
                 role_confidence: 0.0,
@@ -302,12 +296,92 @@ pub(crate) fn mentions(call: &Call, sentence: usize, known: &[String]) -> Vec<Pe
         }
     }
     found.sort_by_key(|mention| mention.span.start);
-    found
+    merge_appositions(text, found)
 }
 
-/// "Sarah" matches "Sarah Chen"; "Sarah Chen" does not match "Sarah Park".
+/// "My boss, Kevin Walsh, the CRO": a nameless role right before a named person, with only a
+/// comma between, is the same person; the named mention keeps its own role when it has one.
+fn merge_appositions<'a>(text: &str, mentions: Vec<PersonMention<'a>>) -> Vec<PersonMention<'a>> {
+    let mut merged: Vec<PersonMention<'a>> = Vec::with_capacity(mentions.len());
+    for mention in mentions {
+        if let Some(previous) = merged.last_mut() {
+            let adjacent =
+                previous.span.end <= mention.span.start && text[previous.span.end..mention.span.start].trim() == ",";
+            if adjacent && previous.name.is_none() && mention.name.is_some() {
+                let role_kept = mention.role.is_some();
+                let keep =
+                    if role_kept { mention.clone() } else { PersonMention { name: mention.name, ..previous.clone() } };
+                *previous = PersonMention {
+                    span: previous.span.start..mention.span.end,
+                    possessive: previous.possessive,
+                    ..keep
+                };
+                continue;
+            }
+        }
+        merged.push(mention);
+    }
+    merged
+}
+
+/// "Sarah" matches "Sarah Chen"; "Sarah Chen" does not match "Sarah Park". Spellings one
+/// transcription slip apart still match ("Maria" / "Marie", "Sarah Chen" / "Sarah Ken").
 pub(crate) fn names_match(a: &str, b: &str) -> bool {
-    let a: Vec<String> = a.split(' ').map(str::to_lowercase).collect();
-    let b: Vec<String> = b.split(' ').map(str::to_lowercase).collect();
-    a[0] == b[0] && (a.len() == 1 || b.len() == 1 || a.last() == b.last())
+    let single = |name: &str| !name.contains(' ');
+    let first = |name: &'_ str| name.split(' ').next().unwrap_or("").to_string();
+    let last = |name: &'_ str| name.rsplit(' ').next().unwrap_or("").to_string();
+    similar(&first(a), &first(b), 1) && (single(a) || single(b) || similar(&last(a), &last(b), 2))
+}
+
+/// Case-insensitive equality, or an edit distance within `slips` for words long enough that a
+/// slip cannot turn one common name into another ("Ken"/"Chen" yes, "Tom"/"Tim" no).
+fn similar(a: &str, b: &str, slips: usize) -> bool {
+    if a.eq_ignore_ascii_case(b) {
+        return true;
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let long_enough = a.len().min(b.len()) >= 3 + slips;
+    long_enough && a.len().abs_diff(b.len()) <= slips && edit_distance(a, b) <= slips
+}
+
+/// Levenshtein distance over ASCII-case-folded bytes (names are short: rows live on the stack
+/// up to 32 bytes).
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    const STACK: usize = 33;
+    let mut previous_row = [0usize; STACK];
+    let mut current_row = [0usize; STACK];
+    let mut previous_heap;
+    let mut current_heap;
+    let (previous, current): (&mut [usize], &mut [usize]) = if b.len() < STACK {
+        (&mut previous_row[..=b.len()], &mut current_row[..=b.len()])
+    } else {
+        previous_heap = vec![0; b.len() + 1];
+        current_heap = vec![0; b.len() + 1];
+        (&mut previous_heap, &mut current_heap)
+    };
+    for (j, cell) in previous.iter_mut().enumerate() {
+        *cell = j;
+    }
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(!ca.eq_ignore_ascii_case(cb));
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous.copy_from_slice(current);
+    }
+    previous[b.len()]
+}
+
+/// Whether a word is in a lowercase word list, without allocating for short ASCII words.
+pub(crate) fn listed(list: &std::collections::HashSet<String>, word: &str) -> bool {
+    let mut buffer = [0u8; 32];
+    if word.len() <= buffer.len() && word.is_ascii() {
+        let lower = &mut buffer[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        std::str::from_utf8(lower).is_ok_and(|lower| list.contains(lower))
+    } else {
+        list.contains(&word.to_lowercase())
+    }
 }

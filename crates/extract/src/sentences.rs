@@ -3,6 +3,7 @@
 //! segments it came from so a quote can be played back.
 
 use handoff_transcript::{Segment, Speaker};
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Sentence {
@@ -29,8 +30,8 @@ const MAX_SENTENCE_BYTES: usize = 600;
 
 /// Words that end with a period without ending the sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "vs", "etc", "e.g", "i.e", "inc", "co", "corp", "ltd", "jr", "sr",
-    "st", "approx", "dept", "u.s", "a.m", "p.m", "no", "fig", "est", "mt", "ft",
+    "mr", "mrs", "ms", "dr", "vs", "etc", "e.g", "i.e", "inc", "co", "corp", "ltd", "jr", "sr", "st", "approx", "dept",
+    "u.s", "a.m", "p.m", "no", "fig", "est", "mt", "ft",
 ];
 
 pub(crate) fn split(segments: &[Segment]) -> Vec<Sentence> {
@@ -41,10 +42,7 @@ pub(crate) fn split(segments: &[Segment]) -> Vec<Sentence> {
         if text.is_empty() {
             continue;
         }
-        if pending
-            .as_ref()
-            .is_some_and(|open| open.speaker != segment.speaker)
-        {
+        if pending.as_ref().is_some_and(|open| open.speaker != segment.speaker) {
             sentences.extend(pending.take());
         }
         for (piece, terminated) in pieces(&text) {
@@ -68,10 +66,7 @@ pub(crate) fn split(segments: &[Segment]) -> Vec<Sentence> {
                 sentences.extend(pending.take());
             }
         }
-        if pending
-            .as_ref()
-            .is_some_and(|open| open.text.len() > MAX_SENTENCE_BYTES)
-        {
+        if pending.as_ref().is_some_and(|open| open.text.len() > MAX_SENTENCE_BYTES) {
             sentences.extend(pending.take());
         }
     }
@@ -92,21 +87,25 @@ fn number_turns(sentences: &mut [Sentence]) {
 
 /// Whitespace collapsed to single spaces, typographic apostrophes and quotes made ASCII so
 /// rule phrases written with `'` match.
-fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+fn clean(text: &str) -> Cow<'_, str> {
+    let trimmed = text.trim();
+    let needs_work =
+        trimmed.contains("  ") || trimmed.contains(['\t', '\n', '\r', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}']);
+    if !needs_work {
+        return Cow::Borrowed(trimmed);
+    }
+    let mut out = String::with_capacity(trimmed.len());
+    for word in trimmed.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        for c in word.chars() {
-            out.push(match c {
-                '\u{2018}' | '\u{2019}' => '\'',
-                '\u{201C}' | '\u{201D}' => '"',
-                other => other,
-            });
-        }
+        out.extend(word.chars().map(|c| match c {
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201C}' | '\u{201D}' => '"',
+            other => other,
+        }));
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The text cut after each sentence end; the flag says whether the piece ended a sentence
@@ -119,9 +118,7 @@ fn pieces(text: &str) -> Vec<(&str, bool)> {
     while index < bytes.len() {
         if matches!(bytes[index], b'.' | b'?' | b'!') {
             let mut end = index + 1;
-            while end < bytes.len()
-                && matches!(bytes[end], b'.' | b'?' | b'!' | b'"' | b'\'' | b')')
-            {
+            while end < bytes.len() && matches!(bytes[end], b'.' | b'?' | b'!' | b'"' | b'\'' | b')') {
                 end += 1;
             }
             let at_end = end == bytes.len();
@@ -166,44 +163,24 @@ mod tests {
     use super::*;
 
     fn segment(start_ms: u64, end_ms: u64, speaker: Speaker, text: &str) -> Segment {
-        Segment {
-            start_ms,
-            end_ms,
-            speaker,
-            text: text.into(),
-        }
+        Segment { start_ms, end_ms, speaker, text: text.into() }
     }
 
     #[test]
     fn splits_sentences_and_keeps_segment_times() {
-        let sentences = split(&[segment(
-            0,
-            4000,
-            Speaker::Prospect,
-            " We use Salesforce.  It's fine? Yes!",
-        )]);
+        let sentences = split(&[segment(0, 4000, Speaker::Prospect, " We use Salesforce.  It's fine? Yes!")]);
         let texts: Vec<_> = sentences.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(texts, ["We use Salesforce.", "It's fine?", "Yes!"]);
-        assert!(sentences
-            .iter()
-            .all(|s| s.start_ms == 0 && s.end_ms == 4000));
+        assert!(sentences.iter().all(|s| s.start_ms == 0 && s.end_ms == 4000));
     }
 
     #[test]
     fn joins_a_sentence_that_continues_into_the_next_segment() {
         let sentences = split(&[
             segment(0, 3000, Speaker::Prospect, "We spend two days every month"),
-            segment(
-                3000,
-                5000,
-                Speaker::Prospect,
-                "exporting data. Then we cry.",
-            ),
+            segment(3000, 5000, Speaker::Prospect, "exporting data. Then we cry."),
         ]);
-        assert_eq!(
-            sentences[0].text,
-            "We spend two days every month exporting data."
-        );
+        assert_eq!(sentences[0].text, "We spend two days every month exporting data.");
         assert_eq!((sentences[0].start_ms, sentences[0].end_ms), (0, 5000));
         assert_eq!(sentences[1].text, "Then we cry.");
     }
@@ -220,16 +197,9 @@ mod tests {
 
     #[test]
     fn abbreviations_decimals_and_initials_do_not_split() {
-        let sentences = split(&[segment(
-            0,
-            1000,
-            Speaker::Prospect,
-            "Dr. Smith and J. Park said $1.2 million is fine. Next.",
-        )]);
-        assert_eq!(
-            sentences[0].text,
-            "Dr. Smith and J. Park said $1.2 million is fine."
-        );
+        let sentences =
+            split(&[segment(0, 1000, Speaker::Prospect, "Dr. Smith and J. Park said $1.2 million is fine. Next.")]);
+        assert_eq!(sentences[0].text, "Dr. Smith and J. Park said $1.2 million is fine.");
         assert_eq!(sentences.len(), 2);
     }
 }

@@ -1,9 +1,7 @@
 //! Extraction on small hand-built calls: one behaviour per test, including the hard cases.
 
 use super::*;
-use handoff_transcript::{
-    Segment, SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION,
-};
+use handoff_transcript::{Segment, SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -67,15 +65,9 @@ fn system<'a>(extraction: &'a Extraction, name: &str) -> &'a Item<System> {
 
 #[test]
 fn negated_regulation_does_not_apply_and_the_other_does() {
-    let found = run(&[(
-        PROSPECT,
-        "We're not subject to HIPAA for this data, but we do have to follow GDPR.",
-    )]);
-    let applies: Vec<(&str, bool)> = found
-        .regulations
-        .iter()
-        .map(|r| (r.detail.name.as_str(), r.detail.applies))
-        .collect();
+    let found = run(&[(PROSPECT, "We're not subject to HIPAA for this data, but we do have to follow GDPR.")]);
+    let applies: Vec<(&str, bool)> =
+        found.regulations.iter().map(|r| (r.detail.name.as_str(), r.detail.applies)).collect();
     assert_eq!(applies, [("HIPAA", false), ("GDPR", true)]);
 }
 
@@ -84,75 +76,41 @@ fn regulation_negations_in_other_words() {
     for (text, name) in [
         ("HIPAA doesn't apply to us.", "HIPAA"),
         ("We have no SOC 2 requirements at the moment.", "SOC 2"),
-        (
-            "We don't need to worry about PCI since Stripe handles cards.",
-            "PCI DSS",
-        ),
+        ("We don't need to worry about PCI since Stripe handles cards.", "PCI DSS"),
     ] {
         let found = run(&[(PROSPECT, text)]);
-        let regulation = found
-            .regulations
-            .iter()
-            .find(|r| r.detail.name == name)
-            .unwrap_or_else(|| panic!("{text}"));
+        let regulation = found.regulations.iter().find(|r| r.detail.name == name).unwrap_or_else(|| panic!("{text}"));
         assert!(!regulation.detail.applies, "{text}");
     }
-    let answered = run(&[
-        (SDR, "Do you have any HIPAA requirements?"),
-        (PROSPECT, "No, we never touch patient records."),
-    ]);
+    let answered =
+        run(&[(SDR, "Do you have any HIPAA requirements?"), (PROSPECT, "No, we never touch patient records.")]);
     assert!(!answered.regulations[0].detail.applies);
     let positive = run(&[(PROSPECT, "No, HIPAA is a big deal for us.")]);
-    assert!(
-        positive.regulations[0].detail.applies,
-        "a comma keeps 'No' away from HIPAA"
-    );
+    assert!(positive.regulations[0].detail.applies, "a comma keeps 'No' away from HIPAA");
 }
 
 #[test]
 fn regulation_misspellings_and_spoken_numbers() {
-    let found = run(&[(
-        PROSPECT,
-        "We need HIPPA and sock two, and our auditors ask about ISO 27001.",
-    )]);
-    let names: Vec<&str> = found
-        .regulations
-        .iter()
-        .map(|r| r.detail.name.as_str())
-        .collect();
+    let found = run(&[(PROSPECT, "We need HIPPA and sock two, and our auditors ask about ISO 27001.")]);
+    let names: Vec<&str> = found.regulations.iter().map(|r| r.detail.name.as_str()).collect();
     assert_eq!(names, ["HIPAA", "SOC 2", "ISO 27001"]);
 }
 
 #[test]
 fn sdr_statements_do_not_make_regulations_or_systems() {
     let found = run(&[(SDR, "We are SOC 2 certified and integrate with Salesforce.")]);
-    assert!(
-        found.regulations.is_empty() && found.systems.is_empty(),
-        "{found:#?}"
-    );
+    assert!(found.regulations.is_empty() && found.systems.is_empty(), "{found:#?}");
 }
 
 #[test]
 fn system_left_used_and_evaluated() {
     let found = run(&[
-        (
-            PROSPECT,
-            "We're moving off Zendesk and looking at Freshdesk.",
-        ),
+        (PROSPECT, "We're moving off Zendesk and looking at Freshdesk."),
         (PROSPECT, "Schedules live in Workday."),
     ]);
-    assert_eq!(
-        system(&found, "Zendesk").detail.status,
-        SystemStatus::Leaving
-    );
-    assert_eq!(
-        system(&found, "Freshdesk").detail.status,
-        SystemStatus::Evaluating
-    );
-    assert_eq!(
-        system(&found, "Workday").detail.status,
-        SystemStatus::Current
-    );
+    assert_eq!(system(&found, "Zendesk").detail.status, SystemStatus::Leaving);
+    assert_eq!(system(&found, "Freshdesk").detail.status, SystemStatus::Evaluating);
+    assert_eq!(system(&found, "Workday").detail.status, SystemStatus::Current);
     assert_eq!(system(&found, "Workday").detail.kind, "hris");
 }
 
@@ -160,36 +118,19 @@ fn system_left_used_and_evaluated() {
 fn destination_of_a_migration_and_pronouns() {
     let found = run(&[
         (PROSPECT, "We're migrating from NetSuite to Workday."),
-        (
-            PROSPECT,
-            "Salesforce is our CRM, but honestly we're replacing it next year.",
-        ),
+        (PROSPECT, "Salesforce is our CRM, but honestly we're replacing it next year."),
     ]);
-    assert_eq!(
-        system(&found, "NetSuite").detail.status,
-        SystemStatus::Leaving
-    );
-    assert_eq!(
-        system(&found, "Workday").detail.status,
-        SystemStatus::Evaluating
-    );
-    assert_eq!(
-        system(&found, "Salesforce").detail.status,
-        SystemStatus::Leaving
-    );
+    assert_eq!(system(&found, "NetSuite").detail.status, SystemStatus::Leaving);
+    assert_eq!(system(&found, "Workday").detail.status, SystemStatus::Evaluating);
+    assert_eq!(system(&found, "Salesforce").detail.status, SystemStatus::Leaving);
     let done = run(&[(PROSPECT, "We switched from Zendesk to Freshdesk last year.")]);
-    assert_eq!(
-        system(&done, "Freshdesk").detail.status,
-        SystemStatus::Current
-    );
+    assert_eq!(system(&done, "Freshdesk").detail.status, SystemStatus::Current);
 }
 
 #[test]
 fn strongest_status_wins_over_the_call() {
-    let found = run(&[
-        (PROSPECT, "We use NetSuite for billing."),
-        (PROSPECT, "We're getting rid of NetSuite next year."),
-    ]);
+    let found =
+        run(&[(PROSPECT, "We use NetSuite for billing."), (PROSPECT, "We're getting rid of NetSuite next year.")]);
     let netsuite = system(&found, "NetSuite");
     assert_eq!(netsuite.detail.status, SystemStatus::Leaving);
     assert!(netsuite.quote.contains("getting rid of"));
@@ -198,15 +139,8 @@ fn strongest_status_wins_over_the_call() {
 
 #[test]
 fn misspelled_and_ambiguous_system_names() {
-    let found = run(&[(
-        PROSPECT,
-        "Everything is in Sales Force and Net Suite, and we excel at spreadsheets.",
-    )]);
-    let names: Vec<&str> = found
-        .systems
-        .iter()
-        .map(|s| s.detail.name.as_str())
-        .collect();
+    let found = run(&[(PROSPECT, "Everything is in Sales Force and Net Suite, and we excel at spreadsheets.")]);
+    let names: Vec<&str> = found.systems.iter().map(|s| s.detail.name.as_str()).collect();
     assert_eq!(names, ["Salesforce", "NetSuite"], "'excel at' is not Excel");
     let lowercase = run(&[(PROSPECT, "Our sales force is twenty reps.")]);
     assert!(lowercase.systems.is_empty(), "{:#?}", lowercase.systems);
@@ -216,19 +150,13 @@ fn misspelled_and_ambiguous_system_names() {
 fn sdr_pain_talk_is_not_a_pain() {
     let found = run(&[
         (SDR, "A lot of teams tell me manual data entry is painful."),
-        (
-            PROSPECT,
-            "Our front desk staff retype every patient request into two systems.",
-        ),
+        (PROSPECT, "Our front desk staff retype every patient request into two systems."),
     ]);
     assert_eq!(found.pain_points.len(), 1, "{:#?}", found.pain_points);
     let pain = &found.pain_points[0];
     assert_eq!(pain.speaker, Speaker::Prospect);
     assert_eq!(pain.detail.theme, "manual_work");
-    assert_eq!(
-        pain.quote,
-        "Our front desk staff retype every patient request into two systems."
-    );
+    assert_eq!(pain.quote, "Our front desk staff retype every patient request into two systems.");
     assert_eq!(pain.rule, "pains/manual-work");
 }
 
@@ -239,27 +167,18 @@ fn pain_themes_and_negated_pains() {
         (PROSPECT, "Onboarding is not a problem for us."),
         (PROSPECT, "We spend two days every month exporting data."),
     ]);
-    let themes: Vec<&str> = found
-        .pain_points
-        .iter()
-        .map(|p| p.detail.theme.as_str())
-        .collect();
-    assert_eq!(
-        themes,
-        ["reporting", "reporting"],
-        "{:#?}",
-        found.pain_points
-    );
+    let themes: Vec<&str> = found.pain_points.iter().map(|p| p.detail.theme.as_str()).collect();
+    assert_eq!(themes, ["reporting", "reporting"], "{:#?}", found.pain_points);
 }
 
 #[test]
 fn two_pains_in_one_sentence_are_two_items() {
-    let found = run(&[(PROSPECT, "Our forecasting costs us a fortune in analyst time, and it does not scale past fifty reps.")]);
-    let pains: Vec<(&str, &str)> = found
-        .pain_points
-        .iter()
-        .map(|p| (p.quote.as_str(), p.detail.theme.as_str()))
-        .collect();
+    let found = run(&[(
+        PROSPECT,
+        "Our forecasting costs us a fortune in analyst time, and it does not scale past fifty reps.",
+    )]);
+    let pains: Vec<(&str, &str)> =
+        found.pain_points.iter().map(|p| (p.quote.as_str(), p.detail.theme.as_str())).collect();
     assert_eq!(
         pains,
         [
@@ -279,19 +198,13 @@ fn unknown_speaker_counts_with_lower_confidence() {
 #[test]
 fn stakeholder_named_with_role_and_relation() {
     let found = run(&[
-        (
-            PROSPECT,
-            "Our CFO, Sarah Chen, signs off on any new software.",
-        ),
+        (PROSPECT, "Our CFO, Sarah Chen, signs off on any new software."),
         (PROSPECT, "Sarah is pretty busy though."),
         (SDR, "Could we book a demo next Tuesday with Sarah?"),
     ]);
     assert_eq!(found.stakeholders.len(), 1, "{:#?}", found.stakeholders);
     let sarah = &found.stakeholders[0].detail;
-    assert_eq!(
-        (sarah.name.as_deref(), sarah.role.as_deref()),
-        (Some("Sarah Chen"), Some("CFO"))
-    );
+    assert_eq!((sarah.name.as_deref(), sarah.role.as_deref()), (Some("Sarah Chen"), Some("CFO")));
     assert_eq!(sarah.relation, Relation::DecisionMaker);
     assert_eq!(sarah.mentions.len(), 3);
 }
@@ -299,35 +212,19 @@ fn stakeholder_named_with_role_and_relation() {
 #[test]
 fn stakeholder_name_role_orders_and_pronouns() {
     let found = run(&[
-        (
-            PROSPECT,
-            "David Park, our VP of Finance, will want to weigh in.",
-        ),
+        (PROSPECT, "David Park, our VP of Finance, will want to weigh in."),
         (PROSPECT, "Our CFO owns the budget."),
-        (
-            PROSPECT,
-            "Then there's Priya, our head of IT. She will push back on anything new.",
-        ),
+        (PROSPECT, "Then there's Priya, our head of IT. She will push back on anything new."),
     ]);
     let people: Vec<(Option<&str>, Option<&str>, Relation)> = found
         .stakeholders
         .iter()
-        .map(|s| {
-            (
-                s.detail.name.as_deref(),
-                s.detail.role.as_deref(),
-                s.detail.relation,
-            )
-        })
+        .map(|s| (s.detail.name.as_deref(), s.detail.role.as_deref(), s.detail.relation))
         .collect();
     assert_eq!(
         people,
         [
-            (
-                Some("David Park"),
-                Some("VP of Finance"),
-                Relation::Influencer
-            ),
+            (Some("David Park"), Some("VP of Finance"), Relation::Influencer),
             (None, Some("CFO"), Relation::BudgetOwner),
             (Some("Priya"), Some("Head of IT"), Relation::Blocker),
         ]
@@ -336,29 +233,17 @@ fn stakeholder_name_role_orders_and_pronouns() {
 
 #[test]
 fn stakeholder_known_only_by_role() {
-    let found = run(&[(
-        PROSPECT,
-        "Our head of IT will push back on anything that touches the network.",
-    )]);
+    let found = run(&[(PROSPECT, "Our head of IT will push back on anything that touches the network.")]);
     assert_eq!(found.stakeholders.len(), 1);
     let it = &found.stakeholders[0].detail;
-    assert_eq!(
-        (it.name.as_deref(), it.role.as_deref(), it.relation),
-        (None, Some("Head of IT"), Relation::Blocker)
-    );
+    assert_eq!((it.name.as_deref(), it.role.as_deref(), it.relation), (None, Some("Head of IT"), Relation::Blocker));
 }
 
 #[test]
 fn the_people_on_the_call_are_not_stakeholders() {
     let found = run(&[
-        (
-            SDR,
-            "Hi Maria, this is Tom from Acme, thanks for taking my call.",
-        ),
-        (
-            PROSPECT,
-            "Hi Tom. I'm the operations manager at Brightside Clinics.",
-        ),
+        (SDR, "Hi Maria, this is Tom from Acme, thanks for taking my call."),
+        (PROSPECT, "Hi Tom. I'm the operations manager at Brightside Clinics."),
         (PROSPECT, "CFOs usually hate new tools."),
     ]);
     assert!(found.stakeholders.is_empty(), "{:#?}", found.stakeholders);
@@ -384,32 +269,19 @@ fn prospect_from_own_introduction() {
 
 #[test]
 fn timeline_with_reason_and_spoken_quarter() {
-    let found = run(&[(
-        PROSPECT,
-        "We need this fixed before the end of Q one because of the SOC 2 audit.",
-    )]);
+    let found = run(&[(PROSPECT, "We need this fixed before the end of Q one because of the SOC 2 audit.")]);
     let timeline = &found.timeline[0].detail;
     assert_eq!(timeline.phrase, "before the end of Q one");
     assert_eq!(timeline.normalized, "before the end of Q1");
-    assert_eq!(
-        timeline.reason.as_deref(),
-        Some("because of the SOC 2 audit")
-    );
+    assert_eq!(timeline.reason.as_deref(), Some("because of the SOC 2 audit"));
 }
 
 #[test]
 fn timeline_reason_in_the_next_sentence_and_goal_gate() {
-    let found = run(&[(
-        PROSPECT,
-        "We want it live within ninety days. Our contract with Zendesk renews in April.",
-    )]);
+    let found = run(&[(PROSPECT, "We want it live within ninety days. Our contract with Zendesk renews in April.")]);
     assert_eq!(found.timeline.len(), 1, "{:#?}", found.timeline);
     assert_eq!(found.timeline[0].detail.normalized, "within 90 days");
-    assert!(found.timeline[0]
-        .detail
-        .reason
-        .as_deref()
-        .is_some_and(|r| r.contains("renews")));
+    assert!(found.timeline[0].detail.reason.as_deref().is_some_and(|r| r.contains("renews")));
     let no_goal = run(&[(PROSPECT, "We grew a lot this year.")]);
     assert!(no_goal.timeline.is_empty(), "{:#?}", no_goal.timeline);
     let dated = run(&[(PROSPECT, "We need a decision by March fifteenth.")]);
@@ -418,13 +290,8 @@ fn timeline_reason_in_the_next_sentence_and_goal_gate() {
 
 #[test]
 fn budget_spoken_amounts_owner_and_cycle() {
-    let found = run(&[
-        (SDR, "What is your budget?"),
-        (
-            PROSPECT,
-            "About forty thousand dollars a year, owned by Sarah.",
-        ),
-    ]);
+    let found =
+        run(&[(SDR, "What is your budget?"), (PROSPECT, "About forty thousand dollars a year, owned by Sarah.")]);
     let budget = &found.budget[0].detail;
     assert_eq!(budget.amount_usd, Some(40_000.0));
     assert_eq!(budget.owner.as_deref(), Some("Sarah"));
@@ -432,30 +299,17 @@ fn budget_spoken_amounts_owner_and_cycle() {
     assert_eq!(budget.phrase, "About forty thousand dollars a year");
 
     for (text, amount) in [
-        (
-            "We have one point two million across the whole program.",
-            1_200_000.0,
-        ),
+        ("We have one point two million across the whole program.", 1_200_000.0),
         ("Our budget is about fifty k.", 50_000.0),
         ("We've set aside $250,000 for this.", 250_000.0),
         ("The budget is 1.2 million.", 1_200_000.0),
     ] {
         let found = run(&[(PROSPECT, text)]);
-        assert_eq!(
-            found.budget.first().and_then(|b| b.detail.amount_usd),
-            Some(amount),
-            "{text}"
-        );
+        assert_eq!(found.budget.first().and_then(|b| b.detail.amount_usd), Some(amount), "{text}");
     }
-    let range = run(&[(
-        PROSPECT,
-        "We budgeted somewhere between forty and fifty thousand.",
-    )]);
+    let range = run(&[(PROSPECT, "We budgeted somewhere between forty and fifty thousand.")]);
     assert_eq!(
-        (
-            range.budget[0].detail.amount_usd,
-            range.budget[0].detail.amount_usd_max
-        ),
+        (range.budget[0].detail.amount_usd, range.budget[0].detail.amount_usd_max),
         (Some(40_000.0), Some(50_000.0))
     );
 }
@@ -474,10 +328,7 @@ fn a_call_without_budget_has_none() {
 fn objection_with_the_sdr_response() {
     let found = run(&[
         (PROSPECT, "Honestly I'm not sure we need another tool."),
-        (
-            SDR,
-            "Fair. We remove the export step entirely. And it takes a day to set up.",
-        ),
+        (SDR, "Fair. We remove the export step entirely. And it takes a day to set up."),
     ]);
     let objection = &found.objections[0];
     assert_eq!(objection.detail.topic.as_deref(), Some("need"));
@@ -489,24 +340,13 @@ fn objection_with_the_sdr_response() {
 
 #[test]
 fn previous_attempt_with_outcome() {
-    let found = run(&[(
-        PROSPECT,
-        "We tried building our own scripts last year. It failed because nobody maintained them.",
-    )]);
+    let found =
+        run(&[(PROSPECT, "We tried building our own scripts last year. It failed because nobody maintained them.")]);
     let attempt = &found.previous_attempts[0].detail;
-    assert_eq!(
-        attempt.tried.as_deref(),
-        Some("building our own scripts last year")
-    );
-    assert_eq!(
-        attempt.outcome.as_deref(),
-        Some("It failed because nobody maintained them")
-    );
+    assert_eq!(attempt.tried.as_deref(), Some("building our own scripts last year"));
+    assert_eq!(attempt.outcome.as_deref(), Some("It failed because nobody maintained them"));
     let weak = run(&[(PROSPECT, "Last year we hired two people.")]);
-    assert!(
-        weak.previous_attempts.is_empty(),
-        "weak cue without an outcome"
-    );
+    assert!(weak.previous_attempts.is_empty(), "weak cue without an outcome");
 }
 
 #[test]
@@ -520,93 +360,47 @@ fn next_steps_merge_when_and_who() {
     let steps: Vec<(&str, Option<&str>, Option<&str>)> = found
         .next_steps
         .iter()
-        .map(|s| {
-            (
-                s.detail.action.as_str(),
-                s.detail.when.as_deref(),
-                s.detail.who.as_deref(),
-            )
-        })
+        .map(|s| (s.detail.action.as_str(), s.detail.when.as_deref(), s.detail.who.as_deref()))
         .collect();
-    assert_eq!(
-        steps,
-        [
-            ("demo", Some("next Tuesday"), Some("Sarah")),
-            ("send_material", None, None)
-        ]
-    );
+    assert_eq!(steps, [("demo", Some("next Tuesday"), Some("Sarah")), ("send_material", None, None)]);
 }
 
 #[test]
 fn competitors_come_from_the_team_pack() {
-    let transcript = call(&[(
-        PROSPECT,
-        "We looked at Gong but it was too expensive. We also talked to Clari.",
-    )]);
-    assert!(
-        extract(&transcript, rules()).competitors.is_empty(),
-        "no competitors by default"
-    );
+    let transcript = call(&[(PROSPECT, "We looked at Gong but it was too expensive. We also talked to Clari.")]);
+    assert!(extract(&transcript, rules()).competitors.is_empty(), "no competitors by default");
     let found = extract(&transcript, team_rules());
-    let names: Vec<&str> = found
-        .competitors
-        .iter()
-        .map(|c| c.detail.name.as_str())
-        .collect();
+    let names: Vec<&str> = found.competitors.iter().map(|c| c.detail.name.as_str()).collect();
     assert_eq!(names, ["Gong", "Clari"]);
-    assert!(
-        found.pain_points.is_empty(),
-        "a complaint about a competitor is not a pain: {:#?}",
-        found.pain_points
-    );
-    assert!(
-        found.objections.is_empty(),
-        "nor an objection: {:#?}",
-        found.objections
-    );
+    assert!(found.pain_points.is_empty(), "a complaint about a competitor is not a pain: {:#?}", found.pain_points);
+    assert!(found.objections.is_empty(), "nor an objection: {:#?}", found.objections);
 }
 
 #[test]
 fn ids_are_stable_across_runs_and_rule_loads() {
     let turns = [
-        (
-            PROSPECT,
-            "We use Salesforce and our reporting is a nightmare.",
-        ),
+        (PROSPECT, "We use Salesforce and our reporting is a nightmare."),
         (PROSPECT, "We need this before the end of Q1."),
     ];
     let first = extract(&call(&turns), &RuleSet::builtin());
     let second = extract(&call(&turns), &RuleSet::builtin());
     assert_eq!(first, second);
-    assert_eq!(
-        first.systems[0].id,
-        item_id(Category::System, 0, &first.systems[0].quote)
-    );
+    assert_eq!(first.systems[0].id, item_id(Category::System, 0, &first.systems[0].quote));
     assert_eq!(first.rules_version, rules().version());
-    let ids: Vec<&str> = [
-        &first.systems[0].id,
-        &first.pain_points[0].id,
-        &first.timeline[0].id,
-    ]
-    .map(String::as_str)
-    .to_vec();
+    let ids: Vec<&str> =
+        [&first.systems[0].id, &first.pain_points[0].id, &first.timeline[0].id].map(String::as_str).to_vec();
     assert!(ids.iter().all(|id| id.len() == 12), "{ids:?}");
     assert_ne!(ids[0], ids[1], "category is part of the id");
 }
 
 #[test]
 fn sentence_split_across_segments_keeps_both_times() {
-    let mut transcript = call(&[
-        (PROSPECT, "We spend two days every month"),
-        (PROSPECT, "exporting data from Salesforce."),
-    ]);
+    let mut transcript =
+        call(&[(PROSPECT, "We spend two days every month"), (PROSPECT, "exporting data from Salesforce.")]);
     transcript.segments[1].start_ms = 3600;
     let found = extract(&transcript, rules());
     let pain = &found.pain_points[0];
-    assert_eq!(
-        pain.quote,
-        "We spend two days every month exporting data from Salesforce."
-    );
+    assert_eq!(pain.quote, "We spend two days every month exporting data from Salesforce.");
     assert_eq!((pain.start_ms, pain.end_ms), (0, 7500));
     assert_eq!(pain.detail.theme, "reporting");
 }
@@ -622,3 +416,66 @@ fn extraction_serializes_with_flattened_details() {
     assert_eq!(json["systems"][0]["rule"], "systems/salesforce");
 }
 
+#[test]
+fn answers_at_the_end_of_a_reply_and_negated_goals() {
+    let found = run(&[(SDR, "Are you subject to SOX?"), (PROSPECT, "We're private, so no.")]);
+    assert!(!found.regulations[0].detail.applies, "{:#?}", found.regulations);
+    let not_shopping = run(&[(PROSPECT, "We're not really looking to change anything this quarter.")]);
+    assert!(not_shopping.timeline.is_empty(), "{:#?}", not_shopping.timeline);
+    assert_eq!(not_shopping.objections[0].detail.topic.as_deref(), Some("need"));
+}
+
+#[test]
+fn sales_talk_from_an_unknown_speaker_is_not_the_prospect() {
+    let unknown = Speaker::Unknown;
+    let found = run(&[
+        (unknown, "A lot of teams tell me manual data entry is painful."),
+        (unknown, "Most customers go live in three weeks."),
+        (unknown, "Our front desk staff retype every patient request into two systems."),
+    ]);
+    assert_eq!(found.pain_points.len(), 1, "{:#?}", found.pain_points);
+    assert!(found.pain_points[0].quote.starts_with("Our front desk"));
+    assert!(found.timeline.is_empty(), "{:#?}", found.timeline);
+}
+
+#[test]
+fn appositions_make_one_person_and_companies_are_not_people() {
+    let found = run(&[
+        (SDR, "Hey Priya, this is Alex with Northwind."),
+        (PROSPECT, "My boss, Kevin Walsh, the CRO, has the final say."),
+        (PROSPECT, "Our renewal with Microsoft is in October."),
+    ]);
+    let people: Vec<(Option<&str>, Option<&str>)> =
+        found.stakeholders.iter().map(|s| (s.detail.name.as_deref(), s.detail.role.as_deref())).collect();
+    assert_eq!(people, [(Some("Kevin Walsh"), Some("CRO"))]);
+    assert_eq!(found.stakeholders[0].detail.relation, Relation::DecisionMaker);
+}
+
+#[test]
+fn empty_and_unusual_text_never_panics() {
+    let empty = extract(&call(&[]), rules());
+    assert!(empty.systems.is_empty() && empty.prospect.is_none());
+    assert_eq!(empty.rules_version, rules().version());
+    let odd = [
+        "José Álvarez, nuestro CFO, firma — «sí» 😀 ¿vale?",
+        "I’m Zoë Ñúñez, CFO of Café Ünited… we use Salesforce’s API… $ 5 k? …",
+        "   ",
+        "Q one. Q. 1? $-5k - – — to 10k and € 40.000 by März 15.",
+        "Ｆｕｌｌｗｉｄｔｈ Ｓａｌｅｓｆｏｒｃｅ ＨＩＰＡＡ",
+        "...?!",
+        "a",
+        "I",
+        "$",
+        "k",
+        "No,",
+        "Hi ,",
+        "it's",
+        "the end of",
+        "within",
+        "by the",
+    ];
+    for speaker in [PROSPECT, SDR, Speaker::Unknown] {
+        let turns: Vec<(Speaker, &str)> = odd.iter().map(|text| (speaker, *text)).collect();
+        let _ = extract(&call(&turns), rules());
+    }
+}

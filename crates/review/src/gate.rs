@@ -177,6 +177,24 @@ pub fn check_ready(handoff: &Handoff, requirements: &Requirements) -> Vec<Missin
         .collect()
 }
 
+/// Sets the status of a corrected handoff from the review log's sign-off: `ready` while the
+/// reviewer has signed off and every requirement is still met, `draft` otherwise (a later
+/// correction that removes the only decision maker takes the handoff back to draft). Returns what
+/// is missing.
+pub fn settle_status(
+    handoff: &mut Handoff,
+    signed_off: bool,
+    requirements: &Requirements,
+) -> Vec<Missing> {
+    let missing = check_ready(handoff, requirements);
+    handoff.status = if signed_off && missing.is_empty() {
+        Status::Ready
+    } else {
+        Status::Draft
+    };
+    missing
+}
+
 /// Marks the handoff `ready` when every requirement is met; otherwise leaves it untouched and
 /// says what is missing.
 pub fn finalize(handoff: &mut Handoff, requirements: &Requirements) -> Result<(), NotReady> {

@@ -14,8 +14,11 @@ mod metrics;
 
 pub use apply::{apply, Applied, ApplyStats, Orphan};
 pub use gate::{
-    check_ready, finalize, Missing, NotReady, Requirement, Requirements, RequirementsError,
+    check_ready, finalize, settle_status, Missing, NotReady, Requirement, Requirements,
+    RequirementsError,
 };
-pub use log::{Action, Anchor, Correction, ReviewError, ReviewLog, REVIEW_SCHEMA_VERSION};
+pub use log::{
+    Action, Anchor, Correction, ReviewError, ReviewLog, SignOff, REVIEW_SCHEMA_VERSION,
+};
 pub use matching::{MAX_TIME_SHIFT_MS, MIN_QUOTE_SIMILARITY};
 pub use metrics::{metrics, ItemCounts, Metrics};

@@ -18,6 +18,18 @@ pub struct ReviewLog {
     pub handoff_source_sha256: String,
     /// In the order they were made; [`crate::apply`] orders them by `at` before applying.
     pub corrections: Vec<Correction>,
+    /// The reviewer's latest sign-off. Kept with the corrections rather than only in the final
+    /// file, so a handoff stays `ready` after a typo fix or re-processing as long as it still
+    /// meets the requirements (see [`crate::settle_status`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finalized: Option<SignOff>,
+}
+
+/// Who declared the handoff ready for the AE, and when (RFC 3339 UTC, like a correction's `at`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignOff {
+    pub at: String,
+    pub by: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,6 +135,7 @@ impl ReviewLog {
             schema_version: REVIEW_SCHEMA_VERSION,
             handoff_source_sha256: handoff_source_sha256.to_owned(),
             corrections: Vec::new(),
+            finalized: None,
         }
     }
 

@@ -829,3 +829,38 @@ fn review_logs_and_final_handoffs_match_the_published_schemas() {
         );
     }
 }
+
+#[test]
+fn a_sign_off_keeps_the_handoff_ready_only_while_the_requirements_are_met() {
+    let requirements = Requirements::load(None).unwrap();
+    let mut sam = review();
+    let mut unsigned = applied(&sam.draft, &sam.log).handoff;
+    assert_eq!(
+        settle_status(&mut unsigned, false, &requirements),
+        Vec::<Missing>::new()
+    );
+    assert_eq!(unsigned.status, Status::Draft, "complete but not signed off");
+
+    sam.log.finalized = Some(SignOff {
+        at: "2026-11-20T10:05:00Z".into(),
+        by: "Sam".into(),
+    });
+    let log = serde_json::to_value(&sam.log).unwrap();
+    assert_eq!(
+        schema_errors(&schema("review.schema.json"), &log),
+        Vec::<String>::new()
+    );
+    // The sign-off travels with the log, so a re-processed draft is ready again.
+    let mut reprocessed = applied(&draft(MOVED), &sam.log).handoff;
+    settle_status(&mut reprocessed, sam.log.finalized.is_some(), &requirements);
+    assert_eq!(reprocessed.status, Status::Ready);
+
+    sam.on(Action::Reject, "time-1", Category::Timeline, None);
+    let mut corrected = applied(&sam.draft, &sam.log).handoff;
+    let missing = settle_status(&mut corrected, true, &requirements);
+    assert_eq!(
+        missing.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+        ["timeline"]
+    );
+    assert_eq!(corrected.status, Status::Draft);
+}

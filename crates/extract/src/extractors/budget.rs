@@ -8,6 +8,7 @@ use crate::model::{Budget, Category, Item};
 use crate::numbers::{quantities, Quantity};
 use crate::people;
 use crate::rules::schema::CueKind;
+use handoff_transcript::Speaker;
 use std::collections::HashSet;
 
 /// Things counted in thousands and millions that are not money ("1.2 million records").
@@ -98,29 +99,20 @@ pub(crate) fn budget(call: &Call) -> Vec<Item<Budget>> {
         };
         let text = call.text(sentence);
         let negations: Vec<&Hit> = call.cues(sentence, CueKind::BudgetNegation).collect();
-        let amount = quantities(text)
+        let amount = may_hold_an_amount(text)
+            .then(|| quantities(text))
             .into_iter()
+            .flatten()
             .filter(|q| is_money(text, q))
-            .find(|q| {
-                !negations
-                    .iter()
-                    .any(|n| call.same_clause(sentence, n.start, q.start))
-            });
-        let owner = owner(call, sentence).or_else(|| {
-            call.next_on_same_side(sentence)
-                .and_then(|next| owner(call, next))
-        });
+            .find(|q| !negations.iter().any(|n| call.same_clause(sentence, n.start, q.start)));
+        let owner =
+            owner(call, sentence).or_else(|| call.next_on_same_side(sentence).and_then(|next| owner(call, next)));
         let cycle_hit = call.cues(sentence, CueKind::BudgetCycle).min_by_key(|hit| {
-            amount.map_or(hit.start, |amount| {
-                distance(hit.start..hit.end, amount.start..amount.end)
-            })
+            amount.map_or(hit.start, |amount| distance(hit.start..hit.end, amount.start..amount.end))
         });
         let cycle = cycle_hit.and_then(|hit| call.cue(hit).value.clone());
-        let says_budget = context_sentence == sentence
-            && call
-                .matched(sentence, &context)
-                .to_ascii_lowercase()
-                .contains("budget");
+        let says_budget =
+            context_sentence == sentence && call.matched(sentence, &context).to_ascii_lowercase().contains("budget");
 
         let detail = match amount {
             Some(amount) => Budget {
@@ -158,17 +150,7 @@ pub(crate) fn budget(call: &Call) -> Vec<Item<Budget>> {
         } else {
             rule.confidence * CONFIRMED_BY_ANSWER_FACTOR
         };
-        items.push((
-            sentence,
-            item(
-                Category::Budget,
-                call.sentence(sentence),
-                text,
-                &rule.rule,
-                confidence,
-                detail,
-            ),
-        ));
+        items.push((sentence, item(Category::Budget, call.sentence(sentence), text, &rule.rule, confidence, detail)));
     }
     items.into_iter().map(|(_, item)| item).collect()
 }
@@ -179,15 +161,13 @@ fn budget_context(call: &Call, sentence: usize) -> Option<(usize, Hit)> {
     if let Some(cue) = call.cues(sentence, CueKind::BudgetContext).next() {
         return Some((sentence, *cue));
     }
-    let turn = call.sentence(sentence).turn;
-    let turn_start = (0..=sentence)
-        .rev()
-        .take_while(|&i| call.sentence(i).turn == turn)
-        .last()?;
-    let question = turn_start.checked_sub(1)?;
-    let asked = !call.is_prospect_side(question) && call.sentence(question).is_question();
+    // The nearest question just before, asked by the SDR (or by someone the recording could not
+    // place: on a mixed channel everything is UNKNOWN).
+    let question =
+        (sentence.saturating_sub(ANSWER_SENTENCES)..sentence).rev().find(|&i| call.sentence(i).is_question())?;
+    let asked_by_sdr = call.sentence(question).speaker != Speaker::Prospect;
     let cue = call.cues(question, CueKind::BudgetContext).next()?;
-    (asked && sentence - turn_start < ANSWER_SENTENCES).then_some((question, *cue))
+    asked_by_sdr.then_some((question, *cue))
 }
 
 fn distance(a: std::ops::Range<usize>, b: std::ops::Range<usize>) -> usize {
@@ -198,16 +178,24 @@ fn distance(a: std::ops::Range<usize>, b: std::ops::Range<usize>) -> usize {
     }
 }
 
+/// Budgets are said with digits or with a scale word ("forty thousand", "fifty k"): a cheap
+/// look before parsing numbers.
+fn may_hold_an_amount(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+        || text.split(|c: char| !c.is_ascii_alphabetic()).any(|word| {
+            ["k", "grand", "hundred", "thousand", "million", "billion"]
+                .iter()
+                .any(|scale| word.eq_ignore_ascii_case(scale))
+        })
+}
+
 /// Money for sure with a currency marker; a scaled number ("1.2 million") unless one of the
 /// next two words says what it counts ("1.2 million patient records").
 fn is_money(text: &str, quantity: &Quantity) -> bool {
     let counts_something = text[quantity.end..]
         .split_whitespace()
         .take(2)
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_ascii_lowercase()
-        })
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase())
         .any(|w| COUNTED_THINGS.contains(&w.as_str()));
     quantity.money || (quantity.scaled && !counts_something)
 }
@@ -218,21 +206,15 @@ fn phrase(text: &str, quantity: &Quantity, cycle: Option<&Hit>) -> String {
     let before = &text[..quantity.start];
     let mut start = quantity.start;
     for word in before.split_whitespace().rev().take(2) {
-        let bare = word
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_ascii_lowercase();
-        if QUALIFIERS.contains(&bare.as_str())
-            || bare == "to" && before.trim_end().ends_with("up to")
-        {
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
+        if QUALIFIERS.contains(&bare.as_str()) || bare == "to" && before.trim_end().ends_with("up to") {
             start = before.rfind(word).unwrap_or(start);
         } else {
             break;
         }
     }
     let end = cycle
-        .filter(|cycle| {
-            cycle.start >= quantity.end && text[quantity.end..cycle.start].trim().is_empty()
-        })
+        .filter(|cycle| cycle.start >= quantity.end && text[quantity.end..cycle.start].trim().is_empty())
         .map_or(quantity.end, |cycle| cycle.end);
     text[start..end].to_string()
 }
@@ -242,12 +224,15 @@ fn owner(call: &Call, sentence: usize) -> Option<String> {
     let cue = call.cues(sentence, CueKind::BudgetOwner).next()?;
     people::mentions(call, sentence, &[])
         .into_iter()
-        .min_by_key(|m| {
-            if m.span.start >= cue.end {
-                m.span.start - cue.end
-            } else {
-                cue.start.saturating_sub(m.span.end)
-            }
-        })
+        .min_by_key(
+            |m| {
+                if m.span.start >= cue.end {
+                    m.span.start - cue.end
+                } else {
+                    cue.start.saturating_sub(m.span.end)
+                }
+            },
+        )
         .and_then(|m| m.name.or(m.role))
+        .map(str::to_string)
 }

@@ -16,53 +16,28 @@ const PRONOUN_REACH_SENTENCES: usize = 2;
 /// Words that link coordinated names ("Excel and Google Sheets", "HIPAA or GDPR"), letting one
 /// cue reach all of them.
 fn is_coordination(gap: &str) -> bool {
-    let words: Vec<&str> = gap
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = gap.split(|c: char| c == ',' || c.is_whitespace()).filter(|w| !w.is_empty()).collect();
     words.len() <= 2
-        && words.iter().all(|w| {
-            matches!(
-                w.to_ascii_lowercase().as_str(),
-                "and" | "or" | "nor" | "plus" | "also"
-            )
-        })
+        && words.iter().all(|w| matches!(w.to_ascii_lowercase().as_str(), "and" | "or" | "nor" | "plus" | "also"))
 }
 
 /// Whether `cue` qualifies `target`: close enough, and any other entity of the same list
 /// between them is coordinated with the target, not a different object.
-fn cue_reaches(
-    call: &Call,
-    sentence: usize,
-    cue: &Hit,
-    target: &Hit,
-    peers: &[Hit],
-    window: Option<u32>,
-) -> bool {
+fn cue_reaches(call: &Call, sentence: usize, cue: &Hit, target: &Hit, peers: &[Hit], window: Option<u32>) -> bool {
     if !call.within_window(sentence, cue, target, window) {
         return false;
     }
     let text = call.text(sentence);
-    let (from, to) = if cue.end <= target.start {
-        (cue.end, target.start)
-    } else {
-        (target.end, cue.start)
-    };
-    let mut between: Vec<&Hit> = peers
-        .iter()
-        .filter(|peer| peer.start >= from && peer.end <= to)
-        .collect();
+    let (from, to) = if cue.end <= target.start { (cue.end, target.start) } else { (target.end, cue.start) };
+    let mut between: Vec<&Hit> = peers.iter().filter(|peer| peer.start >= from && peer.end <= to).collect();
     if between.is_empty() {
         return true;
     }
     between.sort_by_key(|peer| peer.start);
-    let mut chain: Vec<(usize, usize)> =
-        between.iter().map(|peer| (peer.start, peer.end)).collect();
+    let mut chain: Vec<(usize, usize)> = between.iter().map(|peer| (peer.start, peer.end)).collect();
     chain.push((target.start, target.end));
     chain.sort();
-    chain
-        .windows(2)
-        .all(|pair| is_coordination(&text[pair[0].1..pair[1].0]))
+    chain.windows(2).all(|pair| is_coordination(&text[pair[0].1..pair[1].0]))
 }
 
 fn status_rank(status: SystemStatus) -> u8 {
@@ -86,30 +61,32 @@ fn parse_status(value: Option<&str>) -> SystemStatus {
 /// One sighting of an entity: where, what it said about it, how sure.
 #[derive(Debug, Clone, Copy)]
 struct Sighting<S> {
+    /// The dictionary entry (rule) that matched.
+    entity: u32,
     sentence: usize,
     attribute: S,
     confidence: f32,
 }
 
 /// Sightings per entity (by rule index), in order of first sighting.
-struct Ledger<S> {
-    order: Vec<u32>,
-    sightings: HashMap<u32, Vec<Sighting<S>>>,
+/// Keyed by canonical name: two entries naming the same thing (one gated by context, say) give
+/// one item.
+struct Ledger<'r, S> {
+    order: Vec<&'r str>,
+    sightings: HashMap<&'r str, Vec<Sighting<S>>>,
 }
 
-impl<S: Copy> Ledger<S> {
+impl<'r, S: Copy> Ledger<'r, S> {
     fn new() -> Self {
-        Ledger {
-            order: Vec::new(),
-            sightings: HashMap::new(),
-        }
+        Ledger { order: Vec::new(), sightings: HashMap::new() }
     }
 
-    fn add(&mut self, entity: u32, sighting: Sighting<S>) {
+    fn add(&mut self, call: &Call<'r>, sighting: Sighting<S>) {
+        let name = call.rules.entity(sighting.entity).name.as_str();
         self.sightings
-            .entry(entity)
+            .entry(name)
             .or_insert_with(|| {
-                self.order.push(entity);
+                self.order.push(name);
                 Vec::new()
             })
             .push(sighting);
@@ -126,23 +103,24 @@ impl<S: Copy> Ledger<S> {
         let mut items: Vec<Item<D>> = self
             .order
             .iter()
-            .map(|entity| {
-                let chosen = choose(&self.sightings[entity]);
-                let rule = call.rules.entity(*entity);
+            .map(|name| {
+                let chosen = choose(&self.sightings[name]);
+                let rule = call.rules.entity(chosen.entity);
                 let sentence = call.sentence(chosen.sentence);
-                item(
-                    category,
-                    sentence,
-                    &sentence.text,
-                    &rule.rule,
-                    chosen.confidence,
-                    detail(rule, chosen.attribute),
-                )
+                item(category, sentence, &sentence.text, &rule.rule, chosen.confidence, detail(rule, chosen.attribute))
             })
             .collect();
         items.sort_by_key(|item| item.start_ms);
         items
     }
+}
+
+/// The sighting to quote among those `fits` accepts: the prospect's own words before an SDR
+/// question they confirmed, then the earliest.
+fn preferred<S: Copy>(call: &Call, sightings: &[Sighting<S>], fits: impl Fn(&Sighting<S>) -> bool) -> Sighting<S> {
+    let mut fitting = sightings.iter().filter(|s| fits(s));
+    let first = fitting.clone().next().unwrap_or(&sightings[0]);
+    *fitting.find(|s| call.is_prospect_side(s.sentence)).unwrap_or(first)
 }
 
 /// Confidence of a sentence as evidence of the prospect's facts, or None if it is not.
@@ -164,32 +142,21 @@ pub(crate) fn systems(call: &Call) -> Vec<Item<System>> {
         let Some(weight) = evidence_weight(call, sentence) else {
             continue;
         };
-        let mentions: Vec<Hit> = call
-            .entities(sentence, EntityKind::System)
-            .copied()
-            .collect();
-        let cues: Vec<Hit> = call
-            .cues(sentence, CueKind::SystemStatus)
-            .copied()
-            .collect();
+        let mentions: Vec<Hit> = call.entities(sentence, EntityKind::System).copied().collect();
+        let cues: Vec<Hit> = call.cues(sentence, CueKind::SystemStatus).copied().collect();
         for mention in &mentions {
+            let mut cues = cues.clone();
+            cues.extend(call.adjacent_cues(sentence, mention, CueKind::SystemStatus));
             let status = status_from_cues(call, sentence, mention, &mentions, &cues);
             let confidence = call.entity(mention).confidence * weight;
-            ledger.add(
-                mention.index,
-                Sighting {
-                    sentence,
-                    attribute: status,
-                    confidence,
-                },
-            );
+            ledger.add(call, Sighting { entity: mention.index, sentence, attribute: status, confidence });
         }
         for (cue, target) in pronoun_cues(call, sentence, &mentions, &cues, last_named) {
-            let confidence =
-                call.rules.entity(target).confidence * weight * call.cue(&cue).confidence;
+            let confidence = call.rules.entity(target).confidence * weight * call.cue(&cue).confidence;
             ledger.add(
-                target,
+                call,
                 Sighting {
+                    entity: target,
                     sentence,
                     attribute: parse_status(call.cue(&cue).value.as_deref()),
                     confidence,
@@ -205,15 +172,8 @@ pub(crate) fn systems(call: &Call) -> Vec<Item<System>> {
         Category::System,
         |sightings| {
             // Leaving beats evaluating beats current beats a bare mention; the first such.
-            let best = sightings
-                .iter()
-                .map(|s| status_rank(s.attribute))
-                .max()
-                .unwrap_or(0);
-            *sightings
-                .iter()
-                .find(|s| status_rank(s.attribute) == best)
-                .unwrap_or(&sightings[0])
+            let best = sightings.iter().map(|s| status_rank(s.attribute)).max().unwrap_or(0);
+            preferred(call, sightings, |s| status_rank(s.attribute) == best)
         },
         |entity, status| System {
             name: entity.name.clone(),
@@ -226,13 +186,7 @@ pub(crate) fn systems(call: &Call) -> Vec<Item<System>> {
 /// The status cues give a system. "From X to Y" / "replace X with Y": Y is where they are going.
 /// Otherwise the most confident cue before it in reach (then the nearest), else the first cue
 /// after it, else a bare mention.
-fn status_from_cues(
-    call: &Call,
-    sentence: usize,
-    mention: &Hit,
-    mentions: &[Hit],
-    cues: &[Hit],
-) -> SystemStatus {
+fn status_from_cues(call: &Call, sentence: usize, mention: &Hit, mentions: &[Hit], cues: &[Hit]) -> SystemStatus {
     if let Some(status) = destination_status(call, sentence, mention, mentions, cues) {
         return status;
     }
@@ -243,28 +197,17 @@ fn status_from_cues(
         .iter()
         .filter(|cue| cue.end <= mention.start)
         .filter(reaches)
-        .max_by(|a, b| {
-            call.cue(a)
-                .confidence
-                .total_cmp(&call.cue(b).confidence)
-                .then(a.end.cmp(&b.end))
-        });
+        .max_by(|a, b| call.cue(a).confidence.total_cmp(&call.cue(b).confidence).then(a.end.cmp(&b.end)));
     if let Some(cue) = before {
         return parse_status(call.cue(cue).value.as_deref());
     }
     let after = cues
         .iter()
         .filter(|cue| cue.start >= mention.end)
-        .filter(|cue| {
-            !mentions
-                .iter()
-                .any(|other| other.start >= mention.end && other.end <= cue.start)
-        })
+        .filter(|cue| !mentions.iter().any(|other| other.start >= mention.end && other.end <= cue.start))
         .filter(reaches)
         .min_by_key(|cue| cue.start);
-    after.map_or(SystemStatus::Mentioned, |cue| {
-        parse_status(call.cue(cue).value.as_deref())
-    })
+    after.map_or(SystemStatus::Mentioned, |cue| parse_status(call.cue(cue).value.as_deref()))
 }
 
 /// "moving from NetSuite to Workday", "replacing Zendesk with Freshdesk": the system after
@@ -278,36 +221,18 @@ fn destination_status(
     cues: &[Hit],
 ) -> Option<SystemStatus> {
     let text = call.text(sentence);
-    let word_before = text[..mention.start]
-        .split_whitespace()
-        .next_back()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if !matches!(
-        word_before.as_str(),
-        "to" | "onto" | "into" | "with" | "for" | "by"
-    ) {
+    let word_before = text[..mention.start].split_whitespace().next_back().unwrap_or("").to_ascii_lowercase();
+    if !matches!(word_before.as_str(), "to" | "onto" | "into" | "with" | "for" | "by") {
         return None;
     }
-    let leaving = cues
-        .iter()
-        .filter(|cue| cue.end <= mention.start)
-        .find(|cue| {
-            parse_status(call.cue(cue).value.as_deref()) == SystemStatus::Leaving
-                && call.same_clause(sentence, cue.start, mention.start)
-                && mentions
-                    .iter()
-                    .any(|other| other.start >= cue.end && other.end <= mention.start)
-        })?;
+    let leaving = cues.iter().filter(|cue| cue.end <= mention.start).find(|cue| {
+        parse_status(call.cue(cue).value.as_deref()) == SystemStatus::Leaving
+            && call.same_clause(sentence, cue.start, mention.start)
+            && mentions.iter().any(|other| other.start >= cue.end && other.end <= mention.start)
+    })?;
     let cue_text = call.matched(sentence, leaving).to_ascii_lowercase();
-    let done = cue_text
-        .split_whitespace()
-        .any(|word| word.ends_with("ed") || word == "got" || word == "left");
-    Some(if done {
-        SystemStatus::Current
-    } else {
-        SystemStatus::Evaluating
-    })
+    let done = cue_text.split_whitespace().any(|word| word.ends_with("ed") || word == "got" || word == "left");
+    Some(if done { SystemStatus::Current } else { SystemStatus::Evaluating })
 }
 
 /// Status cues in a clause that names no system but points back at one ("we're replacing it",
@@ -323,37 +248,22 @@ fn pronoun_cues(
     let mut found = Vec::new();
     for cue in cues {
         let clause = call.clause(sentence, cue.start);
-        if mentions
-            .iter()
-            .any(|m| m.start >= clause.start && m.end <= clause.end)
-        {
+        if mentions.iter().any(|m| m.start >= clause.start && m.end <= clause.end) {
             continue;
         }
-        let opens_with_which = text[clause.start..]
-            .to_ascii_lowercase()
-            .starts_with("which");
-        let points_back = text[cue.end..clause.end]
-            .split_whitespace()
-            .take(2)
-            .any(|word| {
-                matches!(
-                    word.trim_matches(|c: char| !c.is_alphanumeric())
-                        .to_ascii_lowercase()
-                        .as_str(),
-                    "it" | "them" | "that" | "this" | "those"
-                )
-            });
+        let opens_with_which = text[clause.start..].to_ascii_lowercase().starts_with("which");
+        let points_back = text[cue.end..clause.end].split_whitespace().take(2).any(|word| {
+            matches!(
+                word.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase().as_str(),
+                "it" | "them" | "that" | "this" | "those"
+            )
+        });
         if !(opens_with_which || points_back) {
             continue;
         }
-        let earlier_here = mentions
-            .iter()
-            .filter(|m| m.end <= cue.start)
-            .max_by_key(|m| m.end)
-            .map(|m| m.index);
-        let earlier_before = last_named
-            .filter(|(at, _)| sentence - at <= PRONOUN_REACH_SENTENCES)
-            .map(|(_, index)| index);
+        let earlier_here = mentions.iter().filter(|m| m.end <= cue.start).max_by_key(|m| m.end).map(|m| m.index);
+        let earlier_before =
+            last_named.filter(|(at, _)| sentence - at <= PRONOUN_REACH_SENTENCES).map(|(_, index)| index);
         if let Some(target) = earlier_here.or(earlier_before) {
             found.push((*cue, target));
         }
@@ -367,29 +277,15 @@ pub(crate) fn competitors(call: &Call) -> Vec<Item<Competitor>> {
         let weight = evidence_weight(call, sentence).unwrap_or(SDR_MENTION_FACTOR);
         for mention in call.entities(sentence, EntityKind::Competitor) {
             let confidence = call.entity(mention).confidence * weight;
-            ledger.add(
-                mention.index,
-                Sighting {
-                    sentence,
-                    attribute: (),
-                    confidence,
-                },
-            );
+            ledger.add(call, Sighting { entity: mention.index, sentence, attribute: (), confidence });
         }
     }
     ledger.items(
         call,
         Category::Competitor,
         // The prospect's own words first; an SDR mention only when nothing else.
-        |sightings| {
-            *sightings
-                .iter()
-                .find(|s| call.is_prospect_side(s.sentence))
-                .unwrap_or(&sightings[0])
-        },
-        |entity, ()| Competitor {
-            name: entity.name.clone(),
-        },
+        |sightings| *sightings.iter().find(|s| call.is_prospect_side(s.sentence)).unwrap_or(&sightings[0]),
+        |entity, ()| Competitor { name: entity.name.clone() },
     )
 }
 
@@ -402,32 +298,17 @@ pub(crate) fn regulations(call: &Call) -> Vec<Item<Regulation>> {
             (false, Some(_)) => CONFIRMED_BY_ANSWER_FACTOR,
             (false, None) => continue,
         };
-        let mentions: Vec<Hit> = call
-            .entities(sentence, EntityKind::Regulation)
-            .copied()
-            .collect();
+        let mentions: Vec<Hit> = call.entities(sentence, EntityKind::Regulation).copied().collect();
         for mention in &mentions {
-            let negated = call.cues(sentence, CueKind::RegulationNegation).any(|cue| {
-                cue_reaches(
-                    call,
-                    sentence,
-                    cue,
-                    mention,
-                    &mentions,
-                    call.cue(cue).window,
-                )
-            });
+            let adjacent = call.adjacent_cues(sentence, mention, CueKind::RegulationNegation);
+            let negated = call
+                .cues(sentence, CueKind::RegulationNegation)
+                .chain(&adjacent)
+                .any(|cue| cue_reaches(call, sentence, cue, mention, &mentions, call.cue(cue).window));
             // An SDR question answered "no" ("Any HIPAA requirements?" "No.") negates too.
             let applies = !negated && answer != Some(Answer::No);
             let confidence = call.entity(mention).confidence * weight;
-            ledger.add(
-                mention.index,
-                Sighting {
-                    sentence,
-                    attribute: applies,
-                    confidence,
-                },
-            );
+            ledger.add(call, Sighting { entity: mention.index, sentence, attribute: applies, confidence });
         }
     }
     ledger.items(
@@ -435,14 +316,9 @@ pub(crate) fn regulations(call: &Call) -> Vec<Item<Regulation>> {
         Category::Regulation,
         // Said not to apply anywhere: it does not apply; the sentence that says so is the quote.
         |sightings| {
-            *sightings
-                .iter()
-                .find(|s| !s.attribute)
-                .unwrap_or(&sightings[0])
+            let denied = sightings.iter().any(|s| !s.attribute);
+            preferred(call, sightings, |s| s.attribute != denied)
         },
-        |entity, applies| Regulation {
-            name: entity.name.clone(),
-            applies,
-        },
+        |entity, applies| Regulation { name: entity.name.clone(), applies },
     )
 }

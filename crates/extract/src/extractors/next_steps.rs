@@ -3,6 +3,7 @@
 
 use crate::call::{negated_before, Call};
 use crate::item::item;
+use crate::lexicon::Layer;
 use crate::model::{Category, Item, NextStep};
 use crate::people;
 use crate::rules::schema::CueKind;
@@ -11,14 +12,18 @@ pub(crate) fn next_steps(call: &Call, participants: &[String]) -> Vec<Item<NextS
     let mut items: Vec<Item<NextStep>> = Vec::new();
     for sentence in 0..call.len() {
         let text = call.text(sentence);
-        let when = call.cues(sentence, CueKind::StepWhen).next().map(|hit| {
-            call.matched(sentence, hit)
-                .trim_end_matches([',', '.', '?', '!'])
-                .to_string()
-        });
-        if !call.has_cue(sentence, CueKind::StepCommitment) {
+        if !call.has_cue(sentence, CueKind::StepAction)
+            || !(call.has_cue(sentence, CueKind::StepCommitment) || is_instruction(call, sentence))
+        {
             continue;
         }
+        let when = call
+            .rules
+            .lexicon
+            .scan_on_demand(text)
+            .into_iter()
+            .find(|hit| hit.layer == Layer::Cue(CueKind::StepWhen))
+            .map(|hit| text[hit.start..hit.end].trim_end_matches([',', '.', '?', '!']).to_string());
         let who = who(call, sentence, participants);
         let mut actions_here: Vec<String> = Vec::new();
         for cue in call.cues(sentence, CueKind::StepAction) {
@@ -37,11 +42,7 @@ pub(crate) fn next_steps(call: &Call, participants: &[String]) -> Vec<Item<NextS
                     known.detail.who = known.detail.who.take().or_else(|| who.clone());
                 }
                 None => {
-                    let detail = NextStep {
-                        action,
-                        when: when.clone(),
-                        who: who.clone(),
-                    };
+                    let detail = NextStep { action, when: when.clone(), who: who.clone() };
                     items.push(item(
                         Category::NextStep,
                         call.sentence(sentence),
@@ -57,15 +58,24 @@ pub(crate) fn next_steps(call: &Call, participants: &[String]) -> Vec<Item<NextS
     items
 }
 
+/// "Loop in our IT director too.", "Please send the deck.": the sentence opens with the step.
+fn is_instruction(call: &Call, sentence: usize) -> bool {
+    let text = call.text(sentence);
+    call.cues(sentence, CueKind::StepAction).any(|cue| {
+        text[..cue.start].split_whitespace().all(|word| {
+            matches!(
+                word.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase().as_str(),
+                "please" | "also" | "and" | "just" | "so" | "then" | "oh"
+            )
+        })
+    })
+}
+
 /// People named in the sentence other than the two on the call: "with Sarah", "our CFO".
 fn who(call: &Call, sentence: usize, participants: &[String]) -> Option<String> {
-    let names: Vec<String> = people::mentions(call, sentence, participants)
+    let names: Vec<&str> = people::mentions(call, sentence, participants)
         .into_iter()
-        .filter(|m| {
-            !m.name
-                .as_ref()
-                .is_some_and(|name| participants.iter().any(|p| people::names_match(p, name)))
-        })
+        .filter(|m| !m.name.is_some_and(|name| participants.iter().any(|p| people::names_match(p, name))))
         .filter_map(|m| m.name.or(m.role))
         .collect();
     (!names.is_empty()).then(|| names.join(", "))

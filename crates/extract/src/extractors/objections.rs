@@ -34,18 +34,8 @@ pub(crate) fn objections(call: &Call) -> Vec<Item<Objection>> {
             continue;
         }
         turn_topics.1.push(rule.value.clone());
-        let detail = Objection {
-            topic: rule.value.clone(),
-            response: response(call, sentence),
-        };
-        items.push(item(
-            Category::Objection,
-            call.sentence(sentence),
-            text,
-            &rule.rule,
-            rule.confidence,
-            detail,
-        ));
+        let detail = Objection { topic: rule.value.clone(), response: response(call, sentence) };
+        items.push(item(Category::Objection, call.sentence(sentence), text, &rule.rule, rule.confidence, detail));
     }
     items
 }
@@ -65,9 +55,5 @@ fn response(call: &Call, sentence: usize) -> Option<Mention> {
         quote.push_str(call.text(second));
         end_ms = call.sentence(second).end_ms;
     }
-    Some(Mention {
-        quote,
-        start_ms: opening.start_ms,
-        end_ms,
-    })
+    Some(Mention { quote, start_ms: opening.start_ms, end_ms })
 }

@@ -42,11 +42,7 @@ pub(crate) fn pain_points(call: &Call) -> Vec<Item<PainPoint>> {
         let pains = pains_in(call, sentence);
         let themes_differ = pains.windows(2).any(|pair| pair[0].theme != pair[1].theme);
         let text = call.text(sentence);
-        let question_factor = if call.sentence(sentence).is_question() {
-            QUESTION_FACTOR
-        } else {
-            1.0
-        };
+        let question_factor = if call.sentence(sentence).is_question() { QUESTION_FACTOR } else { 1.0 };
         let chosen: Vec<(Pain, &str)> = if themes_differ {
             pains
                 .into_iter()
@@ -108,21 +104,12 @@ fn pains_in<'a>(call: &'a Call, sentence: usize) -> Vec<Pain<'a>> {
             || call.about_an_alternative(sentence, cue)
     };
     let mut pains: Vec<Pain> = Vec::new();
-    for cue in call
-        .cues(sentence, CueKind::PainCue)
-        .filter(|cue| !cancelled(cue))
-    {
+    for cue in call.cues(sentence, CueKind::PainCue).filter(|cue| !cancelled(cue)) {
         let part = part_around(call, sentence, cue.start);
         match pains.iter_mut().find(|pain| pain.part == part) {
-            Some(pain) if call.cue(cue).confidence > call.cue(pain.cue).confidence => {
-                pain.cue = cue
-            }
+            Some(pain) if call.cue(cue).confidence > call.cue(pain.cue).confidence => pain.cue = cue,
             Some(_) => {}
-            None => pains.push(Pain {
-                cue,
-                part,
-                theme: String::new(),
-            }),
+            None => pains.push(Pain { cue, part, theme: String::new() }),
         }
     }
     for pain in &mut pains {
@@ -143,11 +130,7 @@ fn part_around(call: &Call, sentence: usize, position: usize) -> Range<usize> {
     let mut part = call.clause(sentence, position);
     for (comma, _) in text[part.clone()].match_indices(", ") {
         let at = part.start + comma;
-        let next_word = text[at + 2..]
-            .split(' ')
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let next_word = text[at + 2..].split(' ').next().unwrap_or("").to_ascii_lowercase();
         if !PART_JOINERS.contains(&next_word.as_str()) {
             continue;
         }

@@ -26,19 +26,9 @@ pub(crate) fn previous_attempts(call: &Call) -> Vec<Item<PreviousAttempt>> {
         if rule.value.as_deref() == Some("weak") && outcome.is_none() {
             continue;
         }
-        let detail = PreviousAttempt {
-            tried: tried(call, sentence, cue),
-            outcome,
-        };
+        let detail = PreviousAttempt { tried: tried(call, sentence, cue), outcome };
         let text = call.text(sentence);
-        items.push(item(
-            Category::PreviousAttempt,
-            call.sentence(sentence),
-            text,
-            &rule.rule,
-            rule.confidence,
-            detail,
-        ));
+        items.push(item(Category::PreviousAttempt, call.sentence(sentence), text, &rule.rule, rule.confidence, detail));
     }
     items
 }
@@ -56,7 +46,7 @@ fn tried(call: &Call, sentence: usize, cue: &Hit) -> Option<String> {
     let text = call.text(sentence);
     let clause = call.clause(sentence, cue.start);
     let rest: Vec<&str> = text[cue.end..clause.end.max(cue.end)]
-        .split(|c: char| matches!(c, ',' | '.' | '?' | '!' | ';'))
+        .split([',', '.', '?', '!', ';'])
         .next()
         .unwrap_or("")
         .split_whitespace()
@@ -75,26 +65,13 @@ fn tried(call: &Call, sentence: usize, cue: &Hit) -> Option<String> {
 
 /// How it ended: the clause with an outcome cue after the attempt, or the next sentence.
 fn outcome(call: &Call, sentence: usize, attempt: &Hit) -> Option<String> {
-    let tidy = |s: &str| {
-        s.trim()
-            .trim_matches([',', '.', ';', ':'])
-            .trim()
-            .to_string()
-    };
+    let tidy = |s: &str| s.trim().trim_matches([',', '.', ';', ':']).trim().to_string();
     let text = call.text(sentence);
-    if let Some(cue) = call
-        .cues(sentence, CueKind::AttemptOutcome)
-        .find(|cue| cue.start >= attempt.end)
-    {
+    if let Some(cue) = call.cues(sentence, CueKind::AttemptOutcome).find(|cue| cue.start >= attempt.end) {
         let clause = call.clause(sentence, cue.start);
-        let start = if clause.start >= attempt.end {
-            clause.start
-        } else {
-            cue.start
-        };
+        let start = if clause.start >= attempt.end { clause.start } else { cue.start };
         return Some(tidy(&text[start..]));
     }
     let next = call.next_on_same_side(sentence)?;
-    call.has_cue(next, CueKind::AttemptOutcome)
-        .then(|| tidy(call.text(next)))
+    call.has_cue(next, CueKind::AttemptOutcome).then(|| tidy(call.text(next)))
 }

@@ -12,6 +12,9 @@ use std::ops::Range;
 
 /// Introductions this early in a call are the speakers' own ("This is Maria").
 const OPENING_SENTENCES: usize = 6;
+/// People introduce themselves and greet each other at the start of a call; later an "I'm the
+/// one who..." is no introduction.
+const INTRODUCTION_SENTENCES: usize = 40;
 /// How far after an introduction "at Brightside Clinics" may stand.
 const COMPANY_REACH_WORDS: usize = 8;
 
@@ -31,14 +34,7 @@ struct Introduction {
 
 impl Introduction {
     fn fields(&self) -> usize {
-        [
-            self.name.is_some(),
-            self.title.is_some(),
-            self.company.is_some(),
-        ]
-        .iter()
-        .filter(|f| **f)
-        .count()
+        [self.name.is_some(), self.title.is_some(), self.company.is_some()].iter().filter(|f| **f).count()
     }
 }
 
@@ -48,7 +44,7 @@ pub(crate) fn identify(call: &Call) -> Identities {
     let mut best: Option<(usize, usize, String, f32, Introduction)> = None;
     let mut greeted_name: Option<(usize, String, String, f32)> = None;
 
-    for sentence in 0..call.len() {
+    for sentence in 0..call.len().min(INTRODUCTION_SENTENCES) {
         let speaker = call.sentence(sentence).speaker;
         for cue in call.cues(sentence, CueKind::SelfIntro) {
             let intro = introduction_after(call, sentence, cue);
@@ -56,7 +52,9 @@ pub(crate) fn identify(call: &Call) -> Identities {
                 continue;
             }
             if speaker == Speaker::Sdr {
+                // The SDR's name and company ("this is Alex with Northwind") are no stakeholders.
                 participants.extend(intro.name);
+                participants.extend(intro.company);
                 continue;
             }
             let fields = intro.fields();
@@ -93,45 +91,23 @@ pub(crate) fn identify(call: &Call) -> Identities {
             sentence,
             &rule,
             confidence,
-            Introduction {
-                name: Some(name),
-                ..Default::default()
-            },
+            Introduction { name: Some(name), ..Default::default() },
         )),
         (None, None) => None,
     };
-    if let Some(name) = prospect.as_ref().and_then(|p| p.detail.name.clone()) {
-        participants.push(name);
+    if let Some(prospect) = &prospect {
+        participants.extend(prospect.detail.name.clone());
+        participants.extend(prospect.detail.company.clone());
     }
     participants.retain(|name| !name.is_empty());
     participants.dedup_by(|a, b| names_match(a, b));
-    Identities {
-        prospect,
-        participants,
-    }
+    Identities { prospect, participants }
 }
 
-fn prospect_item(
-    call: &Call,
-    sentence: usize,
-    rule: &str,
-    confidence: f32,
-    intro: Introduction,
-) -> Item<Prospect> {
+fn prospect_item(call: &Call, sentence: usize, rule: &str, confidence: f32, intro: Introduction) -> Item<Prospect> {
     let said = call.sentence(sentence);
-    let detail = Prospect {
-        name: intro.name,
-        title: intro.title,
-        company: intro.company,
-    };
-    item(
-        Category::Prospect,
-        said,
-        &said.text,
-        rule,
-        confidence,
-        detail,
-    )
+    let detail = Prospect { name: intro.name, title: intro.title, company: intro.company };
+    item(Category::Prospect, said, &said.text, rule, confidence, detail)
 }
 
 /// Name, title and company right after "I'm" / "this is" / "my name is" / "I run" ...
@@ -141,41 +117,31 @@ fn introduction_after(call: &Call, sentence: usize, cue: &Hit) -> Introduction {
     let mut intro = Introduction::default();
     let mut position = cue.end;
 
-    let names_self = matches!(
-        cue_text.as_str(),
-        "i'm" | "i am" | "my name is" | "my name's" | "this is" | "it's" | "speaking"
-    );
+    let names_self =
+        matches!(cue_text.as_str(), "i'm" | "i am" | "my name is" | "my name's" | "this is" | "it's" | "speaking");
     if names_self {
         let next_run = name_runs(call, sentence)
             .into_iter()
             .find(|run| run.start >= position && text[position..run.start].trim().is_empty());
         if let Some(run) = next_run {
-            let first = text[run.clone()]
-                .split(' ')
-                .next()
-                .unwrap_or("")
-                .to_lowercase();
+            let first = text[run.clone()].split(' ').next().unwrap_or("").to_lowercase();
             let casual = matches!(cue_text.as_str(), "this is" | "it's");
-            let trusted =
-                !casual || sentence < OPENING_SENTENCES || call.rules.first_names.contains(&first);
+            let trusted = !casual || sentence < OPENING_SENTENCES || call.rules.first_names.contains(&first);
             if trusted {
                 intro.name = Some(text[run.clone()].to_string());
                 position = run.end;
             }
         }
     }
-    let title = role_hits(call, sentence).into_iter().find(|role| {
+    let title = role_hits(call, sentence, true).into_iter().find(|role| {
         role.span.start >= position
-            && gap_words(&text[position..role.span.start]).iter().all(|w| {
-                matches!(
-                    w.as_str(),
-                    "the" | "a" | "an" | "and" | "i'm" | "currently" | "also" | "one" | "of"
-                )
-            })
+            && gap_words(&text[position..role.span.start])
+                .iter()
+                .all(|w| matches!(w.as_str(), "the" | "a" | "an" | "and" | "i'm" | "currently" | "also" | "one" | "of"))
             && gap_words(&text[position..role.span.start]).len() <= 4
     });
     if let Some(role) = title {
-        intro.title = Some(role.role);
+        intro.title = Some(role.role.to_string());
         position = role.span.end;
     }
     intro.company = company_after(text, position);
@@ -192,9 +158,7 @@ fn company_after(text: &str, from: usize) -> Option<String> {
         }
         let start = offset;
         offset += word.len() + 1;
-        let bare = word
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_ascii_lowercase();
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
         if word.ends_with(['.', '?', '!']) {
             break;
         }
@@ -214,14 +178,10 @@ fn company_run(text: &str, start: usize) -> Option<Range<usize>> {
     }
     let mut end = start;
     let mut offset = start;
-    let mut words = 0;
-    for word in text[start..].split(' ') {
+    for (words, word) in text[start..].split(' ').enumerate() {
         let core = word.trim_end_matches([',', '.', '?', '!', ';', ':']);
         let core = core.strip_suffix("'s").unwrap_or(core);
-        let capitalised = core
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        let capitalised = core.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
         let joiner = matches!(core, "&" | "and" | "of") && words > 0;
         if !(capitalised || joiner) || words >= 5 {
             break;
@@ -229,7 +189,6 @@ fn company_run(text: &str, start: usize) -> Option<Range<usize>> {
         if capitalised {
             end = offset + core.len();
         }
-        words += 1;
         offset += word.len() + 1;
         if core.len() != word.len() {
             break;
@@ -244,11 +203,8 @@ fn greeted(call: &Call, sentence: usize, cue: &Hit) -> Option<String> {
     let text = call.text(sentence);
     let runs = name_runs(call, sentence);
     let only_punctuation = |gap: &str| gap.chars().all(|c| c == ',' || c.is_whitespace());
-    let after = runs
-        .iter()
-        .find(|run| run.start >= cue.end && only_punctuation(&text[cue.end..run.start]));
-    let before = runs.iter().find(|run| {
-        run.start == 0 && run.end <= cue.start && only_punctuation(&text[run.end..cue.start])
-    });
+    let after = runs.iter().find(|run| run.start >= cue.end && only_punctuation(&text[cue.end..run.start]));
+    let before =
+        runs.iter().find(|run| run.start == 0 && run.end <= cue.start && only_punctuation(&text[run.end..cue.start]));
     after.or(before).map(|run| text[run.clone()].to_string())
 }

@@ -63,28 +63,21 @@ struct Person {
 
 impl Person {
     fn matches(&self, mention: &PersonMention) -> bool {
-        if let (Some(known), Some(name)) = (&self.name, &mention.name) {
+        if let (Some(known), Some(name)) = (&self.name, mention.name) {
             return names_match(known, name);
         }
-        mention.role.is_some() && self.role == mention.role
+        mention.role.is_some() && self.role.as_deref() == mention.role
     }
 
     fn absorb(&mut self, mention: &PersonMention, sentence: usize) {
-        if let Some(name) = &mention.name {
-            if self
-                .name
-                .as_ref()
-                .is_none_or(|known| name.len() > known.len())
-            {
-                self.name = Some(name.clone());
+        if let Some(name) = mention.name {
+            if self.name.as_ref().is_none_or(|known| name.len() > known.len()) {
+                self.name = Some(name.to_string());
             }
         }
         if self.role.is_none() {
-            self.role.clone_from(&mention.role);
-            self.role_rule = mention
-                .role_rule
-                .clone()
-                .map(|rule| (rule, mention.role_confidence));
+            self.role = mention.role.map(str::to_string);
+            self.role_rule = mention.role_rule.map(|rule| (rule.to_string(), mention.role_confidence));
         }
         if self.sentences.last() != Some(&sentence) {
             self.sentences.push(sentence);
@@ -95,10 +88,8 @@ impl Person {
     }
 
     fn hear(&mut self, said: Said, sentence: usize) {
-        let better = self
-            .said
-            .as_ref()
-            .is_none_or(|(known, _)| relation_rank(said.relation) < relation_rank(known.relation));
+        let better =
+            self.said.as_ref().is_none_or(|(known, _)| relation_rank(said.relation) < relation_rank(known.relation));
         if better {
             self.said = Some((said, sentence));
         }
@@ -117,20 +108,14 @@ pub(crate) fn stakeholders(call: &Call, participants: &[String]) -> Vec<Item<Sta
         let speaker = call.sentence(sentence).speaker;
         let mentions: Vec<PersonMention> = people::mentions(call, sentence, &known_names)
             .into_iter()
-            .filter(|m| {
-                !m.name
-                    .as_ref()
-                    .is_some_and(|name| participants.iter().any(|p| names_match(p, name)))
-            })
+            .filter(|m| !m.name.is_some_and(|name| participants.iter().any(|p| names_match(p, name))))
             .filter(|m| !is_own_title(call, sentence, m))
             .collect();
         let relations = relations_said(call, sentence, &mentions);
 
         for (index, mention) in mentions.iter().enumerate() {
-            let said = relations
-                .iter()
-                .find(|(target, _)| *target == Target::Mention(index))
-                .map(|(_, said)| said.clone());
+            let said =
+                relations.iter().find(|(target, _)| *target == Target::Mention(index)).map(|(_, said)| said.clone());
             let tied_to_prospect = match speaker {
                 Speaker::Sdr => mention.name.is_some() || mention.possessive,
                 _ => mention.name.is_some() || mention.possessive || said.is_some(),
@@ -156,18 +141,16 @@ pub(crate) fn stakeholders(call: &Call, participants: &[String]) -> Vec<Item<Sta
             if let Some(said) = said {
                 persons[person].hear(said, sentence);
             }
-            if let Some(name) = &mention.name {
-                if !known_names.contains(name) {
-                    known_names.push(name.clone());
+            if let Some(name) = mention.name {
+                if !known_names.iter().any(|known| known == name) {
+                    known_names.push(name.to_string());
                 }
             }
             last_person = Some((sentence, person));
         }
         for (target, said) in relations {
             if target == Target::Pronoun {
-                if let Some((at, person)) =
-                    last_person.filter(|(at, _)| sentence - at <= PRONOUN_REACH_SENTENCES)
-                {
+                if let Some((at, person)) = last_person.filter(|(at, _)| sentence - at <= PRONOUN_REACH_SENTENCES) {
                     let _ = at;
                     persons[person].hear(said, sentence);
                     if persons[person].sentences.last() != Some(&sentence) {
@@ -178,28 +161,17 @@ pub(crate) fn stakeholders(call: &Call, participants: &[String]) -> Vec<Item<Sta
         }
     }
 
-    let mut items: Vec<Item<Stakeholder>> = persons
-        .into_iter()
-        .map(|person| stakeholder_item(call, person))
-        .collect();
-    items.sort_by_key(|item| {
-        item.detail
-            .mentions
-            .first()
-            .map_or(item.start_ms, |m| m.start_ms)
-    });
+    let mut items: Vec<Item<Stakeholder>> = persons.into_iter().map(|person| stakeholder_item(call, person)).collect();
+    items.sort_by_key(|item| item.detail.mentions.first().map_or(item.start_ms, |m| m.start_ms));
     items
 }
 
 fn stakeholder_item(call: &Call, person: Person) -> Item<Stakeholder> {
     let (quote_at, rule, confidence, relation) = match (&person.said, &person.role_rule) {
         (Some((said, at)), _) => (*at, said.rule.clone(), said.confidence, said.relation),
-        (None, Some((rule, confidence))) => (
-            person.introduced_at.unwrap_or(person.sentences[0]),
-            rule.clone(),
-            *confidence,
-            Relation::Unknown,
-        ),
+        (None, Some((rule, confidence))) => {
+            (person.introduced_at.unwrap_or(person.sentences[0]), rule.clone(), *confidence, Relation::Unknown)
+        }
         (None, None) => (
             person.introduced_at.unwrap_or(person.sentences[0]),
             NAME_ONLY_RULE.to_string(),
@@ -212,28 +184,12 @@ fn stakeholder_item(call: &Call, person: Person) -> Item<Stakeholder> {
         .iter()
         .map(|&at| {
             let said = call.sentence(at);
-            Mention {
-                quote: said.text.clone(),
-                start_ms: said.start_ms,
-                end_ms: said.end_ms,
-            }
+            Mention { quote: said.text.clone(), start_ms: said.start_ms, end_ms: said.end_ms }
         })
         .collect();
     let said = call.sentence(quote_at);
-    let detail = Stakeholder {
-        name: person.name,
-        role: person.role,
-        relation,
-        mentions,
-    };
-    item(
-        Category::Stakeholder,
-        said,
-        &said.text,
-        &rule,
-        confidence,
-        detail,
-    )
+    let detail = Stakeholder { name: person.name, role: person.role, relation, mentions };
+    item(Category::Stakeholder, said, &said.text, &rule, confidence, detail)
 }
 
 /// "I'm the operations manager": the speaker's own title, not a stakeholder.
@@ -278,44 +234,26 @@ fn relations_said(call: &Call, sentence: usize, mentions: &[PersonMention]) -> V
             .iter()
             .enumerate()
             .filter(|(_, m)| m.span.end <= cue.start && m.span.start >= clause.start)
-            .filter(|(_, m)| {
-                text[m.span.end..cue.start].split_whitespace().count() <= SUBJECT_REACH_WORDS
-            })
+            .filter(|(_, m)| text[m.span.end..cue.start].split_whitespace().count() <= SUBJECT_REACH_WORDS)
             .max_by_key(|(_, m)| m.span.end);
         let object = || {
             mentions
                 .iter()
                 .enumerate()
                 .filter(|(_, m)| m.span.start >= cue.end && m.span.end <= clause.end)
-                .filter(|(_, m)| {
-                    text[cue.end..m.span.start].split_whitespace().count() <= OBJECT_REACH_WORDS
-                })
+                .filter(|(_, m)| text[cue.end..m.span.start].split_whitespace().count() <= OBJECT_REACH_WORDS)
                 .min_by_key(|(_, m)| m.span.start)
         };
         if let Some((index, _)) = subject.or_else(object) {
             found.push((Target::Mention(index), said));
             continue;
         }
-        let pronoun = text[clause.start..cue.start]
-            .split_whitespace()
-            .rev()
-            .take(4)
-            .any(|w| {
-                matches!(
-                    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
-                        .to_ascii_lowercase()
-                        .as_str(),
-                    "she"
-                        | "he"
-                        | "they"
-                        | "she'll"
-                        | "he'll"
-                        | "they'll"
-                        | "she's"
-                        | "he's"
-                        | "they're"
-                )
-            });
+        let pronoun = text[clause.start..cue.start].split_whitespace().rev().take(4).any(|w| {
+            matches!(
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_ascii_lowercase().as_str(),
+                "she" | "he" | "they" | "she'll" | "he'll" | "they'll" | "she's" | "he's" | "they're"
+            )
+        });
         if pronoun {
             found.push((Target::Pronoun, said));
         }

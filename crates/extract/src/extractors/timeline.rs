@@ -1,7 +1,7 @@
 //! Timeline: when the prospect needs it ("before the end of Q1", "within ninety days") and the
 //! reason given with it ("because of the audit", "our contract renews in March").
 
-use crate::call::Call;
+use crate::call::{negated_before, Call};
 use crate::item::item;
 use crate::lexicon::Hit;
 use crate::model::{Category, Item, Timeline};
@@ -17,40 +17,34 @@ pub(crate) fn timeline(call: &Call) -> Vec<Item<Timeline>> {
             continue;
         }
         let deadlines: Vec<&Hit> = call.cues(sentence, CueKind::Deadline).collect();
-        let has_goal = call.has_cue(sentence, CueKind::TimelineGoal);
+        // "We're not looking to change anything this quarter" states no goal.
+        let text = call.text(sentence);
+        let has_goal = call
+            .cues(sentence, CueKind::TimelineGoal)
+            .any(|goal| !negated_before(text, goal.start, call.matched(sentence, goal), 3));
+        // "live by the end of Q3, since our renewal is in October": a period inside the reason
+        // given for a deadline belongs to that reason.
+        let reason_from = deadlines
+            .first()
+            .and_then(|deadline| call.cues(sentence, CueKind::TimelineReason).find(|cue| cue.start >= deadline.end))
+            .map_or(usize::MAX, |cue| cue.start);
         let periods = call
             .cues(sentence, CueKind::Period)
             .filter(|_| has_goal)
-            .filter(|period| {
-                !deadlines
-                    .iter()
-                    .any(|d| d.start < period.end && period.start < d.end)
-            });
+            .filter(|period| period.start < reason_from)
+            .filter(|period| !deadlines.iter().any(|d| d.start < period.end && period.start < d.end));
         let mut phrases: Vec<&Hit> = deadlines.iter().copied().chain(periods).collect();
         phrases.sort_by_key(|hit| hit.start);
         for hit in phrases {
             let text = call.text(sentence);
-            let phrase = text[hit.start..hit.end]
-                .trim_end_matches([',', '.', '?', '!', ';', ':'])
-                .trim();
+            let phrase = text[hit.start..hit.end].trim_end_matches([',', '.', '?', '!', ';', ':']).trim();
             let normalized = normalize(call, sentence, hit);
             if !seen.insert(normalized.to_lowercase()) {
                 continue;
             }
             let rule = call.cue(hit);
-            let detail = Timeline {
-                phrase: phrase.to_string(),
-                normalized,
-                reason: reason(call, sentence, hit),
-            };
-            items.push(item(
-                Category::Timeline,
-                call.sentence(sentence),
-                text,
-                &rule.rule,
-                rule.confidence,
-                detail,
-            ));
+            let detail = Timeline { phrase: phrase.to_string(), normalized, reason: reason(call, sentence, hit) };
+            items.push(item(Category::Timeline, call.sentence(sentence), text, &rule.rule, rule.confidence, detail));
         }
     }
     items
@@ -79,12 +73,7 @@ fn reason(call: &Call, sentence: usize, phrase: &Hit) -> Option<String> {
         .cues(sentence, CueKind::TimelineReason)
         .filter(|cue| !(cue.start < phrase.end && phrase.start < cue.end))
         .collect();
-    let tidy = |s: &str| {
-        s.trim()
-            .trim_matches([',', '.', ';', ':', '?', '!'])
-            .trim()
-            .to_string()
-    };
+    let tidy = |s: &str| s.trim().trim_matches([',', '.', ';', ':', '?', '!']).trim().to_string();
     if let Some(after) = cues.iter().find(|cue| cue.start >= phrase.end) {
         return Some(tidy(&text[after.start..]));
     }
@@ -92,6 +81,5 @@ fn reason(call: &Call, sentence: usize, phrase: &Hit) -> Option<String> {
         return Some(tidy(&text[before.start..phrase.start]));
     }
     let next = call.next_on_same_side(sentence)?;
-    call.has_cue(next, CueKind::TimelineReason)
-        .then(|| tidy(call.text(next)))
+    call.has_cue(next, CueKind::TimelineReason).then(|| tidy(call.text(next)))
 }

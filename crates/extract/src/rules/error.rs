@@ -14,29 +14,15 @@ pub enum RuleError {
 
     /// The file is not valid TOML, or a field has the wrong type or an unknown name.
     #[error("{file}:{line}: {message}")]
-    Syntax {
-        file: String,
-        line: usize,
-        message: String,
-    },
+    Syntax { file: String, line: usize, message: String },
 
     /// The file parsed but a rule in it cannot be used.
     #[error("{file}:{line}: rule `{rule}`: {problem}. Fix: {fix}")]
-    Invalid {
-        file: String,
-        line: usize,
-        rule: String,
-        problem: String,
-        fix: String,
-    },
+    Invalid { file: String, line: usize, rule: String, problem: String, fix: String },
 
     /// An override file that neither replaces a built-in pack nor declares a known `pack` kind.
     #[error("{file}: {problem}. Fix: {fix}")]
-    UnknownPack {
-        file: String,
-        problem: String,
-        fix: String,
-    },
+    UnknownPack { file: String, problem: String, fix: String },
 }
 
 impl RuleError {

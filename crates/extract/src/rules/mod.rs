@@ -19,39 +19,18 @@ use toml::Spanned;
 /// The packs compiled into the binary, in load order (vocabulary first: it defines the macros
 /// the other packs' patterns use).
 const BUILTIN_PACKS: &[(&str, &str)] = &[
-    (
-        "vocabulary",
-        include_str!("../../../../rules/vocabulary.toml"),
-    ),
+    ("vocabulary", include_str!("../../../../rules/vocabulary.toml")),
     ("systems", include_str!("../../../../rules/systems.toml")),
-    (
-        "competitors",
-        include_str!("../../../../rules/competitors.toml"),
-    ),
-    (
-        "regulations",
-        include_str!("../../../../rules/regulations.toml"),
-    ),
+    ("competitors", include_str!("../../../../rules/competitors.toml")),
+    ("regulations", include_str!("../../../../rules/regulations.toml")),
     ("roles", include_str!("../../../../rules/roles.toml")),
-    (
-        "stakeholders",
-        include_str!("../../../../rules/stakeholders.toml"),
-    ),
+    ("stakeholders", include_str!("../../../../rules/stakeholders.toml")),
     ("pains", include_str!("../../../../rules/pains.toml")),
     ("timeline", include_str!("../../../../rules/timeline.toml")),
     ("budget", include_str!("../../../../rules/budget.toml")),
-    (
-        "objections",
-        include_str!("../../../../rules/objections.toml"),
-    ),
-    (
-        "previous_attempts",
-        include_str!("../../../../rules/previous_attempts.toml"),
-    ),
-    (
-        "next_steps",
-        include_str!("../../../../rules/next_steps.toml"),
-    ),
+    ("objections", include_str!("../../../../rules/objections.toml")),
+    ("previous_attempts", include_str!("../../../../rules/previous_attempts.toml")),
+    ("next_steps", include_str!("../../../../rules/next_steps.toml")),
 ];
 
 /// Confidence of a rule when neither it nor its pack sets one.
@@ -89,10 +68,7 @@ pub struct RuleSet {
 
 impl std::fmt::Debug for RuleSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RuleSet")
-            .field("version", &self.version)
-            .field("packs", &self.pack_files)
-            .finish()
+        f.debug_struct("RuleSet").field("version", &self.version).field("packs", &self.pack_files).finish()
     }
 }
 
@@ -121,10 +97,7 @@ impl RuleSet {
             .collect();
         if let Some(dir) = overrides {
             for source in read_override_dir(dir)? {
-                match sources
-                    .iter_mut()
-                    .find(|builtin| builtin.stem == source.stem)
-                {
+                match sources.iter_mut().find(|builtin| builtin.stem == source.stem) {
                     Some(builtin) => *builtin = source,
                     None => sources.push(source),
                 }
@@ -135,8 +108,7 @@ impl RuleSet {
 
     /// The built-in packs alone. They are tested to load, so this only fails on a broken build.
     pub fn builtin() -> RuleSet {
-        RuleSet::load(None)
-            .unwrap_or_else(|error| panic!("built-in rule packs are invalid: {error}"))
+        RuleSet::load(None).unwrap_or_else(|error| panic!("built-in rule packs are invalid: {error}"))
     }
 
     /// Short stable hash of every pack's name and content: outputs made with another version
@@ -153,14 +125,11 @@ impl RuleSet {
     pub(crate) fn compile(sources: Vec<PackSource>) -> Result<RuleSet, RuleError> {
         let mut parsed = Vec::with_capacity(sources.len());
         for source in &sources {
-            let doc: PackDoc =
-                toml::from_str(&source.content).map_err(|error| RuleError::Syntax {
-                    file: source.display.clone(),
-                    line: error
-                        .span()
-                        .map_or(1, |span| line_at(&source.content, span.start)),
-                    message: error.message().trim().to_string(),
-                })?;
+            let doc: PackDoc = toml::from_str(&source.content).map_err(|error| RuleError::Syntax {
+                file: source.display.clone(),
+                line: error.span().map_or(1, |span| line_at(&source.content, span.start)),
+                message: error.message().trim().to_string(),
+            })?;
             let spec = pack_kind(source, &doc)?;
             parsed.push((source, doc, spec));
         }
@@ -171,16 +140,13 @@ impl RuleSet {
         for (source, doc, spec) in &parsed {
             compiler.pack(&PackContext { source, doc, spec })?;
         }
-        let lexicon = compiler
-            .lexicon
-            .build()
-            .map_err(|problem| RuleError::Invalid {
-                file: "rules".into(),
-                line: 1,
-                rule: "*".into(),
-                problem: format!("the packs together are too large to compile ({problem})"),
-                fix: "remove unused aliases or simplify the largest patterns".into(),
-            })?;
+        let lexicon = compiler.lexicon.build().map_err(|problem| RuleError::Invalid {
+            file: "rules".into(),
+            line: 1,
+            rule: "*".into(),
+            problem: format!("the packs together are too large to compile ({problem})"),
+            fix: "remove unused aliases or simplify the largest patterns".into(),
+        })?;
 
         let mut hasher = Sha256::new();
         let mut ordered: Vec<&PackSource> = sources.iter().collect();
@@ -195,10 +161,7 @@ impl RuleSet {
 
         Ok(RuleSet {
             version,
-            pack_files: sources
-                .iter()
-                .map(|source| source.display.clone())
-                .collect(),
+            pack_files: sources.iter().map(|source| source.display.clone()).collect(),
             lexicon,
             entities: compiler.entities,
             cues: compiler.cues,
@@ -217,10 +180,7 @@ impl RuleSet {
 }
 
 fn read_override_dir(dir: &Path) -> Result<Vec<PackSource>, RuleError> {
-    let read_error = |source| RuleError::Read {
-        path: dir.to_path_buf(),
-        source,
-    };
+    let read_error = |source| RuleError::Read { path: dir.to_path_buf(), source };
     let mut paths = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(read_error)? {
         let path = entry.map_err(read_error)?.path();
@@ -232,19 +192,10 @@ fn read_override_dir(dir: &Path) -> Result<Vec<PackSource>, RuleError> {
     paths
         .into_iter()
         .map(|path| {
-            let content = std::fs::read_to_string(&path).map_err(|source| RuleError::Read {
-                path: path.clone(),
-                source,
-            })?;
-            let stem = path
-                .file_stem()
-                .map(|stem| stem.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            Ok(PackSource {
-                stem,
-                display: path.display().to_string(),
-                content,
-            })
+            let content =
+                std::fs::read_to_string(&path).map_err(|source| RuleError::Read { path: path.clone(), source })?;
+            let stem = path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
+            Ok(PackSource { stem, display: path.display().to_string(), content })
         })
         .collect()
 }
@@ -252,13 +203,7 @@ fn read_override_dir(dir: &Path) -> Result<Vec<PackSource>, RuleError> {
 /// Which kind of pack a file is: a built-in name fixes it, a new name must declare it.
 fn pack_kind(source: &PackSource, doc: &PackDoc) -> Result<&'static PackSpec, RuleError> {
     let declared = doc.pack.get_ref().as_str();
-    let known_kinds = || {
-        PACKS
-            .iter()
-            .map(|spec| spec.name)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let known_kinds = || PACKS.iter().map(|spec| spec.name).collect::<Vec<_>>().join(", ");
     let builtin = schema::pack_spec(&source.stem);
     match (builtin, schema::pack_spec(declared)) {
         (Some(spec), _) if spec.name == declared => Ok(spec),
@@ -272,7 +217,10 @@ fn pack_kind(source: &PackSource, doc: &PackDoc) -> Result<&'static PackSpec, Ru
         (None, Some(spec)) => Ok(spec),
         (None, None) => Err(RuleError::UnknownPack {
             file: source.display.clone(),
-            problem: format!("`{}` is not a built-in pack name and pack = \"{declared}\" is not a known kind", source.stem),
+            problem: format!(
+                "`{}` is not a built-in pack name and pack = \"{declared}\" is not a known kind",
+                source.stem
+            ),
             fix: format!(
                 "name the file after the pack it replaces, or declare one of these kinds on its first line: {}",
                 known_kinds()
@@ -289,13 +237,7 @@ struct PackContext<'a> {
 }
 
 impl PackContext<'_> {
-    fn invalid(
-        &self,
-        span: Range<usize>,
-        rule: &str,
-        problem: String,
-        fix: impl Into<String>,
-    ) -> RuleError {
+    fn invalid(&self, span: Range<usize>, rule: &str, problem: String, fix: impl Into<String>) -> RuleError {
         RuleError::Invalid {
             file: self.source.display.clone(),
             line: line_at(&self.source.content, span.start),
@@ -321,9 +263,7 @@ impl PackContext<'_> {
                 ));
             }
         }
-        Ok(own
-            .or(default)
-            .map_or(FALLBACK_CONFIDENCE, |value| *value.get_ref()))
+        Ok(own.or(default).map_or(FALLBACK_CONFIDENCE, |value| *value.get_ref()))
     }
 }
 
@@ -333,8 +273,9 @@ struct Compiler {
     entities: Vec<Entity>,
     cues: Vec<Cue>,
     macros: BTreeMap<String, String>,
-    /// Lowercased alias -> (rule, file, line), per entity kind, to reject an alias used twice.
-    aliases: HashMap<(EntityKind, String), (String, String, usize)>,
+    /// Lowercased alias -> (rule, canonical name, file, line), per entity kind: an alias may
+    /// only name one thing.
+    aliases: HashMap<(EntityKind, String), (String, String, String, usize)>,
     not_names: HashSet<String>,
     first_names: HashSet<String>,
 }
@@ -347,9 +288,7 @@ impl Compiler {
         let mut check_id = |id: &'a Spanned<String>| -> Result<(), RuleError> {
             let text = id.get_ref().as_str();
             if text.is_empty()
-                || !text
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+                || !text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
             {
                 return Err(pack.invalid(
                     id.span(),
@@ -397,18 +336,8 @@ impl Compiler {
             }
         }
         if pack.spec.name_lists {
-            self.not_names.extend(
-                pack.doc
-                    .not_names
-                    .iter()
-                    .map(|name| name.get_ref().to_lowercase()),
-            );
-            self.first_names.extend(
-                pack.doc
-                    .first_names
-                    .iter()
-                    .map(|name| name.get_ref().to_lowercase()),
-            );
+            self.not_names.extend(pack.doc.not_names.iter().map(|name| name.get_ref().to_lowercase()));
+            self.first_names.extend(pack.doc.first_names.iter().map(|name| name.get_ref().to_lowercase()));
         }
         Ok(())
     }
@@ -421,37 +350,24 @@ impl Compiler {
                 continue;
             };
             let reads = |candidate: &PackSpec| {
-                candidate
-                    .entities
-                    .is_some_and(|entities| entities.table == *table)
+                candidate.entities.is_some_and(|entities| entities.table == *table)
                     || candidate.cues.iter().any(|cue| cue.table == *table)
             };
             if reads(spec) {
                 continue;
             }
-            let readers = PACKS
-                .iter()
-                .filter(|candidate| reads(candidate))
-                .map(|c| c.name)
-                .collect::<Vec<_>>();
+            let readers = PACKS.iter().filter(|candidate| reads(candidate)).map(|c| c.name).collect::<Vec<_>>();
             return Err(pack.invalid(
                 first.span(),
                 first.get_ref(),
-                format!(
-                    "[[{table}]] tables are not read from a `{}` pack",
-                    spec.name
-                ),
+                format!("[[{table}]] tables are not read from a `{}` pack", spec.name),
                 format!("move it to a pack of kind {}", readers.join(" or ")),
             ));
         }
         let misplaced: &[(&str, bool, bool)] = &[
             ("macros", !pack.doc.macros.is_empty(), spec.macros),
             ("not_names", !pack.doc.not_names.is_empty(), spec.name_lists),
-            (
-                "first_names",
-                !pack.doc.first_names.is_empty(),
-                spec.name_lists,
-            ),
+            ("first_names", !pack.doc.first_names.is_empty(), spec.name_lists),
         ];
         for (field, present, allowed) in misplaced {
             if *present && !allowed {
@@ -476,14 +392,8 @@ impl Compiler {
                     "rename it, e.g. day_of_month",
                 ));
             }
-            let expanded = expand_macros(body.get_ref(), &self.macros).map_err(|problem| {
-                pack.invalid(
-                    body.span(),
-                    name,
-                    problem,
-                    "define the macro above this one",
-                )
-            })?;
+            let expanded = expand_macros(body.get_ref(), &self.macros)
+                .map_err(|problem| pack.invalid(body.span(), name, problem, "define the macro above this one"))?;
             if let Err(error) = regex::Regex::new(&expanded) {
                 return Err(pack.invalid(
                     body.span(),
@@ -511,18 +421,11 @@ impl Compiler {
         aliases.sort_by_key(|alias| std::cmp::Reverse(alias.len()));
         aliases.dedup();
         if !aliases.is_empty() {
-            self.macros
-                .entry("quarter".into())
-                .or_insert_with(|| format!(r"(?:\b(?:{})\b)", aliases.join("|")));
+            self.macros.entry("quarter".into()).or_insert_with(|| format!(r"(?:\b(?:{})\b)", aliases.join("|")));
         }
     }
 
-    fn entity(
-        &mut self,
-        pack: &PackContext,
-        table: schema::EntityTable,
-        entry: &EntryDef,
-    ) -> Result<(), RuleError> {
+    fn entity(&mut self, pack: &PackContext, table: schema::EntityTable, entry: &EntryDef) -> Result<(), RuleError> {
         let id = entry.id.get_ref();
         let name = entry.name.get_ref().trim();
         if name.is_empty() {
@@ -534,9 +437,7 @@ impl Compiler {
             ));
         }
         let group = match (&entry.kind, table.kinds.is_empty()) {
-            (Some(kind), false) if table.kinds.contains(&kind.get_ref().as_str()) => {
-                Some(kind.get_ref().clone())
-            }
+            (Some(kind), false) if table.kinds.contains(&kind.get_ref().as_str()) => Some(kind.get_ref().clone()),
             (Some(kind), false) => {
                 return Err(pack.invalid(
                     kind.span(),
@@ -576,37 +477,22 @@ impl Compiler {
         let requires = if entry.requires_any.is_empty() {
             None
         } else {
-            Some(
-                self.lexicon.requirement(
-                    entry
-                        .requires_any
-                        .iter()
-                        .map(|word| word.get_ref().clone())
-                        .collect(),
-                ),
-            )
+            Some(self.lexicon.requirement(entry.requires_any.iter().map(|word| word.get_ref().clone()).collect()))
         };
         let rule = pack.rule_name(id);
         let layer = Layer::Entity(table.kind);
-        for (alias, exact) in entry
-            .aliases
-            .iter()
-            .map(|a| (a, false))
-            .chain(entry.exact_case.iter().map(|a| (a, true)))
+        for (alias, exact) in entry.aliases.iter().map(|a| (a, false)).chain(entry.exact_case.iter().map(|a| (a, true)))
         {
             let text = alias.get_ref().trim();
             if text.is_empty() {
-                return Err(pack.invalid(
-                    alias.span(),
-                    id,
-                    "an alias is empty".into(),
-                    "remove the empty \"\" alias",
-                ));
+                return Err(pack.invalid(alias.span(), id, "an alias is empty".into(), "remove the empty \"\" alias"));
             }
             let line = line_at(&pack.source.content, alias.span().start);
             let key = (table.kind, text.to_lowercase());
-            if let Some((other, file, other_line)) = self.aliases.get(&key) {
-                if *other != rule {
+            if let Some((other, other_name, file, other_line)) = self.aliases.get(&key) {
+                // Two entries for one canonical name may share a spelling (one gated by case,
+                // the other by context); two different names may not.
+                if *other != rule && other_name != name {
                     return Err(pack.invalid(
                         alias.span(),
                         id,
@@ -615,25 +501,14 @@ impl Compiler {
                     ));
                 }
             }
-            self.aliases
-                .insert(key, (rule.clone(), pack.source.display.clone(), line));
+            self.aliases.insert(key, (rule.clone(), name.to_string(), pack.source.display.clone(), line));
             self.lexicon.phrase(text, layer, index, exact, requires);
         }
-        self.entities.push(Entity {
-            name: name.to_string(),
-            group,
-            rule,
-            confidence,
-        });
+        self.entities.push(Entity { name: name.to_string(), group, rule, confidence });
         Ok(())
     }
 
-    fn cue(
-        &mut self,
-        pack: &PackContext,
-        table: &schema::CueTable,
-        cue: &CueDef,
-    ) -> Result<(), RuleError> {
+    fn cue(&mut self, pack: &PackContext, table: &schema::CueTable, cue: &CueDef) -> Result<(), RuleError> {
         let id = cue.id.get_ref();
         let value = self.cue_value(pack, table, cue)?;
         if cue.phrases.is_empty() && cue.patterns.is_empty() {
@@ -657,7 +532,11 @@ impl Compiler {
                     "remove the empty \"\" phrase",
                 ));
             }
-            self.lexicon.phrase(text, layer, index, false, None);
+            if cue.window.as_ref().is_some_and(|window| *window.get_ref() == 0) {
+                self.lexicon.adjacent_phrase(text, layer, index);
+            } else {
+                self.lexicon.phrase(text, layer, index, false, None);
+            }
         }
         for pattern in &cue.patterns {
             let expanded = expand_macros(pattern.get_ref(), &self.macros).map_err(|problem| {
@@ -687,12 +566,7 @@ impl Compiler {
             self.lexicon.pattern(compiled, expanded, layer, index);
         }
         let window = cue.window.as_ref().map(|window| *window.get_ref());
-        self.cues.push(Cue {
-            rule: pack.rule_name(id),
-            confidence,
-            window,
-            value,
-        });
+        self.cues.push(Cue { rule: pack.rule_name(id), confidence, window, value });
         Ok(())
     }
 
@@ -712,9 +586,7 @@ impl Compiler {
                 format!("[[{}]] rules take no value", table.table),
                 "remove the line",
             )),
-            (Attribute::OneOf(_, allowed), Some(value))
-                if allowed.contains(&value.get_ref().as_str()) =>
-            {
+            (Attribute::OneOf(_, allowed), Some(value)) if allowed.contains(&value.get_ref().as_str()) => {
                 Ok(Some(value.get_ref().clone()))
             }
             (Attribute::OneOf(name, allowed), Some(value)) => Err(pack.invalid(
@@ -761,9 +633,9 @@ fn expand_macros(pattern: &str, macros: &BTreeMap<String, String>) -> Result<Str
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let close = after.find('}');
-        let name = close.map(|close| &after[..close]).filter(|name| {
-            !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-        });
+        let name = close
+            .map(|close| &after[..close])
+            .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
         match (name, close) {
             (Some(name), Some(close)) => {
                 let body = macros.get(name).ok_or_else(|| {
@@ -786,15 +658,17 @@ fn expand_macros(pattern: &str, macros: &BTreeMap<String, String>) -> Result<Str
 }
 
 fn line_at(content: &str, offset: usize) -> usize {
-    content.as_bytes()[..offset.min(content.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    content.as_bytes()[..offset.min(content.len())].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(DIGITS[usize::from(byte >> 4)] as char);
+        out.push(DIGITS[usize::from(byte & 0xf)] as char);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -55,6 +55,8 @@ pub(crate) struct PackDoc {
     #[serde(default)]
     pub topic: Vec<CueDef>,
     #[serde(default)]
+    pub pitch: Vec<CueDef>,
+    #[serde(default)]
     pub deadline: Vec<CueDef>,
     #[serde(default)]
     pub period: Vec<CueDef>,
@@ -135,6 +137,7 @@ pub(crate) struct CueDef {
 pub(crate) enum CueKind {
     ClauseBreak,
     Answer,
+    Pitch,
     SystemStatus,
     RegulationNegation,
     Title,
@@ -211,34 +214,10 @@ pub(crate) struct PackSpec {
 }
 
 pub(crate) const SYSTEM_STATUSES: &[&str] = &["current", "evaluating", "leaving", "mentioned"];
-pub(crate) const RELATIONS: &[&str] = &[
-    "decision_maker",
-    "influencer",
-    "user",
-    "blocker",
-    "budget_owner",
-    "unknown",
-];
-pub(crate) const PAIN_THEMES: &[&str] = &[
-    "manual_work",
-    "reporting",
-    "cost",
-    "scale",
-    "compliance",
-    "integration",
-    "performance",
-    "visibility",
-    "other",
-];
-pub(crate) const STEP_ACTIONS: &[&str] = &[
-    "meeting",
-    "demo",
-    "send_material",
-    "invite",
-    "trial",
-    "follow_up",
-    "other",
-];
+pub(crate) const RELATIONS: &[&str] = &["decision_maker", "influencer", "user", "blocker", "budget_owner", "unknown"];
+pub(crate) const PAIN_THEMES: &[&str] =
+    &["manual_work", "reporting", "cost", "scale", "compliance", "integration", "performance", "visibility", "other"];
+pub(crate) const STEP_ACTIONS: &[&str] = &["meeting", "demo", "send_material", "invite", "trial", "follow_up", "other"];
 pub(crate) const ATTEMPT_STRENGTHS: &[&str] = &["strong", "weak"];
 pub(crate) const ANSWERS: &[&str] = &["yes", "no"];
 pub(crate) const SYSTEM_KINDS: &[&str] = &[
@@ -265,92 +244,49 @@ pub(crate) const SYSTEM_KINDS: &[&str] = &[
     "dev_tools",
     "other",
 ];
-pub(crate) const REGULATION_KINDS: &[&str] = &[
-    "privacy",
-    "security",
-    "financial",
-    "healthcare",
-    "education",
-    "government",
-    "accessibility",
-    "other",
-];
+pub(crate) const REGULATION_KINDS: &[&str] =
+    &["privacy", "security", "financial", "healthcare", "education", "government", "accessibility", "other"];
 
 const fn cue(table: &'static str, kind: CueKind, attribute: Attribute) -> CueTable {
-    CueTable {
-        table,
-        kind,
-        attribute,
-    }
+    CueTable { table, kind, attribute }
 }
 
 pub(crate) const PACKS: &[PackSpec] = &[
     PackSpec {
         name: "vocabulary",
-        entities: Some(EntityTable {
-            table: "quarter",
-            kind: EntityKind::Quarter,
-            kinds: &[],
-        }),
+        entities: Some(EntityTable { table: "quarter", kind: EntityKind::Quarter, kinds: &[] }),
         cues: &[
             cue("clause_break", CueKind::ClauseBreak, Attribute::None),
-            cue(
-                "answer",
-                CueKind::Answer,
-                Attribute::OneOf("answer", ANSWERS),
-            ),
+            cue("answer", CueKind::Answer, Attribute::OneOf("answer", ANSWERS)),
+            cue("pitch", CueKind::Pitch, Attribute::None),
         ],
         macros: true,
         name_lists: false,
     },
     PackSpec {
         name: "systems",
-        entities: Some(EntityTable {
-            table: "system",
-            kind: EntityKind::System,
-            kinds: SYSTEM_KINDS,
-        }),
-        cues: &[cue(
-            "status",
-            CueKind::SystemStatus,
-            Attribute::OneOf("status", SYSTEM_STATUSES),
-        )],
+        entities: Some(EntityTable { table: "system", kind: EntityKind::System, kinds: SYSTEM_KINDS }),
+        cues: &[cue("status", CueKind::SystemStatus, Attribute::OneOf("status", SYSTEM_STATUSES))],
         macros: false,
         name_lists: false,
     },
     PackSpec {
         name: "competitors",
-        entities: Some(EntityTable {
-            table: "competitor",
-            kind: EntityKind::Competitor,
-            kinds: &[],
-        }),
+        entities: Some(EntityTable { table: "competitor", kind: EntityKind::Competitor, kinds: &[] }),
         cues: &[],
         macros: false,
         name_lists: false,
     },
     PackSpec {
         name: "regulations",
-        entities: Some(EntityTable {
-            table: "regulation",
-            kind: EntityKind::Regulation,
-            kinds: REGULATION_KINDS,
-        }),
-        cues: &[cue(
-            "negation",
-            CueKind::RegulationNegation,
-            Attribute::None,
-        )],
+        entities: Some(EntityTable { table: "regulation", kind: EntityKind::Regulation, kinds: REGULATION_KINDS }),
+        cues: &[cue("negation", CueKind::RegulationNegation, Attribute::None)],
         macros: false,
         name_lists: false,
     },
     PackSpec {
         name: "roles",
-        entities: Some(EntityTable {
-            table: "role",
-            kind: EntityKind::Role,
-            kinds: &[],
-        }),
+        entities: Some(EntityTable { table: "role", kind: EntityKind::Role, kinds: &[] }),
         cues: &[cue("title", CueKind::Title, Attribute::None)],
         macros: false,
         name_lists: false,
@@ -359,11 +295,7 @@ pub(crate) const PACKS: &[PackSpec] = &[
         name: "stakeholders",
         entities: None,
         cues: &[
-            cue(
-                "relation",
-                CueKind::Relation,
-                Attribute::OneOf("relation", RELATIONS),
-            ),
+            cue("relation", CueKind::Relation, Attribute::OneOf("relation", RELATIONS)),
             cue("self_intro", CueKind::SelfIntro, Attribute::None),
             cue("greeting", CueKind::Greeting, Attribute::None),
         ],
@@ -374,16 +306,8 @@ pub(crate) const PACKS: &[PackSpec] = &[
         name: "pains",
         entities: None,
         cues: &[
-            cue(
-                "cue",
-                CueKind::PainCue,
-                Attribute::OneOf("theme", PAIN_THEMES),
-            ),
-            cue(
-                "topic",
-                CueKind::PainTopic,
-                Attribute::OneOf("theme", PAIN_THEMES),
-            ),
+            cue("cue", CueKind::PainCue, Attribute::OneOf("theme", PAIN_THEMES)),
+            cue("topic", CueKind::PainTopic, Attribute::OneOf("theme", PAIN_THEMES)),
             cue("negation", CueKind::PainNegation, Attribute::None),
         ],
         macros: false,
@@ -406,11 +330,7 @@ pub(crate) const PACKS: &[PackSpec] = &[
         entities: None,
         cues: &[
             cue("context", CueKind::BudgetContext, Attribute::None),
-            cue(
-                "cycle",
-                CueKind::BudgetCycle,
-                Attribute::RequiredText("cycle"),
-            ),
+            cue("cycle", CueKind::BudgetCycle, Attribute::RequiredText("cycle")),
             cue("owner", CueKind::BudgetOwner, Attribute::None),
             cue("negation", CueKind::BudgetNegation, Attribute::None),
         ],
@@ -420,11 +340,7 @@ pub(crate) const PACKS: &[PackSpec] = &[
     PackSpec {
         name: "objections",
         entities: None,
-        cues: &[cue(
-            "objection",
-            CueKind::Objection,
-            Attribute::FreeText("topic"),
-        )],
+        cues: &[cue("objection", CueKind::Objection, Attribute::FreeText("topic"))],
         macros: false,
         name_lists: false,
     },
@@ -432,11 +348,7 @@ pub(crate) const PACKS: &[PackSpec] = &[
         name: "previous_attempts",
         entities: None,
         cues: &[
-            cue(
-                "attempt",
-                CueKind::Attempt,
-                Attribute::OneOf("strength", ATTEMPT_STRENGTHS),
-            ),
+            cue("attempt", CueKind::Attempt, Attribute::OneOf("strength", ATTEMPT_STRENGTHS)),
             cue("outcome", CueKind::AttemptOutcome, Attribute::None),
         ],
         macros: false,
@@ -446,11 +358,7 @@ pub(crate) const PACKS: &[PackSpec] = &[
         name: "next_steps",
         entities: None,
         cues: &[
-            cue(
-                "step",
-                CueKind::StepAction,
-                Attribute::OneOf("action", STEP_ACTIONS),
-            ),
+            cue("step", CueKind::StepAction, Attribute::OneOf("action", STEP_ACTIONS)),
             cue("commitment", CueKind::StepCommitment, Attribute::None),
             cue("when", CueKind::StepWhen, Attribute::None),
         ],
@@ -487,6 +395,7 @@ impl PackDoc {
             "greeting" => &self.greeting,
             "cue" => &self.cue,
             "topic" => &self.topic,
+            "pitch" => &self.pitch,
             "deadline" => &self.deadline,
             "period" => &self.period,
             "goal" => &self.goal,
@@ -522,6 +431,7 @@ impl PackDoc {
         "greeting",
         "cue",
         "topic",
+        "pitch",
         "deadline",
         "period",
         "goal",

@@ -19,11 +19,7 @@ fn with_pack(stem: &str, content: &str) -> Result<RuleSet, RuleError> {
             content: content.to_string(),
         })
         .collect();
-    sources.push(PackSource {
-        stem: stem.into(),
-        display: format!("team/{stem}.toml"),
-        content: content.into(),
-    });
+    sources.push(PackSource { stem: stem.into(), display: format!("team/{stem}.toml"), content: content.into() });
     RuleSet::compile(sources)
 }
 
@@ -49,23 +45,9 @@ fn builtin_packs_load_and_are_big_enough() {
             })
             .count()
     };
-    assert!(
-        count(EntityKind::System) >= 60,
-        "{} systems",
-        count(EntityKind::System)
-    );
-    assert!(
-        count(EntityKind::Regulation) >= 25,
-        "{} regulations",
-        count(EntityKind::Regulation)
-    );
-    assert!(
-        !rules
-            .entities
-            .iter()
-            .any(|e| e.rule.starts_with("competitors/")),
-        "default competitors pack is empty"
-    );
+    assert!(count(EntityKind::System) >= 60, "{} systems", count(EntityKind::System));
+    assert!(count(EntityKind::Regulation) >= 25, "{} regulations", count(EntityKind::Regulation));
+    assert!(!rules.entities.iter().any(|e| e.rule.starts_with("competitors/")), "default competitors pack is empty");
 }
 
 #[test]
@@ -92,22 +74,14 @@ fn override_dir_replaces_the_pack_of_the_same_name() {
     )
     .unwrap();
     std::fs::write(dir.join("notes.txt"), "not a pack").unwrap();
+    // Other stages keep their own files in subdirectories (transcription/prompt.toml).
+    std::fs::create_dir_all(dir.join("transcription")).unwrap();
+    std::fs::write(dir.join("transcription/prompt.toml"), "terms = []\n").unwrap();
     let rules = RuleSet::load(Some(&dir)).expect("override loads");
-    let systems: Vec<&str> = rules
-        .entities
-        .iter()
-        .filter(|e| e.rule.starts_with("systems/"))
-        .map(|e| e.name.as_str())
-        .collect();
-    assert_eq!(
-        systems,
-        ["AcmeCRM"],
-        "the built-in systems pack is replaced, not extended"
-    );
-    assert!(rules
-        .pack_files()
-        .iter()
-        .any(|file| file.ends_with("systems.toml") && file.contains("replace")));
+    let systems: Vec<&str> =
+        rules.entities.iter().filter(|e| e.rule.starts_with("systems/")).map(|e| e.name.as_str()).collect();
+    assert_eq!(systems, ["AcmeCRM"], "the built-in systems pack is replaced, not extended");
+    assert!(rules.pack_files().iter().any(|file| file.ends_with("systems.toml") && file.contains("replace")));
 }
 
 #[test]
@@ -115,14 +89,8 @@ fn new_file_adds_a_pack_only_when_its_kind_is_known() {
     let dir = temp_dir("add");
     std::fs::write(dir.join("extra_crm.toml"), "pack = \"systems\"\n[[system]]\nid = \"acme-crm\"\nname = \"AcmeCRM\"\nkind = \"crm\"\naliases = [\"Acme CRM\"]\n").unwrap();
     let rules = RuleSet::load(Some(&dir)).expect("added pack loads");
-    assert!(rules
-        .entities
-        .iter()
-        .any(|e| e.rule == "extra_crm/acme-crm"));
-    assert!(
-        rules.entities.iter().any(|e| e.name == "Salesforce"),
-        "built-ins stay"
-    );
+    assert!(rules.entities.iter().any(|e| e.rule == "extra_crm/acme-crm"));
+    assert!(rules.entities.iter().any(|e| e.name == "Salesforce"), "built-ins stay");
 
     let dir = temp_dir("unknown");
     std::fs::write(dir.join("mystery.toml"), "pack = \"mystery\"\n").unwrap();
@@ -130,8 +98,7 @@ fn new_file_adds_a_pack_only_when_its_kind_is_known() {
     let message = error.to_string();
     assert!(matches!(error, RuleError::UnknownPack { .. }), "{message}");
     assert!(
-        message.contains("mystery.toml") && message.contains("pack = \"systems\"")
-            || message.contains("systems"),
+        message.contains("mystery.toml") && message.contains("pack = \"systems\"") || message.contains("systems"),
         "{message}"
     );
 }
@@ -141,14 +108,8 @@ fn bad_regex_names_file_line_and_rule() {
     let pack = "pack = \"pains\"\n\n[[cue]]\nid = \"broken\"\ntheme = \"other\"\npatterns = ['(unclosed']\n";
     let (error, message) = invalid("pains", pack);
     assert_eq!(error.line(), Some(6), "{message}");
-    assert!(
-        message.starts_with("team/pains.toml:6: rule `broken`"),
-        "{message}"
-    );
-    assert!(
-        message.contains("not a valid regex") && message.contains("Fix:"),
-        "{message}"
-    );
+    assert!(message.starts_with("team/pains.toml:6: rule `broken`"), "{message}");
+    assert!(message.contains("not a valid regex") && message.contains("Fix:"), "{message}");
 }
 
 #[test]
@@ -156,10 +117,7 @@ fn duplicate_id_points_at_both_lines() {
     let pack = "pack = \"objections\"\n[[objection]]\nid = \"same\"\nphrases = [\"a\"]\n[[objection]]\nid = \"same\"\nphrases = [\"b\"]\n";
     let (error, message) = invalid("objections", pack);
     assert_eq!(error.line(), Some(6), "{message}");
-    assert!(
-        message.contains("rule `same`") && message.contains("line 3"),
-        "{message}"
-    );
+    assert!(message.contains("rule `same`") && message.contains("line 3"), "{message}");
 }
 
 #[test]
@@ -169,16 +127,12 @@ fn empty_alias_list_is_refused() {
         "pack = \"competitors\"\n[[competitor]]\nid = \"acme\"\nname = \"Acme\"\naliases = []\n",
     );
     assert_eq!(error.line(), Some(3), "{message}");
-    assert!(
-        message.contains("rule `acme`") && message.contains("alias list is empty"),
-        "{message}"
-    );
+    assert!(message.contains("rule `acme`") && message.contains("alias list is empty"), "{message}");
 }
 
 #[test]
 fn unknown_status_value_lists_the_allowed_ones() {
-    let pack =
-        "pack = \"systems\"\n[[status]]\nid = \"x\"\nstatus = \"using\"\nphrases = [\"we use\"]\n";
+    let pack = "pack = \"systems\"\n[[status]]\nid = \"x\"\nstatus = \"using\"\nphrases = [\"we use\"]\n";
     let (error, message) = invalid("systems", pack);
     assert_eq!(error.line(), Some(4), "{message}");
     assert!(
@@ -190,8 +144,7 @@ fn unknown_status_value_lists_the_allowed_ones() {
 
 #[test]
 fn confidence_outside_zero_to_one_is_refused() {
-    let pack =
-        "pack = \"objections\"\n[[objection]]\nid = \"x\"\nphrases = [\"no\"]\nconfidence = 1.5\n";
+    let pack = "pack = \"objections\"\n[[objection]]\nid = \"x\"\nphrases = [\"no\"]\nconfidence = 1.5\n";
     let (error, message) = invalid("objections", pack);
     assert_eq!(error.line(), Some(5), "{message}");
     assert!(message.contains("outside 0..1"), "{message}");
@@ -199,10 +152,7 @@ fn confidence_outside_zero_to_one_is_refused() {
 
 #[test]
 fn toml_mistakes_name_the_line() {
-    let (error, message) = invalid(
-        "budget",
-        "pack = \"budget\"\n[[context]]\nid = \"x\"\nphrase = [\"budget\"]\n",
-    );
+    let (error, message) = invalid("budget", "pack = \"budget\"\n[[context]]\nid = \"x\"\nphrase = [\"budget\"]\n");
     assert!(matches!(error, RuleError::Syntax { .. }), "{message}");
     assert_eq!(error.line(), Some(4), "{message}");
     assert!(message.contains("phrase"), "{message}");
@@ -210,24 +160,16 @@ fn toml_mistakes_name_the_line() {
 
 #[test]
 fn a_table_in_the_wrong_pack_is_refused() {
-    let (_, message) = invalid(
-        "budget",
-        "pack = \"budget\"\n[[status]]\nid = \"x\"\nstatus = \"current\"\nphrases = [\"we use\"]\n",
-    );
-    assert!(
-        message.contains("[[status]]") && message.contains("systems"),
-        "{message}"
-    );
+    let (_, message) =
+        invalid("budget", "pack = \"budget\"\n[[status]]\nid = \"x\"\nstatus = \"current\"\nphrases = [\"we use\"]\n");
+    assert!(message.contains("[[status]]") && message.contains("systems"), "{message}");
 }
 
 #[test]
 fn the_same_alias_on_two_entries_is_refused() {
     let pack = "pack = \"competitors\"\n[[competitor]]\nid = \"a\"\nname = \"A\"\naliases = [\"Acme\"]\n[[competitor]]\nid = \"b\"\nname = \"B\"\naliases = [\"acme\"]\n";
     let (_, message) = invalid("competitors", pack);
-    assert!(
-        message.contains("rule `b`") && message.contains("also belongs to `competitors/a`"),
-        "{message}"
-    );
+    assert!(message.contains("rule `b`") && message.contains("also belongs to `competitors/a`"), "{message}");
 }
 
 #[test]
@@ -240,8 +182,5 @@ fn unknown_macro_is_reported() {
 #[test]
 fn macros_leave_regex_repetition_alone() {
     let macros = BTreeMap::from([("month".to_string(), "(?:march)".to_string())]);
-    assert_eq!(
-        expand_macros(r"\d{1,2} {month}", &macros).unwrap(),
-        r"\d{1,2} (?:march)"
-    );
+    assert_eq!(expand_macros(r"\d{1,2} {month}", &macros).unwrap(), r"\d{1,2} (?:march)");
 }

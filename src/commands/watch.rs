@@ -1,0 +1,500 @@
+//! `handoff watch`: process every recording dropped into a folder, exactly once, for as long as it
+//! runs and across restarts.
+//!
+//! The main thread owns the filesystem watcher, the settle clock and the rescans: it hashes each
+//! settled file, claims new content in the journal and queues it. `--jobs` workers take from the
+//! queue. A signal thread turns SIGINT/SIGTERM into a clean stop.
+
+use super::process::plan_workers;
+use super::Outcome;
+use crate::cli::{PipelineArgs, Verbosity, WatchArgs};
+use crate::inputs::{audio_files_in, has_audio_extension, is_temporary_name};
+use crate::model_path;
+use crate::output::write_atomically;
+use crate::pipeline::{sha256_file, Pipeline};
+use crate::watch::journal::{Claim, Journal, Opened};
+use crate::watch::settle::{Fingerprint, Settler};
+use crate::watch::{out_dir, state_dir};
+use anyhow::{anyhow, bail, Context, Result};
+use notify::{EventKind, RecursiveMode, Watcher};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+/// How often settling files are looked at; events arriving in between are batched.
+const TICK: Duration = Duration::from_millis(200);
+/// Exit code of a second signal, which does not wait for the recording in progress.
+const EXIT_INTERRUPTED: i32 = 130;
+
+/// What wakes the event loop.
+enum Wake {
+    Files(notify::Result<notify::Event>),
+    Stop,
+}
+
+/// A settled recording whose content was claimed in the journal.
+struct Job {
+    path: PathBuf,
+    sha256: String,
+}
+
+pub fn run(args: WatchArgs) -> Result<Outcome> {
+    let root = args
+        .inbox
+        .canonicalize()
+        .with_context(|| format!("{}: cannot watch this folder", args.inbox.display()))?;
+    if !root.is_dir() {
+        bail!("{}: not a folder", args.inbox.display());
+    }
+    let out = out_dir(&root, args.pipeline.out.as_deref());
+    fs::create_dir_all(&out)
+        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    // Canonical, like the paths in events, so that "is this in the output folder?" is a prefix test.
+    let out = out.canonicalize()?;
+    let Opened {
+        journal,
+        interrupted,
+        unreadable_lines,
+    } = Journal::open(&state_dir(&out))?;
+
+    let model = model_path::resolve(args.pipeline.model.as_deref())?;
+    // The queue has no fixed length, so the file count does not cap the workers.
+    let (jobs, threads_per_job) = plan_workers(args.pipeline.threads, args.jobs, usize::MAX);
+    let settings = PipelineArgs {
+        out: Some(out.clone()),
+        ..args.pipeline.clone()
+    };
+    let pipeline = Pipeline::new(settings, &model, threads_per_job)?;
+
+    let log = Log {
+        verbosity: args.verbosity,
+        root: root.clone(),
+    };
+    let (wake, woken) = mpsc::channel();
+    // Kept alive until the loop ends: dropping it stops the events.
+    let _events = watch_events(&root, args.recursive, wake.clone(), &log);
+    let stopping = Arc::new(AtomicBool::new(false));
+    stop_on_signals(wake, Arc::clone(&stopping), log.clone())?;
+    log.event(format_args!(
+        "watching {} -> {} ({jobs} at a time, {threads_per_job} whisper thread(s) each)",
+        root.display(),
+        out.display()
+    ));
+    if unreadable_lines > 0 {
+        log.error(format_args!(
+            "skipped {unreadable_lines} torn line(s) of the journal (an earlier crash)"
+        ));
+    }
+
+    let journal = Mutex::new(journal);
+    let (queue, queued) = mpsc::channel::<Job>();
+    let queued = Mutex::new(queued);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| work(&pipeline, &journal, &queued, &stopping, &log));
+        }
+        let mut inbox = Inbox {
+            excluded: (out != root && out.starts_with(&root)).then_some(out),
+            root,
+            recursive: args.recursive,
+            settler: Settler::new(Duration::from_secs(args.settle_seconds)),
+            decided: HashMap::new(),
+            journal: &journal,
+            queue,
+            log: &log,
+        };
+        let now = Instant::now();
+        for entry in interrupted {
+            log.event(format_args!("retrying {} (interrupted)", log.name(Path::new(&entry.path))));
+            inbox.consider(PathBuf::from(entry.path), now);
+        }
+        // Returns on a signal. Workers finish what they are running and leave the rest `queued`
+        // for the next start; the queue closes with `inbox`, which wakes idle workers.
+        inbox.run(&woken, Duration::from_secs(args.rescan_seconds));
+    });
+    log.event(format_args!("stopped"));
+    Ok(Outcome::AllSucceeded)
+}
+
+/// Filesystem events into the loop. Without them (no inotify watches left, an unsupported
+/// filesystem) the rescans still find every file, only later.
+fn watch_events(
+    root: &Path,
+    recursive: bool,
+    wake: Sender<Wake>,
+    log: &Log,
+) -> Option<notify::RecommendedWatcher> {
+    let mode = match recursive {
+        true => RecursiveMode::Recursive,
+        false => RecursiveMode::NonRecursive,
+    };
+    // The loop may be gone while events still arrive during shutdown: nothing to tell then.
+    let watcher = notify::recommended_watcher(move |event| {
+        let _ = wake.send(Wake::Files(event));
+    })
+    .and_then(|mut watcher| watcher.watch(root, mode).map(|()| watcher));
+    match watcher {
+        Ok(watcher) => Some(watcher),
+        Err(error) => {
+            log.error(format_args!(
+                "cannot watch for file events ({error}); relying on the rescans"
+            ));
+            None
+        }
+    }
+}
+
+/// First SIGINT/SIGTERM: stop taking files, finish the ones in progress, exit 0. Second: exit
+/// now; the journal still says `running`, so the next start retries them.
+fn stop_on_signals(wake: Sender<Wake>, stopping: Arc<AtomicBool>, log: Log) -> Result<()> {
+    let mut signals =
+        Signals::new([SIGINT, SIGTERM]).context("cannot install the signal handlers")?;
+    std::thread::spawn(move || {
+        let mut signals = signals.forever();
+        if signals.next().is_some() {
+            log.event(format_args!(
+                "stopping after the recordings in progress (signal again to quit now)"
+            ));
+            // Set before waking the loop, so no worker starts another recording meanwhile.
+            stopping.store(true, Ordering::SeqCst);
+            // The loop may already have ended; then there is nothing left to stop.
+            let _ = wake.send(Wake::Stop);
+        }
+        if signals.next().is_some() {
+            log.error(format_args!(
+                "quitting now; unfinished recordings are retried on the next start"
+            ));
+            std::process::exit(EXIT_INTERRUPTED);
+        }
+    });
+    Ok(())
+}
+
+/// The event loop's view of the inbox: which files are waited for, and which were decided on.
+struct Inbox<'a> {
+    root: PathBuf,
+    /// The output folder, when it is inside the inbox: never input.
+    excluded: Option<PathBuf>,
+    recursive: bool,
+    settler: Settler,
+    /// The fingerprint each file had when it was last hashed and claimed (or found already
+    /// seen): rescans and stray events of unchanged files cost a `stat`, not a hash.
+    decided: HashMap<PathBuf, Fingerprint>,
+    journal: &'a Mutex<Journal>,
+    queue: Sender<Job>,
+    log: &'a Log,
+}
+
+impl Inbox<'_> {
+    fn run(mut self, woken: &Receiver<Wake>, rescan_every: Duration) {
+        let mut next_rescan = Instant::now();
+        loop {
+            let now = Instant::now();
+            if now >= next_rescan {
+                self.rescan(now);
+                next_rescan = now + rescan_every;
+            }
+            for (path, fingerprint) in self.settler.settled(now) {
+                self.decide(path, fingerprint);
+            }
+            // Take every event until the next tick, so a burst costs one `stat` per file per
+            // tick rather than per event.
+            let tick = now + TICK;
+            loop {
+                match woken.recv_timeout(tick.saturating_duration_since(Instant::now())) {
+                    Ok(Wake::Files(Ok(event))) => self.on_event(event),
+                    Ok(Wake::Files(Err(error))) => self.log.error(format_args!(
+                        "file events: {error}; the next rescan catches up"
+                    )),
+                    Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => return,
+                    Err(RecvTimeoutError::Timeout) => break,
+                }
+            }
+        }
+    }
+
+    fn on_event(&mut self, event: notify::Event) {
+        // Our own reads (hashing, decoding) raise access events; they change nothing.
+        if matches!(event.kind, EventKind::Access(_)) {
+            return;
+        }
+        let now = Instant::now();
+        for path in event.paths {
+            if path.is_dir() {
+                // A folder moved in brings files that raise no events of their own.
+                if self.recursive && self.is_input(&path) {
+                    self.consider_all(&path, audio_files_in(&path, true), now);
+                }
+            } else {
+                self.consider(path, now);
+            }
+        }
+    }
+
+    fn rescan(&mut self, now: Instant) {
+        let found = audio_files_in(&self.root, self.recursive);
+        if let Ok(found) = &found {
+            // Forget files that are gone, so a long-running watcher does not grow.
+            let present: HashSet<&PathBuf> = found.iter().collect();
+            self.decided.retain(|path, _| present.contains(path));
+        }
+        let root = self.root.clone();
+        self.consider_all(&root, found, now);
+    }
+
+    fn consider_all(&mut self, dir: &Path, found: std::io::Result<Vec<PathBuf>>, now: Instant) {
+        match found {
+            Ok(files) => files
+                .into_iter()
+                .for_each(|file| self.consider(file, now)),
+            Err(error) => self.log.error(format_args!(
+                "cannot list {}: {error}; trying again at the next rescan",
+                dir.display()
+            )),
+        }
+    }
+
+    /// Starts waiting for `path` to settle, unless it is not input or has not changed since it
+    /// was decided on.
+    fn consider(&mut self, path: PathBuf, now: Instant) {
+        if !has_audio_extension(&path) || !self.is_input(&path) {
+            return;
+        }
+        let unchanged = self
+            .decided
+            .get(&path)
+            .is_some_and(|decided| Fingerprint::of(&path).is_ok_and(|now| now == *decided));
+        if !unchanged {
+            self.settler.observe(path, now);
+        }
+    }
+
+    /// Inside the inbox (directly, unless recursive), outside the output folder, and with no
+    /// temporary or hidden name on the way (`x.wav.part`, `.sync/x.wav`).
+    fn is_input(&self, path: &Path) -> bool {
+        let Ok(relative) = path.strip_prefix(&self.root) else {
+            return false;
+        };
+        let in_output = self
+            .excluded
+            .as_ref()
+            .is_some_and(|excluded| path.starts_with(excluded));
+        let nested = relative.components().count() > 1;
+        !in_output
+            && (self.recursive || !nested)
+            && !relative
+                .components()
+                .any(|part| is_temporary_name(Path::new(part.as_os_str())))
+    }
+
+    /// Hashes a settled file and queues it if its content is new.
+    fn decide(&mut self, path: PathBuf, settled_at: Fingerprint) {
+        let sha256 = match sha256_file(&path) {
+            Ok(sha256) => sha256,
+            Err(error) => {
+                // Gone or unreadable since it settled: an event or a rescan brings it back.
+                self.log.error(format_args!("{error:#}"));
+                return;
+            }
+        };
+        let claim = self
+            .journal
+            .lock()
+            .expect("a worker panicked holding the journal")
+            .claim(&sha256, &path);
+        match claim {
+            Ok(Claim::New) => {
+                self.log.event(format_args!("queued {}", self.log.name(&path)));
+                let job = Job {
+                    path: path.clone(),
+                    sha256,
+                };
+                self.queue
+                    .send(job)
+                    .expect("the queue's receiver lives until the loop ends");
+            }
+            Ok(Claim::Seen(first)) => self.log.detail(format_args!(
+                "skipped {}: same content as {} ({})",
+                self.log.name(&path),
+                self.log.name(Path::new(&first.path)),
+                first.state.name()
+            )),
+            Err(error) => {
+                // Not decided: the next rescan tries again.
+                self.log.error(format_args!("{}: {error:#}", path.display()));
+                return;
+            }
+        }
+        self.decided.insert(path, settled_at);
+    }
+}
+
+fn work(
+    pipeline: &Pipeline,
+    journal: &Mutex<Journal>,
+    queued: &Mutex<Receiver<Job>>,
+    stopping: &AtomicBool,
+    log: &Log,
+) {
+    loop {
+        let next = queued.lock().expect("a worker panicked").recv();
+        // The loop ended: the queue is closed, or what is left in it waits for the next start.
+        let Ok(job) = next else { return };
+        if stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        process_job(pipeline, journal, &job, log);
+    }
+}
+
+fn process_job(pipeline: &Pipeline, journal: &Mutex<Journal>, job: &Job, log: &Log) {
+    let record = |change: &dyn Fn(&mut Journal) -> Result<()>| {
+        let mut journal = journal.lock().expect("a worker panicked");
+        if let Err(error) = change(&mut journal) {
+            log.error(format_args!("{}: {error:#}", job.path.display()));
+        }
+    };
+    record(&|journal| journal.start(&job.sha256));
+    let started = Instant::now();
+    // A panic in one recording must not take a worker, and with it the queue, down.
+    let result = catch_unwind(AssertUnwindSafe(|| pipeline.process(&job.path, false)))
+        .unwrap_or_else(|panic| Err(anyhow!("internal error: {}", panic_message(&*panic))));
+    let elapsed = started.elapsed();
+    let outputs = pipeline.outputs_for(&job.path);
+    let note = outputs.path("error.txt");
+    match result {
+        Ok(processed) => {
+            // A fixed copy of a recording that failed before: the old note no longer applies.
+            if let Err(error) = fs::remove_file(&note) {
+                if error.kind() != std::io::ErrorKind::NotFound {
+                    log.error(format_args!("cannot remove {}: {error}", note.display()));
+                }
+            }
+            log.event(format_args!(
+                "done in {:.1}s {} -> {}{}",
+                elapsed.as_secs_f64(),
+                log.name(&job.path),
+                outputs.path("*").display(),
+                match processed.truncated {
+                    true => " (warning: the file ends early; transcribed what is there)",
+                    false => "",
+                }
+            ));
+            record(&|journal| {
+                journal.finish_done(&job.sha256, elapsed.as_millis() as u64, &processed.written)
+            });
+        }
+        Err(error) => {
+            let reason = without_path_prefix(&format!("{error:#}"), &job.path);
+            let wrote_note = write_atomically(&note, &error_note(job, &reason));
+            log.error(format_args!(
+                "failed: {}: {reason}{}",
+                log.name(&job.path),
+                match &wrote_note {
+                    Ok(()) => format!(" (see {})", note.display()),
+                    Err(error) => format!(" (and cannot write the note: {error:#})"),
+                }
+            ));
+            record(&|journal| journal.finish_failed(&job.sha256, &reason));
+        }
+    }
+}
+
+/// `<out>/<name>.error.txt`: what a person finding it next to the handoffs needs.
+fn error_note(job: &Job, reason: &str) -> String {
+    format!(
+        "handoff could not process this recording.\n\
+         \n\
+         File:    {}\n\
+         SHA-256: {}\n\
+         When:    {}\n\
+         Reason:  {reason}\n\
+         \n\
+         What to do: the recording was left untouched. Check that it plays to the end in an audio\n\
+         player. If it is cut short or in another format, export it again (WAV, MP3, M4A, FLAC,\n\
+         OGG or Opus) and drop the new file into the inbox, under the same or a new name: changed\n\
+         content is picked up automatically and this note is removed once it succeeds. The same\n\
+         content is not retried; `handoff status` lists it as failed.\n",
+        job.path.display(),
+        job.sha256,
+        humantime::format_rfc3339_seconds(SystemTime::now()),
+    )
+}
+
+/// Decoder errors start with the recording's path, which the log line and the note already show.
+fn without_path_prefix(reason: &str, path: &Path) -> String {
+    let prefix = format!("{}: ", path.display());
+    reason.strip_prefix(&prefix).unwrap_or(reason).to_string()
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("panic")
+}
+
+/// One line per event on stderr, timestamped, as a long-running process's log should be.
+#[derive(Clone)]
+struct Log {
+    verbosity: Verbosity,
+    root: PathBuf,
+}
+
+impl Log {
+    /// Queued, done, started, stopped: hidden by --quiet.
+    fn event(&self, message: std::fmt::Arguments) {
+        if !self.verbosity.quiet {
+            self.line(message);
+        }
+    }
+
+    /// Skipped duplicates: only with --verbose.
+    fn detail(&self, message: std::fmt::Arguments) {
+        if self.verbosity.verbose {
+            self.line(message);
+        }
+    }
+
+    fn error(&self, message: std::fmt::Arguments) {
+        self.line(message);
+    }
+
+    fn line(&self, message: std::fmt::Arguments) {
+        eprintln!(
+            "{} {message}",
+            humantime::format_rfc3339_seconds(SystemTime::now())
+        );
+    }
+
+    /// A recording as the user dropped it: relative to the inbox.
+    fn name(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_lose_the_path_the_line_already_shows() {
+        let path = Path::new("/inbox/call 1.wav");
+        assert_eq!(
+            without_path_prefix("/inbox/call 1.wav: invalid audio header: x", path),
+            "invalid audio header: x"
+        );
+        assert_eq!(without_path_prefix("model failed", path), "model failed");
+    }
+}

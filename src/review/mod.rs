@@ -1,0 +1,390 @@
+//! One handoff under review: the draft, its review log, and the files the review writes.
+//!
+//! The draft `<name>.handoff.json` is never written here. Every change is a correction appended to
+//! `<name>.review.json`, and `<name>.final.json` + `<name>.final.md` are the draft with the log
+//! applied, rewritten after each change. The review page and the scripted paths (`--apply`,
+//! `--accept-all`, `finalize`, `report`) all go through [`Review`], so they agree on what "final"
+//! means.
+
+mod audio;
+pub mod call;
+mod fields;
+pub mod server;
+
+use crate::output::write_atomically;
+use anyhow::{Context, Result};
+use handoff_document::{render_markdown, Findings, Handoff};
+use handoff_extract::Category;
+use handoff_review::{
+    apply, settle_status, Action, Anchor, ApplyStats, Correction, Missing, NotReady, Orphan,
+    Requirements, ReviewLog, SignOff,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// Where everything about one reviewed call lives: `<dir>/<name>.<suffix>`.
+#[derive(Debug, Clone)]
+pub struct ReviewFiles {
+    pub draft: PathBuf,
+    pub log: PathBuf,
+    pub final_json: PathBuf,
+    pub final_md: PathBuf,
+    dir: PathBuf,
+    name: String,
+}
+
+impl ReviewFiles {
+    pub fn of(handoff: &Path) -> Result<ReviewFiles> {
+        let name = handoff
+            .file_name()
+            .and_then(|name| name.to_str())
+            .and_then(|name| name.strip_suffix(".handoff.json"))
+            .filter(|name| !name.is_empty())
+            .with_context(|| {
+                format!(
+                    "{} is not a draft handoff: pass the <name>.handoff.json that `handoff process` wrote",
+                    handoff.display()
+                )
+            })?
+            .to_owned();
+        let dir = handoff.parent().map(Path::to_path_buf).unwrap_or_default();
+        let path = |suffix: &str| dir.join(format!("{name}.{suffix}"));
+        Ok(ReviewFiles {
+            draft: handoff.to_path_buf(),
+            log: path("review.json"),
+            final_json: path("final.json"),
+            final_md: path("final.md"),
+            dir,
+            name,
+        })
+    }
+
+    /// The handoff's name: its file name without `.handoff.json`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn sibling(&self, suffix: &str) -> PathBuf {
+        self.dir.join(format!("{}.{suffix}", self.name))
+    }
+}
+
+pub struct Review {
+    pub files: ReviewFiles,
+    pub draft: Handoff,
+    pub log: ReviewLog,
+    requirements: Requirements,
+}
+
+/// The draft with the log applied: what the final files and the review page show.
+#[derive(Debug, Clone, Serialize)]
+pub struct Current {
+    pub handoff: Handoff,
+    /// Draft items the reviewer rejected, so the page can still show them and undo the reject.
+    pub rejected: Vec<Map<String, Value>>,
+    pub missing: Vec<Missing>,
+    pub orphans: Vec<Orphan>,
+    pub stats: ApplyStats,
+}
+
+/// A correction that was not recorded because it was malformed or would not land on the draft:
+/// the reviewer's to fix, unlike a failure to read or write a file.
+#[derive(Debug)]
+pub struct Refused {
+    /// Position in the batch of corrections offered together.
+    pub index: usize,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "correction #{}: {}", self.index + 1, self.reason)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// What the review page asks for; the server fills in who, when, and what the item looked like.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Request {
+    pub action: Action,
+    #[serde(default)]
+    pub item_id: Option<String>,
+    /// Only for `add`: the new item's category (the others take the item's own).
+    #[serde(default)]
+    pub category: Option<Category>,
+    #[serde(default)]
+    pub after: Option<Value>,
+}
+
+impl Review {
+    /// Loads the draft and its review log, if there is one, and checks that the log applies to
+    /// the draft; `requirements` decide when it is ready.
+    pub fn open(handoff: &Path, requirements: Requirements) -> Result<Review> {
+        let files = ReviewFiles::of(handoff)?;
+        let draft = Handoff::load(&files.draft)?;
+        let log = if files.log.exists() {
+            ReviewLog::load(&files.log)?
+        } else {
+            ReviewLog::new(&draft.source.sha256)
+        };
+        let review = Review {
+            files,
+            draft,
+            log,
+            requirements,
+        };
+        review.current()?;
+        Ok(review)
+    }
+
+    pub fn requirements(&self) -> &Requirements {
+        &self.requirements
+    }
+
+    pub fn current(&self) -> Result<Current> {
+        self.settle(&self.log)
+    }
+
+    fn settle(&self, log: &ReviewLog) -> Result<Current> {
+        let applied = apply(&self.draft, log).with_context(|| {
+            format!(
+                "cannot apply {} to {}",
+                self.files.log.display(),
+                self.files.draft.display()
+            )
+        })?;
+        let mut handoff = applied.handoff;
+        let missing = settle_status(&mut handoff, log.finalized.is_some(), &self.requirements);
+        let kept: HashSet<String> = items(&handoff.findings)
+            .iter()
+            .map(|item| id(item).to_owned())
+            .collect();
+        let rejected = items(&self.draft.findings)
+            .into_iter()
+            .filter(|item| !kept.contains(id(item)))
+            .collect();
+        Ok(Current {
+            handoff,
+            rejected,
+            missing,
+            orphans: applied.orphans,
+            stats: applied.stats,
+        })
+    }
+
+    /// Appends `corrections` to the log, all or none: each must be well-formed and land on the
+    /// draft, so the log never holds a correction that was wrong when it was made (orphans then
+    /// only come from re-processing). Writes the log and the final files. A bad correction is
+    /// reported as [`Refused`].
+    pub fn record(&mut self, corrections: Vec<Correction>) -> Result<Current> {
+        for (index, correction) in corrections.iter().enumerate() {
+            correction
+                .check()
+                .map_err(|reason| Refused { index, reason })?;
+        }
+        let mut log = self.log.clone();
+        log.corrections.extend(corrections.iter().cloned());
+        let current = self.settle(&log)?;
+        for orphan in &current.orphans {
+            if let Some(index) = corrections.iter().position(|c| *c == orphan.correction) {
+                return Err(Refused {
+                    index,
+                    reason: orphan.reason.clone(),
+                }
+                .into());
+            }
+        }
+        self.commit(log, current)
+    }
+
+    /// Records the reviewer's sign-off when every requirement is met; otherwise fails with
+    /// [`NotReady`] and records nothing.
+    pub fn sign_off(&mut self, by: &str) -> Result<Current> {
+        let mut log = self.log.clone();
+        log.finalized = Some(SignOff {
+            at: now(),
+            by: by.to_owned(),
+        });
+        let current = self.settle(&log)?;
+        if !current.missing.is_empty() {
+            return Err(NotReady {
+                missing: current.missing,
+            }
+            .into());
+        }
+        self.commit(log, current)
+    }
+
+    fn commit(&mut self, log: ReviewLog, current: Current) -> Result<Current> {
+        write_atomically(&self.files.log, &log.to_json())?;
+        self.log = log;
+        self.write_final(&current)?;
+        Ok(current)
+    }
+
+    pub fn write_final(&self, current: &Current) -> Result<()> {
+        write_atomically(&self.files.final_json, &current.handoff.to_json())?;
+        write_atomically(&self.files.final_md, &render_markdown(&current.handoff))
+    }
+
+    /// An accept for every item of `current` that nobody has reviewed yet.
+    pub fn accept_unreviewed(&self, current: &Current, by: &str) -> Result<Vec<Correction>> {
+        items(&current.handoff.findings)
+            .iter()
+            .filter(|item| !item.contains_key("review"))
+            .map(|item| {
+                let request = Request {
+                    action: Action::Accept,
+                    item_id: Some(id(item).to_owned()),
+                    category: None,
+                    after: None,
+                };
+                self.correction(current, request, by)
+            })
+            .collect::<Result<_, Refused>>()
+            .map_err(Into::into)
+    }
+
+    /// Turns a page request into a correction by `by`, stamped now, with the item as shown as its
+    /// `before` and anchor, so it can be found again after re-processing.
+    pub fn correction(
+        &self,
+        current: &Current,
+        request: Request,
+        by: &str,
+    ) -> Result<Correction, Refused> {
+        let refuse = |reason: String| Refused { index: 0, reason };
+        let mut correction = Correction {
+            at: now(),
+            by: by.to_owned(),
+            item_id: None,
+            action: request.action,
+            category: None,
+            before: None,
+            after: request.after,
+            anchor: None,
+        };
+        match request.action {
+            Action::SetField => {
+                let fields = correction.after.as_ref().and_then(Value::as_object);
+                let before: Map<String, Value> = fields
+                    .into_iter()
+                    .flat_map(|fields| fields.keys())
+                    .map(|name| {
+                        let value = current.handoff.account_field(name);
+                        (name.clone(), value.unwrap_or(Value::Null))
+                    })
+                    .collect();
+                correction.before = Some(before.into());
+            }
+            Action::Add => {
+                let category = request
+                    .category
+                    .ok_or_else(|| refuse("add needs the new item's `category`".into()))?;
+                let fields = correction
+                    .after
+                    .as_mut()
+                    .and_then(Value::as_object_mut)
+                    .ok_or_else(|| refuse("add needs `after` with the item's fields".into()))?;
+                fields::complete_added(category, fields);
+                correction.anchor = Some(anchor_of(fields));
+                correction.category = Some(category);
+            }
+            Action::Accept | Action::Reject | Action::Edit => {
+                let id = request
+                    .item_id
+                    .ok_or_else(|| refuse(format!("{} needs `item_id`", request.action)))?;
+                let item = items(&current.handoff.findings)
+                    .into_iter()
+                    .chain(current.rejected.iter().cloned())
+                    .find(|item| self::id(item) == id)
+                    .ok_or_else(|| {
+                        refuse(format!("no item has id {id}; reload the page to see the current items"))
+                    })?;
+                correction.category = item
+                    .get("category")
+                    .and_then(|category| serde_json::from_value(category.clone()).ok());
+                correction.anchor = Some(anchor_of(&item));
+                correction.item_id = Some(id);
+                correction.before = Some(Value::Object(item));
+            }
+        }
+        Ok(correction)
+    }
+}
+
+/// Every item of every list, as JSON objects (what corrections and the page work with).
+pub fn items(findings: &Findings) -> Vec<Map<String, Value>> {
+    let lists = serde_json::to_value(findings).expect("findings always serialize");
+    lists
+        .as_object()
+        .into_iter()
+        .flat_map(|lists| lists.values())
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(Value::as_object)
+        .cloned()
+        .collect()
+}
+
+fn id(item: &Map<String, Value>) -> &str {
+    item.get("id").and_then(Value::as_str).unwrap_or_default()
+}
+
+fn anchor_of(item: &Map<String, Value>) -> Anchor {
+    Anchor {
+        quote: item
+            .get("quote")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        start_ms: item
+            .get("start_ms")
+            .and_then(Value::as_u64)
+            .unwrap_or_default(),
+    }
+}
+
+/// RFC 3339 UTC to the second, as corrections record it.
+pub fn now() -> String {
+    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+}
+
+/// The reviewer's name: `--reviewer`, else the login name.
+pub fn reviewer(given: Option<String>) -> Result<String> {
+    given
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|name| !name.trim().is_empty())
+        .context("no reviewer name: pass --reviewer NAME (or set $USER)")
+}
+
+/// Prints corrections that no longer land (after re-processing), so none is silently lost.
+pub fn report_orphans(review: &Review, current: &Current) {
+    if current.orphans.is_empty() {
+        return;
+    }
+    eprintln!(
+        "handoff: {} correction(s) in {} no longer apply to the draft (kept in the log):",
+        current.orphans.len(),
+        review.files.log.display()
+    );
+    for orphan in &current.orphans {
+        let correction = &orphan.correction;
+        eprintln!(
+            "  {} {} by {} at {}: {}",
+            correction.action,
+            correction
+                .item_id
+                .as_deref()
+                .or(correction.anchor.as_ref().map(|anchor| anchor.quote.as_str()))
+                .unwrap_or("(account)"),
+            correction.by,
+            correction.at,
+            orphan.reason
+        );
+    }
+}
