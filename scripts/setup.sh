@@ -5,7 +5,7 @@
 #   chromium, chromium-driver    the review page's browser test
 # Then checks that the Whisper model is where the README says.
 set -euo pipefail
-packages=(cmake clang libclang-dev pkg-config espeak-ng sox ffmpeg)
+packages=(cmake clang libclang-dev pkg-config espeak-ng sox ffmpeg chromium chromium-driver)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

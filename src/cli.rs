@@ -27,6 +27,11 @@ pub enum Command {
     /// Transcribe recordings and write a draft handoff for each (files or folders).
     Process(ProcessArgs),
     /// Keep running and process every recording dropped into a folder, once each.
+    ///
+    /// Outputs go to --out, by default INBOX/handoffs/, with `<name>.error.txt` there for each
+    /// recording that failed. Progress is kept in <out>/.handoff-state/, so a restart neither
+    /// loses nor redoes recordings. SIGINT/SIGTERM: finish the recording in progress and exit 0;
+    /// a second signal exits at once (code 130) and the recording is retried on the next start.
     Watch(WatchArgs),
     /// Show what the watcher of a folder has queued, is running, has done and has failed.
     Status(StatusArgs),
@@ -39,10 +44,6 @@ pub enum Command {
     Report(ReportArgs),
 }
 
-/// Outputs go to --out, by default INBOX/handoffs/, with `<name>.error.txt` there for each
-/// recording that failed. Progress is kept in <out>/.handoff-state/, so a restart neither
-/// loses nor redoes recordings. SIGINT/SIGTERM: finish the recording in progress and exit 0;
-/// a second signal exits at once (code 130) and the recording is retried on the next start.
 #[derive(Debug, Args)]
 pub struct WatchArgs {
     /// Folder to watch.

@@ -5,8 +5,7 @@ use std::path::{Path, PathBuf};
 /// Extensions taken from folders. A file named explicitly is always tried, whatever its name:
 /// the format is detected from the content.
 pub const AUDIO_EXTENSIONS: [&str; 16] = [
-    "wav", "wave", "mp3", "m4a", "mp4", "aac", "flac", "ogg", "oga", "opus", "webm", "mka", "mkv",
-    "caf", "aif", "aiff",
+    "wav", "wave", "mp3", "m4a", "mp4", "aac", "flac", "ogg", "oga", "opus", "webm", "mka", "mkv", "caf", "aif", "aiff",
 ];
 
 pub fn has_audio_extension(path: &Path) -> bool {
@@ -17,15 +16,10 @@ pub fn has_audio_extension(path: &Path) -> bool {
 
 /// Names that are never finished recordings: partial downloads, editor backups, hidden files.
 pub fn is_temporary_name(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy())
-        .unwrap_or_default();
+    let name = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
     name.starts_with('.')
         || name.ends_with('~')
-        || [".part", ".tmp", ".crdownload", ".partial", ".download"]
-            .iter()
-            .any(|suffix| name.ends_with(suffix))
+        || [".part", ".tmp", ".crdownload", ".partial", ".download"].iter().any(|suffix| name.ends_with(suffix))
 }
 
 /// Expands folders (one level, or all levels with `recursive`) into their audio files, sorted.
@@ -40,9 +34,7 @@ pub fn expand(inputs: &[PathBuf], recursive: bool) -> (Vec<PathBuf>, Vec<(PathBu
                     found.sort();
                     files.extend(found);
                 }
-                Err(error) => {
-                    missing.push((input.clone(), format!("cannot list the folder: {error}")))
-                }
+                Err(error) => missing.push((input.clone(), format!("cannot list the folder: {error}"))),
             }
         } else if input.exists() {
             files.push(input.clone());
@@ -74,13 +66,7 @@ mod tests {
 
     #[test]
     fn partial_and_hidden_names_are_temporary() {
-        for name in [
-            ".call.wav",
-            "call.wav.part",
-            "call.mp3.tmp",
-            "call.wav~",
-            "x.crdownload",
-        ] {
+        for name in [".call.wav", "call.wav.part", "call.mp3.tmp", "call.wav~", "x.crdownload"] {
             assert!(is_temporary_name(Path::new(name)), "{name}");
         }
         assert!(!is_temporary_name(Path::new("Call with Zoë 1.wav")));
@@ -95,18 +81,12 @@ mod tests {
         std::fs::create_dir(dir.path().join("sub")).unwrap();
         std::fs::write(dir.path().join("sub/d.ogg"), b"x").unwrap();
         let names = |files: Vec<PathBuf>| {
-            files
-                .iter()
-                .map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string())
-                .collect::<Vec<_>>()
+            files.iter().map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string()).collect::<Vec<_>>()
         };
         let (flat, missing) = expand(&[dir.path().to_path_buf()], false);
         assert!(missing.is_empty());
         assert_eq!(names(flat), ["a.WAV", "b.mp3"]);
-        let (deep, _) = expand(
-            &[dir.path().to_path_buf(), dir.path().join("nope.wav")],
-            true,
-        );
+        let (deep, _) = expand(&[dir.path().to_path_buf(), dir.path().join("nope.wav")], true);
         assert_eq!(names(deep), ["a.WAV", "b.mp3", "sub/d.ogg"]);
     }
 }

@@ -4,10 +4,7 @@ use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 
 pub const MODEL_ENV: &str = "HANDOFF_MODEL";
-const CANDIDATES: [&str; 2] = [
-    "models/ggml-tiny.en.bin",
-    "../shared/models/ggml-tiny.en.bin",
-];
+const CANDIDATES: [&str; 2] = ["models/ggml-tiny.en.bin", "../shared/models/ggml-tiny.en.bin"];
 
 /// `--model`, else `$HANDOFF_MODEL`, else the first existing default location.
 pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf> {
@@ -23,11 +20,7 @@ pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf> {
         }
         bail!("{MODEL_ENV}={}: no such file", path.display());
     }
-    if let Some(found) = CANDIDATES
-        .iter()
-        .map(PathBuf::from)
-        .find(|path| path.is_file())
-    {
+    if let Some(found) = CANDIDATES.iter().map(PathBuf::from).find(|path| path.is_file()) {
         return Ok(found);
     }
     bail!(

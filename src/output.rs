@@ -14,14 +14,10 @@ pub struct OutputPaths {
 
 impl OutputPaths {
     pub fn for_recording(recording: &Path, out_dir: Option<&Path>) -> Self {
-        let dir = out_dir
-            .map(Path::to_path_buf)
-            .or_else(|| recording.parent().map(Path::to_path_buf))
-            .unwrap_or_default();
-        let stem = recording.file_stem().map_or_else(
-            || "recording".to_string(),
-            |stem| stem.to_string_lossy().into_owned(),
-        );
+        let dir =
+            out_dir.map(Path::to_path_buf).or_else(|| recording.parent().map(Path::to_path_buf)).unwrap_or_default();
+        let stem =
+            recording.file_stem().map_or_else(|| "recording".to_string(), |stem| stem.to_string_lossy().into_owned());
         Self { dir, stem }
     }
 
@@ -33,18 +29,13 @@ impl OutputPaths {
 /// Writes through a temporary file in the same folder and renames it into place, so a reader
 /// (or a crash) never sees half a file.
 pub fn write_atomically(path: &Path, contents: &str) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
     let mut temp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     temp.write_all(contents.as_bytes())
         .and_then(|()| temp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
-    temp.persist(path)
-        .with_context(|| format!("cannot move the finished file to {}", path.display()))?;
+    temp.persist(path).with_context(|| format!("cannot move the finished file to {}", path.display()))?;
     Ok(())
 }

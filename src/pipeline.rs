@@ -4,9 +4,9 @@
 
 use crate::cli::{ChannelLayout, PipelineArgs, TranscriptFormat};
 use crate::output::{write_atomically, OutputPaths};
+use crate::prompt::vocabulary_prompt;
 use crate::speakers::label_speakers;
 use anyhow::{Context, Result};
-use crate::prompt::vocabulary_prompt;
 use handoff_audio::{decode_file, speech_spans, DecodedAudio, TARGET_RATE_HZ};
 use handoff_document::{build_draft, render_markdown, Handoff};
 use handoff_extract::{extract, RuleSet};
@@ -54,8 +54,12 @@ impl Pipeline {
 
     /// Processes `recording` unless its outputs are up to date and `force` is false.
     pub fn process(&self, recording: &Path, force: bool) -> Result<Processed> {
+        self.process_hashed(recording, sha256_file(recording)?, force)
+    }
+
+    /// [`Pipeline::process`] for a caller that already hashed the file (the watcher keys on it).
+    pub fn process_hashed(&self, recording: &Path, sha256: String, force: bool) -> Result<Processed> {
         let started = Instant::now();
-        let sha256 = sha256_file(recording)?;
         if !force {
             if let Some(handoff) = self.up_to_date(recording, &sha256) {
                 return Ok(Processed { handoff, skipped: true, truncated: false, written: Vec::new() });
@@ -83,11 +87,7 @@ impl Pipeline {
             },
             model: self.transcriber.model_name().to_string(),
             channel_layout: layout.name().to_string(),
-            timings_ms: StageTimings {
-                decode_ms,
-                transcribe_ms,
-                total_ms: elapsed_ms(started),
-            },
+            timings_ms: StageTimings { decode_ms, transcribe_ms, total_ms: elapsed_ms(started) },
             segments: label_speakers(raw, &audio.activity, layout),
         };
         let extraction = extract(&transcript, &self.rules);
@@ -129,11 +129,7 @@ impl Pipeline {
         let format = self.settings.format;
         let wanted = |one| format == one || format == TranscriptFormat::All;
         let files = [
-            (
-                TranscriptFormat::Json,
-                "transcript.json",
-                transcript.to_json(),
-            ),
+            (TranscriptFormat::Json, "transcript.json", transcript.to_json()),
             (TranscriptFormat::Txt, "transcript.txt", transcript.to_txt()),
             (TranscriptFormat::Srt, "srt", transcript.to_srt()),
         ];
@@ -155,14 +151,11 @@ fn elapsed_ms(since: Instant) -> u64 {
 
 /// Content hash of the recording: names outputs' source, and keys "already processed".
 pub fn sha256_file(path: &Path) -> Result<String> {
-    let mut file =
-        File::open(path).with_context(|| format!("{}: cannot read the file", path.display()))?;
+    let mut file = File::open(path).with_context(|| format!("{}: cannot read the file", path.display()))?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 16];
     loop {
-        let read = file
-            .read(&mut buffer)
-            .with_context(|| format!("{}: read failed", path.display()))?;
+        let read = file.read(&mut buffer).with_context(|| format!("{}: read failed", path.display()))?;
         if read == 0 {
             break;
         }

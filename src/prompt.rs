@@ -19,7 +19,10 @@ struct PromptFile {
 pub fn vocabulary_prompt(rules_dir: Option<&Path>) -> Result<Option<String>> {
     let custom = rules_dir.map(|dir| dir.join(OVERRIDE)).filter(|path| path.is_file());
     let (origin, text) = match &custom {
-        Some(path) => (path.display().to_string(), std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?),
+        Some(path) => (
+            path.display().to_string(),
+            std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
+        ),
         None => (format!("rules/{OVERRIDE} (built in)"), BUILT_IN.to_string()),
     };
     let file: PromptFile = toml::from_str(&text).with_context(|| format!("{origin}: not a valid prompt file"))?;

@@ -9,21 +9,13 @@ use handoff_audio::ChannelActivity;
 use handoff_transcribe::{RawSegment, Word};
 use handoff_transcript::{Segment, Speaker};
 
-pub fn label_speakers(
-    raw: Vec<RawSegment>,
-    activity: &ChannelActivity,
-    layout: ChannelLayout,
-) -> Vec<Segment> {
+pub fn label_speakers(raw: Vec<RawSegment>, activity: &ChannelActivity, layout: ChannelLayout) -> Vec<Segment> {
     let channel_speaker = |channel: usize| match (layout, channel) {
         (ChannelLayout::SdrLeft, 0) | (ChannelLayout::SdrRight, 1) => Speaker::Sdr,
         (ChannelLayout::SdrLeft, 1) | (ChannelLayout::SdrRight, 0) => Speaker::Prospect,
         _ => Speaker::Unknown,
     };
-    let speaker_between = |start_ms, end_ms| {
-        activity
-            .dominant_channel(start_ms, end_ms)
-            .map(channel_speaker)
-    };
+    let speaker_between = |start_ms, end_ms| activity.dominant_channel(start_ms, end_ms).map(channel_speaker);
     raw.into_iter()
         .flat_map(|segment| {
             if layout == ChannelLayout::Mixed {
@@ -52,11 +44,8 @@ fn split_at_speaker_changes(
             text: segment.text,
         }];
     }
-    let mut speakers: Vec<Option<Speaker>> = segment
-        .words
-        .iter()
-        .map(|word| speaker_between(word.start_ms, word.end_ms.max(word.start_ms + 10)))
-        .collect();
+    let mut speakers: Vec<Option<Speaker>> =
+        segment.words.iter().map(|word| speaker_between(word.start_ms, word.end_ms.max(word.start_ms + 10))).collect();
     fill_gaps(&mut speakers, whole);
     // A single word flipping between two words of the same speaker is timing jitter, not a turn.
     for index in 1..speakers.len().saturating_sub(1) {
@@ -79,23 +68,10 @@ fn split_at_speaker_changes(
         .enumerate()
         .map(|(index, (speaker, words))| Segment {
             // The outer edges keep the segment's own times, which Whisper sets more reliably.
-            start_ms: if index == 0 {
-                segment.start_ms
-            } else {
-                words[0].start_ms
-            },
-            end_ms: if index == last {
-                segment.end_ms
-            } else {
-                words[words.len() - 1].end_ms
-            },
+            start_ms: if index == 0 { segment.start_ms } else { words[0].start_ms },
+            end_ms: if index == last { segment.end_ms } else { words[words.len() - 1].end_ms },
             speaker,
-            text: words
-                .iter()
-                .map(|word| word.text.as_str())
-                .collect::<String>()
-                .trim()
-                .to_string(),
+            text: words.iter().map(|word| word.text.as_str()).collect::<String>().trim().to_string(),
         })
         .collect()
 }
@@ -123,11 +99,7 @@ mod tests {
     use super::*;
 
     fn word(text: &str, start_ms: u64, end_ms: u64) -> Word {
-        Word {
-            text: text.to_string(),
-            start_ms,
-            end_ms,
-        }
+        Word { text: text.to_string(), start_ms, end_ms }
     }
 
     fn by_time(start_ms: u64, _end_ms: u64) -> Option<Speaker> {
@@ -157,37 +129,21 @@ mod tests {
             ],
         };
         let pieces = split_at_speaker_changes(segment, &by_time);
-        let summary: Vec<_> = pieces
-            .iter()
-            .map(|s| (s.speaker, s.text.as_str(), s.start_ms, s.end_ms))
-            .collect();
+        let summary: Vec<_> = pieces.iter().map(|s| (s.speaker, s.text.as_str(), s.start_ms, s.end_ms)).collect();
         assert_eq!(
             summary,
-            [
-                (Speaker::Sdr, "Is there a deadline? We", 0, 2_300),
-                (Speaker::Prospect, "need it by Q1.", 2_500, 4_000),
-            ]
+            [(Speaker::Sdr, "Is there a deadline? We", 0, 2_300), (Speaker::Prospect, "need it by Q1.", 2_500, 4_000),]
         );
     }
 
     #[test]
     fn one_jittered_word_does_not_make_a_turn() {
-        let flips = |start_ms: u64, _| {
-            Some(if start_ms == 500 {
-                Speaker::Sdr
-            } else {
-                Speaker::Prospect
-            })
-        };
+        let flips = |start_ms: u64, _| Some(if start_ms == 500 { Speaker::Sdr } else { Speaker::Prospect });
         let segment = RawSegment {
             start_ms: 0,
             end_ms: 1_500,
             text: "We use Salesforce".into(),
-            words: vec![
-                word(" We", 0, 400),
-                word(" use", 500, 900),
-                word(" Salesforce", 1_000, 1_500),
-            ],
+            words: vec![word(" We", 0, 400), word(" use", 500, 900), word(" Salesforce", 1_000, 1_500)],
         };
         let pieces = split_at_speaker_changes(segment, &flips);
         assert_eq!(pieces.len(), 1);
@@ -196,17 +152,8 @@ mod tests {
 
     #[test]
     fn mixed_recordings_are_all_unknown_and_unsplit() {
-        let segment = RawSegment {
-            start_ms: 0,
-            end_ms: 10,
-            text: "Hi.".into(),
-            words: vec![word(" Hi.", 0, 10)],
-        };
-        let labeled = label_speakers(
-            vec![segment],
-            &ChannelActivity::new(1, 8_000),
-            ChannelLayout::Mixed,
-        );
+        let segment = RawSegment { start_ms: 0, end_ms: 10, text: "Hi.".into(), words: vec![word(" Hi.", 0, 10)] };
+        let labeled = label_speakers(vec![segment], &ChannelActivity::new(1, 8_000), ChannelLayout::Mixed);
         assert_eq!(labeled[0].speaker, Speaker::Unknown);
         assert_eq!(labeled[0].text, "Hi.");
     }

@@ -7,31 +7,16 @@ use serde_json::Value;
 use std::path::Path;
 
 fn transcript_text(transcript: &Value) -> String {
-    transcript["segments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["text"].as_str().unwrap())
-        .collect::<Vec<_>>()
-        .join(" ")
+    transcript["segments"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap()).collect::<Vec<_>>().join(" ")
 }
 
 fn assert_times_are_sane(name: &str, transcript: &Value) {
     let duration = transcript["source"]["duration_ms"].as_u64().unwrap();
     let mut previous_start = 0;
     for segment in transcript["segments"].as_array().unwrap() {
-        let (start, end) = (
-            segment["start_ms"].as_u64().unwrap(),
-            segment["end_ms"].as_u64().unwrap(),
-        );
-        assert!(
-            start >= previous_start,
-            "{name}: segments out of order at {start} ms"
-        );
-        assert!(
-            start <= end && end <= duration,
-            "{name}: segment {start}..{end} outside 0..{duration}"
-        );
+        let (start, end) = (segment["start_ms"].as_u64().unwrap(), segment["end_ms"].as_u64().unwrap());
+        assert!(start >= previous_start, "{name}: segments out of order at {start} ms");
+        assert!(start <= end && end <= duration, "{name}: segment {start}..{end} outside 0..{duration}");
         previous_start = start;
     }
 }
@@ -75,17 +60,11 @@ fn every_supported_format_is_transcribed() {
         assert_eq!(transcript["source"]["sha256"].as_str().unwrap().len(), 64);
         assert_times_are_sane(name, &transcript);
         for suffix in ["transcript.txt", "srt"] {
-            assert!(
-                out.path().join(format!("{name}.{suffix}")).is_file(),
-                "{name}.{suffix}"
-            );
+            assert!(out.path().join(format!("{name}.{suffix}")).is_file(), "{name}.{suffix}");
         }
     }
     // Content decides the format: a FLAC named .mp3 is decoded as FLAC.
-    assert_eq!(
-        json(&out.path().join("flac_named.transcript.json"))["source"]["codec"],
-        "flac"
-    );
+    assert_eq!(json(&out.path().join("flac_named.transcript.json"))["source"]["codec"], "flac");
 }
 
 /// Two-channel call: the SDR is on the left, the prospect on the right.
@@ -109,25 +88,15 @@ fn stereo_call_labels_sdr_and_prospect() {
             .join(" ")
     };
     let (sdr, prospect) = (said_by("SDR"), said_by("PROSPECT"));
-    assert!(
-        sdr.contains("Tom from Acme") && sdr.contains("budget?"),
-        "SDR said: {sdr:?}"
-    );
-    assert!(
-        prospect.contains("nightmare") && prospect.contains("40,000"),
-        "prospect said: {prospect:?}"
-    );
+    assert!(sdr.contains("Tom from Acme") && sdr.contains("budget?"), "SDR said: {sdr:?}");
+    assert!(prospect.contains("nightmare") && prospect.contains("40,000"), "prospect said: {prospect:?}");
     assert!(!prospect.contains("Tom from Acme") && !sdr.contains("nightmare"));
     // --format json writes only the JSON transcript.
     assert!(!out.path().join("stereo_discovery.srt").exists());
 
     // Swapping the layout swaps the labels.
     let swapped = tempfile::tempdir().unwrap();
-    let output = process(
-        &[&call],
-        swapped.path(),
-        &["--format", "json", "--channels", "sdr-right"],
-    );
+    let output = process(&[&call], swapped.path(), &["--format", "json", "--channels", "sdr-right"]);
     assert!(output.status.success());
     let transcript = json(&swapped.path().join("stereo_discovery.transcript.json"));
     let first = &transcript["segments"][0];
@@ -155,10 +124,8 @@ fn bad_inputs_fail_clearly_and_leave_nothing_behind() {
         ("unsupported_codec.mka", "codec AC-3 is not supported"),
     ];
     for (file, reason) in expected_reasons {
-        let line = errors
-            .lines()
-            .find(|line| line.contains(file))
-            .unwrap_or_else(|| panic!("no error for {file}: {errors}"));
+        let line =
+            errors.lines().find(|line| line.contains(file)).unwrap_or_else(|| panic!("no error for {file}: {errors}"));
         assert!(line.contains(reason), "{file}: {line}");
         let stem = file.rsplit_once('.').unwrap().0;
         let leftovers: Vec<_> = std::fs::read_dir(out.path())
@@ -171,52 +138,33 @@ fn bad_inputs_fail_clearly_and_leave_nothing_behind() {
     // Silence and steady noise: processed, and nothing invented.
     for quiet in ["silence", "white_noise"] {
         let transcript = json(&out.path().join(format!("{quiet}.transcript.json")));
-        assert_eq!(
-            transcript["segments"],
-            serde_json::json!([]),
-            "{quiet} got words"
-        );
+        assert_eq!(transcript["segments"], serde_json::json!([]), "{quiet} got words");
     }
     // A truncated MP3 keeps what is there and says it was cut short.
     let truncated = json(&out.path().join("truncated.transcript.json"));
     assert_eq!(truncated["source"]["truncated"], true);
     assert!(truncated["segments"].as_array().unwrap().len() >= 1);
-    assert!(
-        errors.contains("truncated.mp3: the file ends early"),
-        "{errors}"
-    );
+    assert!(errors.contains("truncated.mp3: the file ends early"), "{errors}");
     // Recordings are never touched.
     assert_eq!(snapshot(&bad), before);
 }
 
 #[test]
 fn missing_model_is_a_usage_error_naming_every_place_looked() {
-    let output = handoff(&[
-        "process",
-        "--model",
-        "/nonexistent/model.bin",
-        fixture("formats/pcm16_16k.wav").to_str().unwrap(),
-    ]);
+    let output =
+        handoff(&["process", "--model", "/nonexistent/model.bin", fixture("formats/pcm16_16k.wav").to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("--model /nonexistent/model.bin: no such file"));
     let dir = tempfile::tempdir().unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_handoff"))
         .current_dir(dir.path())
-        .args([
-            "process",
-            fixture("formats/pcm16_16k.wav").to_str().unwrap(),
-        ])
+        .args(["process", fixture("formats/pcm16_16k.wav").to_str().unwrap()])
         .env_remove("HANDOFF_MODEL")
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
-    for place in [
-        "--model",
-        "$HANDOFF_MODEL",
-        "models/ggml-tiny.en.bin",
-        "../shared/models/ggml-tiny.en.bin",
-    ] {
+    for place in ["--model", "$HANDOFF_MODEL", "models/ggml-tiny.en.bin", "../shared/models/ggml-tiny.en.bin"] {
         assert!(message.contains(place), "{place} not named in: {message}");
     }
 }
@@ -224,12 +172,7 @@ fn missing_model_is_a_usage_error_naming_every_place_looked() {
 #[test]
 fn bad_usage_exits_2_and_help_has_examples() {
     assert_eq!(handoff(&["process"]).status.code(), Some(2));
-    assert_eq!(
-        handoff(&["process", "--format", "docx", "x.wav"])
-            .status
-            .code(),
-        Some(2)
-    );
+    assert_eq!(handoff(&["process", "--format", "docx", "x.wav"]).status.code(), Some(2));
     let help = String::from_utf8(handoff(&["--help"]).stdout).unwrap();
     assert!(help.contains("Examples:") && help.contains("handoff process"));
     let version = String::from_utf8(handoff(&["--version"]).stdout).unwrap();
@@ -246,12 +189,7 @@ fn snapshot(dir: &Path) -> Vec<(String, u64, std::time::SystemTime, String)> {
             let bytes = std::fs::read(&path).unwrap();
             use sha2::Digest;
             let hash = format!("{:x}", sha2::Sha256::digest(&bytes));
-            (
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                meta.len(),
-                meta.modified().unwrap(),
-                hash,
-            )
+            (path.file_name().unwrap().to_string_lossy().into_owned(), meta.len(), meta.modified().unwrap(), hash)
         })
         .collect();
     entries.sort();

@@ -21,14 +21,7 @@ fn path(path: &Path) -> &str {
 fn apply(draft: &Path, corrections: Value) -> std::process::Output {
     let file = draft.with_file_name("corrections.json");
     std::fs::write(&file, corrections.to_string()).unwrap();
-    handoff(&[
-        "review",
-        path(draft),
-        "--apply",
-        path(&file),
-        "--reviewer",
-        "Sam",
-    ])
+    handoff(&["review", path(draft), "--apply", path(&file), "--reviewer", "Sam"])
 }
 
 /// The first item of `list` in the draft: the rules found it, so it must be there.
@@ -95,11 +88,7 @@ fn apply_records_corrections_and_writes_the_final_files() {
     assert_eq!(final_handoff["status"], "draft");
     let markdown = std::fs::read_to_string(beside(&draft_path, "final.md")).unwrap();
     assert!(markdown.contains("Northwind Traders"), "{markdown}");
-    assert_eq!(
-        std::fs::read_to_string(&draft_path).unwrap(),
-        draft_text,
-        "the draft is never written"
-    );
+    assert_eq!(std::fs::read_to_string(&draft_path).unwrap(), draft_text, "the draft is never written");
 
     // A correction that would not land is refused with the file and its number; nothing is added.
     let output = apply(
@@ -111,17 +100,8 @@ fn apply_records_corrections_and_writes_the_final_files() {
     );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let error = stderr(&output);
-    assert!(
-        error.contains("corrections.json: correction #2") && error.contains("nothing was applied"),
-        "{error}"
-    );
-    assert_eq!(
-        json(&beside(&draft_path, "review.json"))["corrections"]
-            .as_array()
-            .unwrap()
-            .len(),
-        4
-    );
+    assert!(error.contains("corrections.json: correction #2") && error.contains("nothing was applied"), "{error}");
+    assert_eq!(json(&beside(&draft_path, "review.json"))["corrections"].as_array().unwrap().len(), 4);
 }
 
 #[test]
@@ -139,11 +119,7 @@ fn accept_all_accepts_only_what_nobody_reviewed() {
     let output = handoff(&["review", path(&draft_path), "--accept-all", "--reviewer", "Sam"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let count = items(&draft).len();
-    assert!(
-        stdout(&output).contains(&format!("accepted {} item(s)", count - 1)),
-        "{}",
-        stdout(&output)
-    );
+    assert!(stdout(&output).contains(&format!("accepted {} item(s)", count - 1)), "{}", stdout(&output));
     let final_handoff = json(&beside(&draft_path, "final.json"));
     for found in items(&final_handoff) {
         let expected = if found["id"] == person["id"] { "edited" } else { "accepted" };
@@ -175,19 +151,9 @@ fn finalize_refuses_until_every_requirement_is_met() {
 
     // A team's own bar applies when given.
     let strict = dir.path().join("strict.toml");
-    std::fs::write(
-        &strict,
-        "[[requirement]]\nid = \"deal\"\nlabel = \"The deal size\"\nfield = \"deal_size\"\n",
-    )
-    .unwrap();
-    let output = handoff(&[
-        "finalize",
-        path(&draft_path),
-        "--required",
-        path(&strict),
-        "--reviewer",
-        "Sam",
-    ]);
+    std::fs::write(&strict, "[[requirement]]\nid = \"deal\"\nlabel = \"The deal size\"\nfield = \"deal_size\"\n")
+        .unwrap();
+    let output = handoff(&["finalize", path(&draft_path), "--required", path(&strict), "--reviewer", "Sam"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stderr(&output).contains("The deal size (deal)"), "{}", stderr(&output));
 
@@ -197,9 +163,7 @@ fn finalize_refuses_until_every_requirement_is_met() {
     assert_eq!(final_handoff["status"], "ready");
     let log = json(&beside(&draft_path, "review.json"));
     assert_eq!(log["finalized"]["by"], "Sam");
-    assert!(std::fs::read_to_string(beside(&draft_path, "final.md"))
-        .unwrap()
-        .contains("Northwind Traders"));
+    assert!(std::fs::read_to_string(beside(&draft_path, "final.md")).unwrap().contains("Northwind Traders"));
 }
 
 #[test]
@@ -213,9 +177,7 @@ fn report_shows_completeness_and_review_effort_per_handoff() {
         {"action": "reject", "item_id": first(&draft, "pain_points")["id"], "category": "pain_point"}
     ));
     assert!(apply(&reviewed, corrections).status.success());
-    assert!(handoff(&["finalize", path(&reviewed), "--reviewer", "Sam"])
-        .status
-        .success());
+    assert!(handoff(&["finalize", path(&reviewed), "--reviewer", "Sam"]).status.success());
 
     let csv = dir.path().join("report.csv");
     let output = handoff(&["report", path(dir.path()), "--csv", path(&csv)]);
@@ -236,10 +198,7 @@ fn report_shows_completeness_and_review_effort_per_handoff() {
     assert_eq!(rows.len(), 3, "{text}");
     assert_eq!(value(1, "status"), "ready");
     assert_eq!(value(1, "completeness"), "1.00");
-    assert_eq!(
-        [value(1, "set_field"), value(1, "add"), value(1, "reject"), value(1, "accept")],
-        ["1", "2", "1", "0"]
-    );
+    assert_eq!([value(1, "set_field"), value(1, "add"), value(1, "reject"), value(1, "accept")], ["1", "2", "1", "0"]);
     assert_eq!([value(1, "items_added"), value(1, "items_rejected")], ["2", "1"]);
     assert_eq!(value(2, "status"), "draft");
     assert_eq!(value(2, "review_seconds"), "", "no corrections, no review time");

@@ -58,9 +58,7 @@ fn review_page(handoff: &Path) -> (Running, String) {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let server = Running(child);
     let url = line
         .split_whitespace()
@@ -83,10 +81,7 @@ async fn browser(profile: &Path) -> (Running, Client) {
     let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|flag| flag.to_string()).collect();
     args.push(format!("--user-data-dir={}", profile.display()));
     let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({"binary": "/usr/bin/chromium", "args": args}),
-    );
+    capabilities.insert("goog:chromeOptions".into(), json!({"binary": "/usr/bin/chromium", "args": args}));
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     let started = Instant::now();
     loop {
@@ -109,9 +104,7 @@ async fn browser(profile: &Path) -> (Running, Client) {
 async fn until(client: &Client, expression: &str, what: &str) -> Outcome {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(15) {
-        let value = client
-            .execute(&format!("return Boolean({expression});"), vec![])
-            .await?;
+        let value = client.execute(&format!("return Boolean({expression});"), vec![]).await?;
         if value == json!(true) {
             return Ok(());
         }
@@ -208,9 +201,19 @@ async fn review(client: &Client, url: &str, phrase: &str) -> Outcome<Done> {
     // Reject the first item from the keyboard.
     let first = css(client, "#items .item").await?.attr("data-id").await?.unwrap();
     press(client, "j").await?;
-    until(client, &format!("document.querySelector('.item.selected[data-id=\"{first}\"]')"), "j to select the first item").await?;
+    until(
+        client,
+        &format!("document.querySelector('.item.selected[data-id=\"{first}\"]')"),
+        "j to select the first item",
+    )
+    .await?;
     press(client, "r").await?;
-    until(client, &format!("document.querySelector('.group.rejected .item[data-id=\"{first}\"]')"), "the item to be rejected").await?;
+    until(
+        client,
+        &format!("document.querySelector('.group.rejected .item[data-id=\"{first}\"]')"),
+        "the item to be rejected",
+    )
+    .await?;
 
     // Edit the stakeholder's name, which the model misheard.
     let card = css(client, "#items .item.cat-stakeholder").await?;
@@ -221,7 +224,12 @@ async fn review(client: &Client, url: &str, phrase: &str) -> Outcome<Done> {
     name.clear().await?;
     name.send_keys("Sarah Chen").await?;
     name.send_keys(&Key::Enter).await?;
-    until(client, &format!("document.querySelector('.item[data-id=\"{person}\"] .state-edited')"), "the edit to be saved").await?;
+    until(
+        client,
+        &format!("document.querySelector('.item[data-id=\"{person}\"] .state-edited')"),
+        "the edit to be saved",
+    )
+    .await?;
 
     // Add the demo request as a next step, from a selection in the transcript.
     let selected = client.execute(SELECT_PHRASE, vec![json!(phrase)]).await?;
@@ -244,26 +252,27 @@ async fn review(client: &Client, url: &str, phrase: &str) -> Outcome<Done> {
     company.click().await?;
     company.send_keys("Northwind Traders").await?;
     company.send_keys(&Key::Enter).await?;
-    until(client, "document.querySelector('#requirements li.met[data-requirement=\"company\"]')", "the company to count").await?;
+    until(
+        client,
+        "document.querySelector('#requirements li.met[data-requirement=\"company\"]')",
+        "the company to count",
+    )
+    .await?;
 
     until(client, "!document.querySelector('#finalize').disabled", "Finalize to be enabled").await?;
     css(client, "#finalize").await?.click().await?;
     until(client, "document.querySelector('#status.ready')", "the handoff to be ready").await?;
 
+    // The shot shows the checklist at the top of the handoff, all met.
+    client.execute("document.querySelector('#review-pane').scrollTop = 0;", vec![]).await?;
     let screenshot = client.screenshot().await?;
     std::fs::write(screenshot_path(), screenshot)?;
-    Ok(Done {
-        rejected: first,
-        edited: person,
-    })
+    Ok(Done { rejected: first, edited: person })
 }
 
 /// `target/review-ui.png`, to look at after a run.
 fn screenshot_path() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .unwrap()
-        .join("review-ui.png")
+    Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("review-ui.png")
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -309,8 +318,6 @@ async fn an_sdr_reviews_a_call_in_the_browser() {
         .collect();
     assert_eq!(actions, ["reject", "edit", "add", "set_field"]);
     assert_eq!(log["finalized"]["by"], "Sam");
-    assert!(std::fs::read_to_string(beside(&draft_path, "final.md"))
-        .unwrap()
-        .contains("Northwind Traders"));
+    assert!(std::fs::read_to_string(beside(&draft_path, "final.md")).unwrap().contains("Northwind Traders"));
     assert_eq!(std::fs::read_to_string(&draft_path).unwrap(), draft_text, "the draft is never written");
 }

@@ -1,6 +1,5 @@
 //! `handoff watch` and `handoff status` end to end: the real binary, the real model, the real
-//! filesystem watcher, real signals. Short clips keep it fast; one longer call gives the signal
-//! tests a recording that is reliably still in progress.
+//! filesystem watcher, real signals. Short clips keep it fast.
 
 mod common;
 
@@ -14,8 +13,9 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 const TIMEOUT: Duration = Duration::from_secs(120);
-/// Long enough (about 52 s of audio) that a signal reliably lands while it is being processed.
-const CALL: &str = "calls/saas_smb.opus";
+/// The longest short clip (7.4 s, two channels): it takes a second or more to process, and the
+/// signal tests act within about 100 ms of the journal saying it started.
+const LONGER: &str = "formats/stereo_pcm16_8k.wav";
 
 /// A running `handoff watch`, killed if the test fails; its stderr goes to a log file that
 /// failures print.
@@ -27,11 +27,7 @@ struct Watcher {
 impl Watcher {
     fn start(inbox: &Path, log: &Path, extra: &[&str]) -> Self {
         // Appended to, so the log of a restarted watcher keeps the first run's lines.
-        let stderr = fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(log)
-            .unwrap();
+        let stderr = fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
         let model = model();
         let child = Command::new(env!("CARGO_BIN_EXE_handoff"))
             .arg("watch")
@@ -44,10 +40,7 @@ impl Watcher {
             .stderr(stderr)
             .spawn()
             .expect("the handoff binary starts");
-        Self {
-            child,
-            log: log.to_path_buf(),
-        }
+        Self { child, log: log.to_path_buf() }
     }
 
     fn log(&self) -> String {
@@ -55,11 +48,7 @@ impl Watcher {
     }
 
     fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .arg(format!("-{name}"))
-            .arg(self.child.id().to_string())
-            .status()
-            .unwrap();
+        let status = Command::new("kill").arg(format!("-{name}")).arg(self.child.id().to_string()).status().unwrap();
         assert!(status.success(), "kill -{name}");
     }
 
@@ -70,11 +59,7 @@ impl Watcher {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("the watcher exited ({status}) waiting for {what}:\n{}", self.log());
             }
-            assert!(
-                started.elapsed() < TIMEOUT,
-                "timed out waiting for {what}:\n{}",
-                self.log()
-            );
+            assert!(started.elapsed() < TIMEOUT, "timed out waiting for {what}:\n{}", self.log());
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -85,11 +70,7 @@ impl Watcher {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(
-                started.elapsed() < TIMEOUT,
-                "the watcher did not exit:\n{}",
-                self.log()
-            );
+            assert!(started.elapsed() < TIMEOUT, "the watcher did not exit:\n{}", self.log());
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -112,18 +93,11 @@ fn journal(out: &Path) -> Vec<Value> {
 }
 
 fn count(records: &[Value], sha256: &str, state: &str) -> usize {
-    records
-        .iter()
-        .filter(|r| r["sha256"] == sha256 && r["state"] == state)
-        .count()
+    records.iter().filter(|r| r["sha256"] == sha256 && r["state"] == state).count()
 }
 
 fn latest_state(records: &[Value], sha256: &str) -> Option<String> {
-    records
-        .iter()
-        .rev()
-        .find(|r| r["sha256"] == sha256)
-        .map(|r| r["state"].as_str().unwrap().to_string())
+    records.iter().rev().find(|r| r["sha256"] == sha256).map(|r| r["state"].as_str().unwrap().to_string())
 }
 
 fn sha256(bytes: &[u8]) -> String {
@@ -135,9 +109,7 @@ fn read(relative: &str) -> Vec<u8> {
 }
 
 fn modified(path: &Path) -> SystemTime {
-    fs::metadata(path)
-        .and_then(|m| m.modified())
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    fs::metadata(path).and_then(|m| m.modified()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn status(args: &[&str]) -> String {
@@ -194,8 +166,7 @@ fn dropped_recordings_are_processed_once_each() {
     let broken_sha = sha256(&broken);
     watcher.wait_for("4 done and 1 failed", || {
         let records = journal(&out);
-        processed.iter().all(|sha| count(&records, sha, "done") == 1)
-            && count(&records, &broken_sha, "failed") == 1
+        processed.iter().all(|sha| count(&records, sha, "done") == 1) && count(&records, &broken_sha, "failed") == 1
     });
 
     for name in ["good", "slow", "renamed", "Zoë call — 1"] {
@@ -215,21 +186,16 @@ fn dropped_recordings_are_processed_once_each() {
     for sha in &processed {
         assert_eq!(count(&records, sha, "queued"), 1, "{sha} queued twice");
     }
-    let slow_hashes: Vec<&Value> = records
-        .iter()
-        .filter(|r| r["path"].as_str().unwrap().ends_with("slow.wav"))
-        .map(|r| &r["sha256"])
-        .collect();
-    assert!(
-        slow_hashes.iter().all(|sha| **sha == processed[1]),
-        "a partial copy was processed: {slow_hashes:?}"
-    );
+    let slow_hashes: Vec<&Value> =
+        records.iter().filter(|r| r["path"].as_str().unwrap().ends_with("slow.wav")).map(|r| &r["sha256"]).collect();
+    assert!(slow_hashes.iter().all(|sha| **sha == processed[1]), "a partial copy was processed: {slow_hashes:?}");
     let inputs: Vec<&str> = records.iter().map(|r| r["path"].as_str().unwrap()).collect();
     for never in [".part", "notes.txt", "nested.wav", "handoffs"] {
         assert!(!inputs.iter().any(|path| path.contains(never)), "{never} in {inputs:?}");
     }
 
     // A copy of a done recording under another name is not redone.
+    let snapshot = Instant::now();
     let outputs_before: Vec<(PathBuf, SystemTime)> = ["good", "slow", "renamed", "Zoë call — 1"]
         .iter()
         .map(|name| out.join(format!("{name}.transcript.json")))
@@ -244,14 +210,12 @@ fn dropped_recordings_are_processed_once_each() {
     fs::write(inbox.join("broken.wav.part"), &fixed).unwrap();
     fs::rename(inbox.join("broken.wav.part"), inbox.join("broken.wav")).unwrap();
     let fixed_sha = sha256(&fixed);
-    watcher.wait_for("the fixed copy to be done", || {
-        count(&journal(&out), &fixed_sha, "done") == 1
-    });
+    watcher.wait_for("the fixed copy to be done", || count(&journal(&out), &fixed_sha, "done") == 1);
     assert!(out.join("broken.transcript.json").is_file());
     assert!(!out.join("broken.error.txt").exists(), "stale error note kept");
 
     // Further rescans (every 2 s) redo nothing.
-    std::thread::sleep(Duration::from_secs(5));
+    std::thread::sleep(Duration::from_secs(5).saturating_sub(snapshot.elapsed()));
     for (path, before) in &outputs_before {
         assert_eq!(modified(path), *before, "{} rewritten", path.display());
     }
@@ -270,12 +234,8 @@ fn dropped_recordings_are_processed_once_each() {
     assert!(table.contains(&broken_sha[..12]), "{table}");
     let failed_row = table.lines().find(|l| l.starts_with("failed")).unwrap();
     assert!(failed_row.contains("broken.wav"), "{table}");
-    assert!(
-        table.trim_end().ends_with("0 queued, 0 running, 5 done, 1 failed"),
-        "{table}"
-    );
-    let json: Value =
-        serde_json::from_str(&status(&[inbox.to_str().unwrap(), "--json"])).unwrap();
+    assert!(table.trim_end().ends_with("0 queued, 0 running, 5 done, 1 failed"), "{table}");
+    let json: Value = serde_json::from_str(&status(&[inbox.to_str().unwrap(), "--json"])).unwrap();
     assert_eq!(json["counts"]["done"], 5, "{json:#}");
     assert_eq!(json["counts"]["failed"], 1, "{json:#}");
 
@@ -298,20 +258,17 @@ fn a_killed_watcher_finishes_the_interrupted_recording_after_restart() {
     fs::create_dir(&inbox).unwrap();
     let log = root.path().join("watch.log");
     let out_arg = ["--out", out.to_str().unwrap()];
-    let (clip, call) = (read("formats/opus_48k.opus"), read(CALL));
+    let (clip, call) = (read("formats/opus_48k.opus"), read(LONGER));
     let (clip_sha, call_sha) = (sha256(&clip), sha256(&call));
 
     let mut watcher = Watcher::start(&inbox, &log, &out_arg);
     fs::write(inbox.join("clip.opus"), &clip).unwrap();
-    watcher.wait_for("the clip to be done", || {
-        count(&journal(&out), &clip_sha, "done") == 1
-    });
+    watcher.wait_for("the clip to be done", || count(&journal(&out), &clip_sha, "done") == 1);
     let clip_transcript = out.join("clip.transcript.json");
     let clip_written = modified(&clip_transcript);
-    fs::write(inbox.join("long call.opus"), &call).unwrap();
-    watcher.wait_for("the call to be running", || {
-        latest_state(&journal(&out), &call_sha).as_deref() == Some("running")
-    });
+    fs::write(inbox.join("long call.wav"), &call).unwrap();
+    watcher
+        .wait_for("the call to be running", || latest_state(&journal(&out), &call_sha).as_deref() == Some("running"));
     watcher.child.kill().unwrap();
     watcher.child.wait().unwrap();
     assert_eq!(
@@ -323,14 +280,10 @@ fn a_killed_watcher_finishes_the_interrupted_recording_after_restart() {
     drop(watcher);
 
     let mut restarted = Watcher::start(&inbox, &log, &out_arg);
-    restarted.wait_for("the interrupted call to be done", || {
-        count(&journal(&out), &call_sha, "done") == 1
-    });
-    restarted.wait_for("the done clip to be skipped", || {
-        watcher_log_has(&log, "skipped clip.opus")
-    });
+    restarted.wait_for("the interrupted call to be done", || count(&journal(&out), &call_sha, "done") == 1);
+    restarted.wait_for("the done clip to be skipped", || watcher_log_has(&log, "skipped clip.opus"));
     let log_text = restarted.log();
-    assert!(log_text.contains("retrying long call.opus (interrupted)"), "{log_text}");
+    assert!(log_text.contains("retrying long call.wav (interrupted)"), "{log_text}");
     let records = journal(&out);
     // Compacted on restart: the clip is one `done` line, never queued again.
     assert_eq!(count(&records, &clip_sha, "done"), 1, "{records:#?}");
@@ -356,18 +309,14 @@ fn sigterm_finishes_the_recording_in_progress_and_exits_0() {
     fs::create_dir_all(&nested).unwrap();
     fs::create_dir_all(inbox.join("handoffs")).unwrap();
     let out = inbox.join("handoffs");
-    let (call, clip) = (read(CALL), read("formats/pcm32_22k.wav"));
+    let (call, clip) = (read(LONGER), read("formats/pcm32_22k.wav"));
     let (call_sha, clip_sha) = (sha256(&call), sha256(&clip));
     // There before the start, so the first scan queues both at once, the call first (by path).
-    fs::write(nested.join("a call.opus"), &call).unwrap();
+    fs::write(nested.join("a call.wav"), &call).unwrap();
     fs::write(inbox.join("z clip.wav"), &clip).unwrap();
     fs::write(out.join("stray.wav"), &clip).unwrap();
 
-    let mut watcher = Watcher::start(
-        &inbox,
-        &root.path().join("watch.log"),
-        &["--recursive", "--jobs", "1"],
-    );
+    let mut watcher = Watcher::start(&inbox, &root.path().join("watch.log"), &["--recursive", "--jobs", "1"]);
     watcher.wait_for("the call running and the clip queued behind it", || {
         let records = journal(&out);
         latest_state(&records, &call_sha).as_deref() == Some("running")
@@ -375,10 +324,13 @@ fn sigterm_finishes_the_recording_in_progress_and_exits_0() {
     });
     watcher.signal("TERM");
     let exit = watcher.wait_for_exit();
-    assert_eq!(exit.code(), Some(0), "{}", watcher.log());
+    let log = watcher.log();
+    assert_eq!(exit.code(), Some(0), "{log}");
+    let (stopping, call_done) = (log.find("stopping"), log.find("a call.wav ->"));
+    assert!(stopping.is_some() && stopping < call_done, "the call was not in progress at the signal:\n{log}");
 
     let records = journal(&out);
-    assert_eq!(count(&records, &call_sha, "done"), 1, "{}", watcher.log());
+    assert_eq!(count(&records, &call_sha, "done"), 1, "{log}");
     assert!(out.join("a call.transcript.json").is_file());
     assert_eq!(
         latest_state(&records, &clip_sha).as_deref(),

@@ -110,7 +110,8 @@ function act(action, id = app.selected) {
     renderItems();
     return;
   }
-  if (action === 'reject' && item.state === 'rejected') return;
+  // Accepting what is already reviewed, or rejecting twice, would only add noise to the log.
+  if (action === 'reject' ? item.state === 'rejected' : !['pending', 'rejected'].includes(item.state)) return;
   const done = action === 'accept' ? (item.state === 'rejected' ? 'Brought back' : 'Accepted') : 'Rejected';
   send({ action, item_id: id }, done);
 }
@@ -333,7 +334,8 @@ function render() {
   const reviewed = items.filter((item) => item.state !== 'pending').length;
   $('#progress').textContent = `${reviewed} of ${items.length} items reviewed`;
   const finalize = $('#finalize');
-  finalize.disabled = missing.length > 0;
+  finalize.disabled = missing.length > 0 || ready;
+  finalize.textContent = ready ? 'Finalized ✓' : 'Finalize';
   finalize.title = missing.length ? `Still missing: ${missing.map((m) => m.label).join('; ')}` : 'Mark the handoff ready for the AE';
   renderRequirements();
   renderOrphans();

@@ -7,9 +7,9 @@ use anyhow::Result;
 use handoff_review::{NotReady, Requirements};
 
 pub fn run(args: FinalizeArgs) -> Result<Outcome> {
-    let reviewer = reviewer(args.review.reviewer)?;
     let requirements = Requirements::load(args.review.required.as_deref())?;
     let mut review = Review::open(&args.handoff, requirements)?;
+    let reviewer = reviewer(args.review.reviewer)?;
     match review.sign_off(&reviewer) {
         Ok(current) => {
             report_orphans(&review, &current);
@@ -24,17 +24,11 @@ pub fn run(args: FinalizeArgs) -> Result<Outcome> {
         Err(error) => {
             let not_ready = error.downcast::<NotReady>()?;
             report_orphans(&review, &review.current()?);
-            eprintln!(
-                "handoff: {} is not ready for the AE; still missing:",
-                review.files.name()
-            );
+            eprintln!("handoff: {} is not ready for the AE; still missing:", review.files.name());
             for missing in &not_ready.missing {
                 eprintln!("  - {} ({})", missing.label, missing.id);
             }
-            eprintln!(
-                "fill them in with `handoff review {}`, then finalize again",
-                args.handoff.display()
-            );
+            eprintln!("fill them in with `handoff review {}`, then finalize again", args.handoff.display());
             Ok(Outcome::SomeFailed)
         }
     }

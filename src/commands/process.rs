@@ -38,14 +38,8 @@ enum Status {
 
 /// Whisper threads per recording and recordings at once, so that together they fill the cores
 /// without oversubscribing them.
-pub(crate) fn plan_workers(
-    threads: Option<usize>,
-    jobs: Option<usize>,
-    files: usize,
-) -> (usize, usize) {
-    let cores = threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-        .max(1);
+pub(crate) fn plan_workers(threads: Option<usize>, jobs: Option<usize>, files: usize) -> (usize, usize) {
+    let cores = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1);
     // Whisper scales well to ~4 threads per recording; beyond that, more recordings at once win.
     let jobs = jobs.unwrap_or(cores / cores.min(4)).clamp(1, files.max(1));
     (jobs, (cores / jobs).max(1))
@@ -78,9 +72,7 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
                     audio_ms.fetch_add(report.duration_ms as usize, Ordering::Relaxed);
                     if report.status == Status::Failed {
                         failed.fetch_add(1, Ordering::Relaxed);
-                        progress.suspend(|| {
-                            eprintln!("handoff: {}", report.error.as_deref().unwrap_or_default())
-                        });
+                        progress.suspend(|| eprintln!("handoff: {}", report.error.as_deref().unwrap_or_default()));
                     }
                     if let Some(warning) = &report.warning {
                         progress.suspend(|| eprintln!("handoff: warning: {warning}"));
@@ -120,11 +112,7 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
         print_summary(&reports);
     }
     let any_failed = reports.iter().any(|report| report.status == Status::Failed);
-    Ok(if any_failed {
-        Outcome::SomeFailed
-    } else {
-        Outcome::AllSucceeded
-    })
+    Ok(if any_failed { Outcome::SomeFailed } else { Outcome::AllSucceeded })
 }
 
 fn process_one(pipeline: &Pipeline, file: &Path, force: bool) -> FileReport {
@@ -181,10 +169,10 @@ fn progress_bar(files: usize, quiet: bool) -> ProgressBar {
 fn print_summary(reports: &[FileReport]) {
     println!("{:<40} {:>9} {:>7} {:>6} {:>12} {:>8}", "file", "duration", "status", "pains", "stakeholders", "time");
     for report in reports {
-        let name = report.file.file_name().map_or_else(
-            || report.file.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
+        let name = report
+            .file
+            .file_name()
+            .map_or_else(|| report.file.display().to_string(), |n| n.to_string_lossy().into_owned());
         println!(
             "{:<40} {:>9} {:>7} {:>6} {:>12} {:>7.1}s",
             name,
@@ -206,10 +194,7 @@ fn print_summary(reports: &[FileReport]) {
         count(Status::Skipped),
         count(Status::Failed)
     );
-    for report in reports
-        .iter()
-        .filter(|report| report.status == Status::Done)
-    {
+    for report in reports.iter().filter(|report| report.status == Status::Done) {
         for output in &report.outputs {
             println!("  wrote {}", output.display());
         }

@@ -11,9 +11,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 pub fn run(args: ReviewArgs) -> Result<Outcome> {
-    let reviewer = reviewer(args.review.reviewer)?;
     let requirements = Requirements::load(args.review.required.as_deref())?;
     let mut review = Review::open(&args.handoff, requirements)?;
+    let reviewer = reviewer(args.review.reviewer)?;
     if args.apply.is_some() || args.accept_all {
         if let Some(file) = &args.apply {
             apply_file(&mut review, file, &reviewer)?;
@@ -68,10 +68,10 @@ fn apply_file(review: &mut Review, file: &Path, reviewer: &str) -> Result<()> {
 /// A JSON list of corrections, or an object with one under `corrections` (a review log of the
 /// same recording, say). Scripts may leave out `at` and `by`: they become now and the reviewer.
 fn read_corrections(file: &Path, review: &Review, reviewer: &str) -> Result<Vec<Correction>> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read corrections file {}", file.display()))?;
-    let document: Value = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not JSON; fix it and run again", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read corrections file {}", file.display()))?;
+    let document: Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON; fix it and run again", file.display()))?;
     if let Some(sha256) = document.get("handoff_source_sha256") {
         if *sha256 != review.draft.source.sha256 {
             bail!(
@@ -122,10 +122,7 @@ fn summarize(review: &Review, current: &Current) {
         files.log.display()
     );
     if current.missing.is_empty() {
-        println!(
-            "nothing missing for the AE: `handoff finalize {}` marks it ready",
-            files.draft.display()
-        );
+        println!("nothing missing for the AE: `handoff finalize {}` marks it ready", files.draft.display());
     } else {
         println!("still missing for the AE:");
         for missing in &current.missing {
@@ -137,17 +134,8 @@ fn summarize(review: &Review, current: &Current) {
 /// Opens the page in the desktop's browser when there is a way to; the address is printed
 /// either way, so a missing opener is no error.
 fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
-    };
-    let opened = Command::new(opener)
-        .arg(url)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let opened = Command::new(opener).arg(url).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn();
     if let Ok(mut child) = opened {
         // Reaped in the background so the long-running server leaves no zombie behind.
         std::thread::spawn(move || child.wait());

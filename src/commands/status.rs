@@ -35,11 +35,7 @@ pub fn run(args: StatusArgs) -> Result<Outcome> {
     };
     let mut recordings = replay.entries;
     // Unfinished first, as that is what a person checking on the watcher is looking for.
-    recordings.sort_by_key(|entry| {
-        State::ALL
-            .iter()
-            .position(|state| *state == entry.state)
-    });
+    recordings.sort_by_key(|entry| State::ALL.iter().position(|state| *state == entry.state));
     let counts = State::ALL
         .iter()
         .map(|state| {
@@ -50,11 +46,7 @@ pub fn run(args: StatusArgs) -> Result<Outcome> {
     let watcher = watcher_pid(&state);
 
     if args.json {
-        let report = Report {
-            watcher_pid: watcher,
-            counts,
-            recordings: &recordings,
-        };
+        let report = Report { watcher_pid: watcher, counts, recordings: &recordings };
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(Outcome::AllSucceeded);
     }
@@ -77,20 +69,15 @@ pub fn run(args: StatusArgs) -> Result<Outcome> {
             println!("{:<8} error: {error}", "");
         }
     }
-    let summary: Vec<String> = State::ALL
-        .iter()
-        .map(|state| format!("{} {}", counts[state.name()], state.name()))
-        .collect();
+    let summary: Vec<String> =
+        State::ALL.iter().map(|state| format!("{} {}", counts[state.name()], state.name())).collect();
     println!("{}", summary.join(", "));
     let unfinished = recordings.iter().filter(|e| e.state.is_pending()).count();
     if watcher.is_none() && unfinished > 0 {
         println!("the {unfinished} unfinished recording(s) are retried when `handoff watch` starts again");
     }
     if replay.unreadable_lines > 0 {
-        eprintln!(
-            "handoff: skipped {} unreadable journal line(s) (a crash mid-write)",
-            replay.unreadable_lines
-        );
+        eprintln!("handoff: skipped {} unreadable journal line(s) (a crash mid-write)", replay.unreadable_lines);
     }
     Ok(Outcome::AllSucceeded)
 }

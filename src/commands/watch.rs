@@ -46,51 +46,36 @@ struct Job {
 }
 
 pub fn run(args: WatchArgs) -> Result<Outcome> {
-    let root = args
-        .inbox
-        .canonicalize()
-        .with_context(|| format!("{}: cannot watch this folder", args.inbox.display()))?;
+    let root =
+        args.inbox.canonicalize().with_context(|| format!("{}: cannot watch this folder", args.inbox.display()))?;
     if !root.is_dir() {
         bail!("{}: not a folder", args.inbox.display());
     }
     let out = out_dir(&root, args.pipeline.out.as_deref());
-    fs::create_dir_all(&out)
-        .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+    fs::create_dir_all(&out).with_context(|| format!("cannot create the output folder {}", out.display()))?;
     // Canonical, like the paths in events, so that "is this in the output folder?" is a prefix test.
     let out = out.canonicalize()?;
-    let Opened {
-        journal,
-        interrupted,
-        unreadable_lines,
-    } = Journal::open(&state_dir(&out))?;
+    let Opened { journal, interrupted, unreadable_lines } = Journal::open(&state_dir(&out))?;
+    let log = Log { verbosity: args.verbosity, root: root.clone() };
+    // Before the model loads, so that a signal during the load is a clean stop too.
+    let (wake, woken) = mpsc::channel();
+    let stopping = Arc::new(AtomicBool::new(false));
+    stop_on_signals(wake.clone(), Arc::clone(&stopping), log.clone())?;
+    // Kept alive until the loop ends: dropping it stops the events.
+    let _events = watch_events(&root, args.recursive, wake, &log);
 
     let model = model_path::resolve(args.pipeline.model.as_deref())?;
     // The queue has no fixed length, so the file count does not cap the workers.
     let (jobs, threads_per_job) = plan_workers(args.pipeline.threads, args.jobs, usize::MAX);
-    let settings = PipelineArgs {
-        out: Some(out.clone()),
-        ..args.pipeline.clone()
-    };
+    let settings = PipelineArgs { out: Some(out.clone()), ..args.pipeline.clone() };
     let pipeline = Pipeline::new(settings, &model, threads_per_job)?;
-
-    let log = Log {
-        verbosity: args.verbosity,
-        root: root.clone(),
-    };
-    let (wake, woken) = mpsc::channel();
-    // Kept alive until the loop ends: dropping it stops the events.
-    let _events = watch_events(&root, args.recursive, wake.clone(), &log);
-    let stopping = Arc::new(AtomicBool::new(false));
-    stop_on_signals(wake, Arc::clone(&stopping), log.clone())?;
     log.event(format_args!(
         "watching {} -> {} ({jobs} at a time, {threads_per_job} whisper thread(s) each)",
         root.display(),
         out.display()
     ));
     if unreadable_lines > 0 {
-        log.error(format_args!(
-            "skipped {unreadable_lines} torn line(s) of the journal (an earlier crash)"
-        ));
+        log.error(format_args!("skipped {unreadable_lines} torn line(s) of the journal (an earlier crash)"));
     }
 
     let journal = Mutex::new(journal);
@@ -125,12 +110,7 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
 
 /// Filesystem events into the loop. Without them (no inotify watches left, an unsupported
 /// filesystem) the rescans still find every file, only later.
-fn watch_events(
-    root: &Path,
-    recursive: bool,
-    wake: Sender<Wake>,
-    log: &Log,
-) -> Option<notify::RecommendedWatcher> {
+fn watch_events(root: &Path, recursive: bool, wake: Sender<Wake>, log: &Log) -> Option<notify::RecommendedWatcher> {
     let mode = match recursive {
         true => RecursiveMode::Recursive,
         false => RecursiveMode::NonRecursive,
@@ -143,9 +123,7 @@ fn watch_events(
     match watcher {
         Ok(watcher) => Some(watcher),
         Err(error) => {
-            log.error(format_args!(
-                "cannot watch for file events ({error}); relying on the rescans"
-            ));
+            log.error(format_args!("cannot watch for file events ({error}); relying on the rescans"));
             None
         }
     }
@@ -154,23 +132,18 @@ fn watch_events(
 /// First SIGINT/SIGTERM: stop taking files, finish the ones in progress, exit 0. Second: exit
 /// now; the journal still says `running`, so the next start retries them.
 fn stop_on_signals(wake: Sender<Wake>, stopping: Arc<AtomicBool>, log: Log) -> Result<()> {
-    let mut signals =
-        Signals::new([SIGINT, SIGTERM]).context("cannot install the signal handlers")?;
+    let mut signals = Signals::new([SIGINT, SIGTERM]).context("cannot install the signal handlers")?;
     std::thread::spawn(move || {
         let mut signals = signals.forever();
         if signals.next().is_some() {
-            log.event(format_args!(
-                "stopping after the recordings in progress (signal again to quit now)"
-            ));
+            log.event(format_args!("stopping after the recordings in progress (signal again to quit now)"));
             // Set before waking the loop, so no worker starts another recording meanwhile.
             stopping.store(true, Ordering::SeqCst);
             // The loop may already have ended; then there is nothing left to stop.
             let _ = wake.send(Wake::Stop);
         }
         if signals.next().is_some() {
-            log.error(format_args!(
-                "quitting now; unfinished recordings are retried on the next start"
-            ));
+            log.error(format_args!("quitting now; unfinished recordings are retried on the next start"));
             std::process::exit(EXIT_INTERRUPTED);
         }
     });
@@ -210,9 +183,9 @@ impl Inbox<'_> {
             loop {
                 match woken.recv_timeout(tick.saturating_duration_since(Instant::now())) {
                     Ok(Wake::Files(Ok(event))) => self.on_event(event),
-                    Ok(Wake::Files(Err(error))) => self.log.error(format_args!(
-                        "file events: {error}; the next rescan catches up"
-                    )),
+                    Ok(Wake::Files(Err(error))) => {
+                        self.log.error(format_args!("file events: {error}; the next rescan catches up"))
+                    }
                     Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => return,
                     Err(RecvTimeoutError::Timeout) => break,
                 }
@@ -251,13 +224,10 @@ impl Inbox<'_> {
 
     fn consider_all(&mut self, dir: &Path, found: std::io::Result<Vec<PathBuf>>, now: Instant) {
         match found {
-            Ok(files) => files
-                .into_iter()
-                .for_each(|file| self.consider(file, now)),
-            Err(error) => self.log.error(format_args!(
-                "cannot list {}: {error}; trying again at the next rescan",
-                dir.display()
-            )),
+            Ok(files) => files.into_iter().for_each(|file| self.consider(file, now)),
+            Err(error) => {
+                self.log.error(format_args!("cannot list {}: {error}; trying again at the next rescan", dir.display()))
+            }
         }
     }
 
@@ -267,10 +237,8 @@ impl Inbox<'_> {
         if !has_audio_extension(&path) || !self.is_input(&path) {
             return;
         }
-        let unchanged = self
-            .decided
-            .get(&path)
-            .is_some_and(|decided| Fingerprint::of(&path).is_ok_and(|now| now == *decided));
+        let unchanged =
+            self.decided.get(&path).is_some_and(|decided| Fingerprint::of(&path).is_ok_and(|now| now == *decided));
         if !unchanged {
             self.settler.observe(path, now);
         }
@@ -282,16 +250,11 @@ impl Inbox<'_> {
         let Ok(relative) = path.strip_prefix(&self.root) else {
             return false;
         };
-        let in_output = self
-            .excluded
-            .as_ref()
-            .is_some_and(|excluded| path.starts_with(excluded));
+        let in_output = self.excluded.as_ref().is_some_and(|excluded| path.starts_with(excluded));
         let nested = relative.components().count() > 1;
         !in_output
             && (self.recursive || !nested)
-            && !relative
-                .components()
-                .any(|part| is_temporary_name(Path::new(part.as_os_str())))
+            && !relative.components().any(|part| is_temporary_name(Path::new(part.as_os_str())))
     }
 
     /// Hashes a settled file and queues it if its content is new.
@@ -304,21 +267,12 @@ impl Inbox<'_> {
                 return;
             }
         };
-        let claim = self
-            .journal
-            .lock()
-            .expect("a worker panicked holding the journal")
-            .claim(&sha256, &path);
+        let claim = self.journal.lock().expect("a worker panicked holding the journal").claim(&sha256, &path);
         match claim {
             Ok(Claim::New) => {
                 self.log.event(format_args!("queued {}", self.log.name(&path)));
-                let job = Job {
-                    path: path.clone(),
-                    sha256,
-                };
-                self.queue
-                    .send(job)
-                    .expect("the queue's receiver lives until the loop ends");
+                let job = Job { path: path.clone(), sha256 };
+                self.queue.send(job).expect("the queue's receiver lives until the loop ends");
             }
             Ok(Claim::Seen(first)) => self.log.detail(format_args!(
                 "skipped {}: same content as {} ({})",
@@ -364,7 +318,7 @@ fn process_job(pipeline: &Pipeline, journal: &Mutex<Journal>, job: &Job, log: &L
     record(&|journal| journal.start(&job.sha256));
     let started = Instant::now();
     // A panic in one recording must not take a worker, and with it the queue, down.
-    let result = catch_unwind(AssertUnwindSafe(|| pipeline.process(&job.path, false)))
+    let result = catch_unwind(AssertUnwindSafe(|| pipeline.process_hashed(&job.path, job.sha256.clone(), false)))
         .unwrap_or_else(|panic| Err(anyhow!("internal error: {}", panic_message(&*panic))));
     let elapsed = started.elapsed();
     let outputs = pipeline.outputs_for(&job.path);
@@ -387,9 +341,7 @@ fn process_job(pipeline: &Pipeline, journal: &Mutex<Journal>, job: &Job, log: &L
                     false => "",
                 }
             ));
-            record(&|journal| {
-                journal.finish_done(&job.sha256, elapsed.as_millis() as u64, &processed.written)
-            });
+            record(&|journal| journal.finish_done(&job.sha256, elapsed.as_millis() as u64, &processed.written));
         }
         Err(error) => {
             let reason = without_path_prefix(&format!("{error:#}"), &job.path);
@@ -469,18 +421,12 @@ impl Log {
     }
 
     fn line(&self, message: std::fmt::Arguments) {
-        eprintln!(
-            "{} {message}",
-            humantime::format_rfc3339_seconds(SystemTime::now())
-        );
+        eprintln!("{} {message}", humantime::format_rfc3339_seconds(SystemTime::now()));
     }
 
     /// A recording as the user dropped it: relative to the inbox.
     fn name(&self, path: &Path) -> String {
-        path.strip_prefix(&self.root)
-            .unwrap_or(path)
-            .display()
-            .to_string()
+        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
     }
 }
 
@@ -491,10 +437,7 @@ mod tests {
     #[test]
     fn reasons_lose_the_path_the_line_already_shows() {
         let path = Path::new("/inbox/call 1.wav");
-        assert_eq!(
-            without_path_prefix("/inbox/call 1.wav: invalid audio header: x", path),
-            "invalid audio header: x"
-        );
+        assert_eq!(without_path_prefix("/inbox/call 1.wav: invalid audio header: x", path), "invalid audio header: x");
         assert_eq!(without_path_prefix("model failed", path), "model failed");
     }
 }

@@ -30,26 +30,18 @@ fn requested(range: Option<&str>, length: u64) -> Bytes {
     let number = |text: &str| text.trim().parse::<u64>().ok();
     match (first.trim().is_empty(), number(first), number(last)) {
         // The last n bytes.
-        (true, _, Some(suffix)) if suffix > 0 && length > 0 => {
-            Bytes::Part(length - suffix.min(length), length - 1)
-        }
+        (true, _, Some(suffix)) if suffix > 0 && length > 0 => Bytes::Part(length - suffix.min(length), length - 1),
         (true, ..) => Bytes::Unsatisfiable,
         (false, Some(first), _) if first >= length => Bytes::Unsatisfiable,
         (false, Some(first), None) if last.trim().is_empty() => Bytes::Part(first, length - 1),
-        (false, Some(first), Some(last)) if first <= last => {
-            Bytes::Part(first, last.min(length - 1))
-        }
+        (false, Some(first), Some(last)) if first <= last => Bytes::Part(first, last.min(length - 1)),
         _ => Bytes::All,
     }
 }
 
 /// The MIME type browsers need to pick a decoder, from the recording's extension.
 fn content_type(path: &Path) -> &'static str {
-    let extension = path
-        .extension()
-        .and_then(|extension| extension.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let extension = path.extension().and_then(|extension| extension.to_str()).unwrap_or_default().to_ascii_lowercase();
     match extension.as_str() {
         "wav" | "wave" => "audio/wav",
         "mp3" => "audio/mpeg",
@@ -68,28 +60,23 @@ fn content_type(path: &Path) -> &'static str {
 pub async fn serve(path: &Path, headers: &HeaderMap) -> Response {
     match respond(path, headers).await {
         Ok(response) => response,
-        Err(error) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("cannot read the recording {}: {error}", path.display()),
-        )
-            .into_response(),
+        Err(error) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, format!("cannot read the recording {}: {error}", path.display()))
+                .into_response()
+        }
     }
 }
 
 async fn respond(path: &Path, headers: &HeaderMap) -> std::io::Result<Response> {
     let mut file = tokio::fs::File::open(path).await?;
     let length = file.metadata().await?.len();
-    let range = headers
-        .get(header::RANGE)
-        .and_then(|value| value.to_str().ok());
+    let range = headers.get(header::RANGE).and_then(|value| value.to_str().ok());
     let (status, first, last) = match requested(range, length) {
         Bytes::All => (StatusCode::OK, 0, length),
         Bytes::Part(first, last) => (StatusCode::PARTIAL_CONTENT, first, last + 1),
         Bytes::Unsatisfiable => {
             let mut response = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
-            response
-                .headers_mut()
-                .insert(header::CONTENT_RANGE, value(format!("bytes */{length}")));
+            response.headers_mut().insert(header::CONTENT_RANGE, value(format!("bytes */{length}")));
             return Ok(response);
         }
     };
@@ -97,17 +84,11 @@ async fn respond(path: &Path, headers: &HeaderMap) -> std::io::Result<Response> 
     let body = Body::from_stream(ReaderStream::new(file.take(last - first)));
     let mut response = (status, body).into_response();
     let response_headers = response.headers_mut();
-    response_headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type(path)),
-    );
+    response_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(path)));
     response_headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     response_headers.insert(header::CONTENT_LENGTH, value(last - first));
     if status == StatusCode::PARTIAL_CONTENT {
-        response_headers.insert(
-            header::CONTENT_RANGE,
-            value(format!("bytes {first}-{}/{length}", last - 1)),
-        );
+        response_headers.insert(header::CONTENT_RANGE, value(format!("bytes {first}-{}/{length}", last - 1)));
     }
     Ok(response)
 }

@@ -16,31 +16,22 @@ pub struct Call {
 
 pub fn locate(files: &ReviewFiles, draft: &Handoff) -> Result<Call> {
     // Named like the handoff; after a rename of the handoff, still named like the recording.
-    let recording_stem = Path::new(&draft.source.file)
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let recording_stem =
+        Path::new(&draft.source.file).file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
     let expected = files.sibling("transcript.json");
-    let path = [
-        expected.clone(),
-        files.dir.join(format!("{recording_stem}.transcript.json")),
-    ]
-    .into_iter()
-    .find(|path| path.is_file())
-    .with_context(|| {
-        format!(
-            "no transcript for {}: expected {}; run `handoff process` on the recording again",
-            files.draft.display(),
-            expected.display()
-        )
-    })?;
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read transcript {}", path.display()))?;
+    let path = [expected.clone(), files.dir.join(format!("{recording_stem}.transcript.json"))]
+        .into_iter()
+        .find(|path| path.is_file())
+        .with_context(|| {
+            format!(
+                "no transcript for {}: expected {}; run `handoff process` on the recording again",
+                files.draft.display(),
+                expected.display()
+            )
+        })?;
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read transcript {}", path.display()))?;
     let transcript: Transcript = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not a valid transcript; run `handoff process` on the recording again",
-            path.display()
-        )
+        format!("{} is not a valid transcript; run `handoff process` on the recording again", path.display())
     })?;
     if transcript.source.sha256 != draft.source.sha256 {
         bail!(
@@ -50,10 +41,7 @@ pub fn locate(files: &ReviewFiles, draft: &Handoff) -> Result<Call> {
         );
     }
     let recording = find_recording(&path, &transcript, files, draft);
-    Ok(Call {
-        transcript,
-        recording,
-    })
+    Ok(Call { transcript, recording })
 }
 
 /// Where the transcript says the recording was (relative paths are as `handoff process` was
@@ -68,11 +56,7 @@ fn find_recording(
     let recorded = PathBuf::from(&transcript.source.path);
     let file_name = recorded.file_name().map(PathBuf::from).unwrap_or_default();
     let transcript_dir = transcript_path.parent().unwrap_or(Path::new(""));
-    let candidates = [
-        recorded.clone(),
-        transcript_dir.join(&file_name),
-        files.dir.join(&draft.source.file),
-    ];
+    let candidates = [recorded.clone(), transcript_dir.join(&file_name), files.dir.join(&draft.source.file)];
     let mut changed = None;
     for candidate in candidates.iter().filter(|path| path.is_file()) {
         match sha256_file(candidate) {
@@ -85,9 +69,8 @@ fn find_recording(
             "{} is not the recording this handoff was made from (its content changed); playback is off",
             path.display()
         ),
-        None => format!(
-            "the recording {} was not found (nor next to the transcript); playback is off",
-            recorded.display()
-        ),
+        None => {
+            format!("the recording {} was not found (nor next to the transcript); playback is off", recorded.display())
+        }
     })
 }

@@ -67,14 +67,7 @@ use Kind::*;
 /// Shown for every item, whatever its category.
 pub const COMMON: [Field; 2] = [
     Field::new("quote", "Quote", Text),
-    Field::new(
-        "speaker",
-        "Speaker",
-        Choice {
-            options: &["PROSPECT", "SDR", "UNKNOWN"],
-            default: "PROSPECT",
-        },
-    ),
+    Field::new("speaker", "Speaker", Choice { options: &["PROSPECT", "SDR", "UNKNOWN"], default: "PROSPECT" }),
 ];
 
 const fn spec(
@@ -84,13 +77,7 @@ const fn spec(
     singular: &'static str,
     fields: &'static [Field],
 ) -> CategorySpec {
-    CategorySpec {
-        category,
-        list,
-        label,
-        singular,
-        fields,
-    }
+    CategorySpec { category, list, label, singular, fields }
 }
 
 /// Every list category, in the order the handoff shows them.
@@ -131,14 +118,7 @@ pub const CATEGORIES: [CategorySpec; 10] = [
                 "relation",
                 "Relation",
                 Choice {
-                    options: &[
-                        "decision_maker",
-                        "influencer",
-                        "user",
-                        "blocker",
-                        "budget_owner",
-                        "unknown",
-                    ],
+                    options: &["decision_maker", "influencer", "user", "blocker", "budget_owner", "unknown"],
                     default: "unknown",
                 },
             ),
@@ -155,26 +135,14 @@ pub const CATEGORIES: [CategorySpec; 10] = [
                 "kind",
                 "Kind",
                 Suggest {
-                    options: &[
-                        "crm",
-                        "erp",
-                        "hris",
-                        "data_warehouse",
-                        "bi",
-                        "ticketing",
-                        "spreadsheet",
-                        "other",
-                    ],
+                    options: &["crm", "erp", "hris", "data_warehouse", "bi", "ticketing", "spreadsheet", "other"],
                     default: "other",
                 },
             ),
             Field::new(
                 "status",
                 "Status",
-                Choice {
-                    options: &["current", "evaluating", "leaving", "mentioned"],
-                    default: "current",
-                },
+                Choice { options: &["current", "evaluating", "leaving", "mentioned"], default: "current" },
             ),
         ],
     ),
@@ -183,10 +151,7 @@ pub const CATEGORIES: [CategorySpec; 10] = [
         "regulations",
         "Regulations",
         "Regulation",
-        &[
-            Field::new("name", "Name", Text),
-            Field::new("applies", "Applies", Flag),
-        ],
+        &[Field::new("name", "Name", Text), Field::new("applies", "Applies", Flag)],
     ),
     spec(
         Category::Timeline,
@@ -212,29 +177,14 @@ pub const CATEGORIES: [CategorySpec; 10] = [
             Field::new("cycle", "Cycle", OptionalText),
         ],
     ),
-    spec(
-        Category::Objection,
-        "objections",
-        "Objections",
-        "Objection",
-        &[Field::new("topic", "Topic", OptionalText)],
-    ),
-    spec(
-        Category::Competitor,
-        "competitors",
-        "Competitors",
-        "Competitor",
-        &[Field::new("name", "Name", Text)],
-    ),
+    spec(Category::Objection, "objections", "Objections", "Objection", &[Field::new("topic", "Topic", OptionalText)]),
+    spec(Category::Competitor, "competitors", "Competitors", "Competitor", &[Field::new("name", "Name", Text)]),
     spec(
         Category::PreviousAttempt,
         "previous_attempts",
         "Previous attempts",
         "Previous attempt",
-        &[
-            Field::new("tried", "Tried", OptionalText),
-            Field::new("outcome", "Outcome", OptionalText),
-        ],
+        &[Field::new("tried", "Tried", OptionalText), Field::new("outcome", "Outcome", OptionalText)],
     ),
     spec(
         Category::NextStep,
@@ -246,15 +196,7 @@ pub const CATEGORIES: [CategorySpec; 10] = [
                 "action",
                 "Action",
                 Suggest {
-                    options: &[
-                        "meeting",
-                        "demo",
-                        "send_material",
-                        "invite",
-                        "trial",
-                        "follow_up",
-                        "other",
-                    ],
+                    options: &["meeting", "demo", "send_material", "invite", "trial", "follow_up", "other"],
                     default: "other",
                 },
             ),
@@ -274,11 +216,7 @@ pub const ACCOUNT: [Field; 8] = [
     Field::new("decision_date", "Decision date", OptionalText),
     Field::new("budget_owner", "Budget owner", OptionalText),
     Field::new("call_date", "Call date", OptionalText),
-    Field::new(
-        "decision_maker_unknown",
-        "No decision maker known yet",
-        Flag,
-    ),
+    Field::new("decision_maker_unknown", "No decision maker known yet", Flag),
 ];
 
 /// Fills in what an item added by hand leaves out: the category's defaults, and for a stakeholder
@@ -288,9 +226,7 @@ pub fn complete_added(category: Category, fields: &mut Map<String, Value>) {
         return;
     };
     for field in spec.fields {
-        fields
-            .entry(field.name)
-            .or_insert_with(|| field.default_value());
+        fields.entry(field.name).or_insert_with(|| field.default_value());
     }
     if category == Category::Stakeholder && !fields.contains_key("mentions") {
         let mention: Map<String, Value> = ["quote", "start_ms", "end_ms"]
@@ -319,16 +255,14 @@ mod tests {
             });
             let fields = base.as_object_mut().unwrap();
             complete_added(spec.category, fields);
-            Findings::check_entry(spec.category, &base)
-                .unwrap_or_else(|error| panic!("{}: {error}", spec.list));
+            Findings::check_entry(spec.category, &base).unwrap_or_else(|error| panic!("{}: {error}", spec.list));
             for field in spec.fields.iter().chain(&COMMON) {
                 if let Choice { options, .. } = field.kind {
                     for option in options {
                         let mut item = base.clone();
                         item[field.name] = json!(option);
-                        Findings::check_entry(spec.category, &item).unwrap_or_else(|error| {
-                            panic!("{}.{} = {option}: {error}", spec.list, field.name)
-                        });
+                        Findings::check_entry(spec.category, &item)
+                            .unwrap_or_else(|error| panic!("{}.{} = {option}: {error}", spec.list, field.name));
                     }
                 }
             }

@@ -16,10 +16,10 @@ use anyhow::{Context, Result};
 use handoff_document::{render_markdown, Findings, Handoff};
 use handoff_extract::Category;
 use handoff_review::{
-    apply, settle_status, Action, Anchor, ApplyStats, Correction, Missing, NotReady, Orphan,
-    Requirements, ReviewLog, SignOff,
+    apply, settle_status, Action, Anchor, ApplyStats, Correction, Missing, NotReady, Orphan, Requirements, ReviewLog,
+    SignOff,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -80,7 +80,7 @@ pub struct Review {
 }
 
 /// The draft with the log applied: what the final files and the review page show.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug)]
 pub struct Current {
     pub handoff: Handoff,
     /// Draft items the reviewer rejected, so the page can still show them and undo the reject.
@@ -108,7 +108,7 @@ impl std::fmt::Display for Refused {
 impl std::error::Error for Refused {}
 
 /// What the review page asks for; the server fills in who, when, and what the item looked like.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct Request {
     pub action: Action,
     #[serde(default)]
@@ -126,19 +126,19 @@ impl Review {
     pub fn open(handoff: &Path, requirements: Requirements) -> Result<Review> {
         let files = ReviewFiles::of(handoff)?;
         let draft = Handoff::load(&files.draft)?;
-        let log = if files.log.exists() {
-            ReviewLog::load(&files.log)?
-        } else {
-            ReviewLog::new(&draft.source.sha256)
-        };
-        let review = Review {
-            files,
-            draft,
-            log,
-            requirements,
-        };
+        let log = if files.log.exists() { ReviewLog::load(&files.log)? } else { ReviewLog::new(&draft.source.sha256) };
+        let review = Review { files, draft, log, requirements };
         review.current()?;
         Ok(review)
+    }
+
+    /// Re-reads the review log, so corrections another process added (a script's `--apply`
+    /// while the page is open) are kept rather than overwritten by the next correction.
+    pub fn reload(&mut self) -> Result<()> {
+        if self.files.log.exists() {
+            self.log = ReviewLog::load(&self.files.log)?;
+        }
+        Ok(())
     }
 
     pub fn requirements(&self) -> &Requirements {
@@ -150,30 +150,13 @@ impl Review {
     }
 
     fn settle(&self, log: &ReviewLog) -> Result<Current> {
-        let applied = apply(&self.draft, log).with_context(|| {
-            format!(
-                "cannot apply {} to {}",
-                self.files.log.display(),
-                self.files.draft.display()
-            )
-        })?;
+        let applied = apply(&self.draft, log)
+            .with_context(|| format!("cannot apply {} to {}", self.files.log.display(), self.files.draft.display()))?;
         let mut handoff = applied.handoff;
         let missing = settle_status(&mut handoff, log.finalized.is_some(), &self.requirements);
-        let kept: HashSet<String> = items(&handoff.findings)
-            .iter()
-            .map(|item| id(item).to_owned())
-            .collect();
-        let rejected = items(&self.draft.findings)
-            .into_iter()
-            .filter(|item| !kept.contains(id(item)))
-            .collect();
-        Ok(Current {
-            handoff,
-            rejected,
-            missing,
-            orphans: applied.orphans,
-            stats: applied.stats,
-        })
+        let kept: HashSet<String> = items(&handoff.findings).iter().map(|item| id(item).to_owned()).collect();
+        let rejected = items(&self.draft.findings).into_iter().filter(|item| !kept.contains(id(item))).collect();
+        Ok(Current { handoff, rejected, missing, orphans: applied.orphans, stats: applied.stats })
     }
 
     /// Appends `corrections` to the log, all or none: each must be well-formed and land on the
@@ -182,20 +165,14 @@ impl Review {
     /// reported as [`Refused`].
     pub fn record(&mut self, corrections: Vec<Correction>) -> Result<Current> {
         for (index, correction) in corrections.iter().enumerate() {
-            correction
-                .check()
-                .map_err(|reason| Refused { index, reason })?;
+            correction.check().map_err(|reason| Refused { index, reason })?;
         }
         let mut log = self.log.clone();
         log.corrections.extend(corrections.iter().cloned());
         let current = self.settle(&log)?;
         for orphan in &current.orphans {
             if let Some(index) = corrections.iter().position(|c| *c == orphan.correction) {
-                return Err(Refused {
-                    index,
-                    reason: orphan.reason.clone(),
-                }
-                .into());
+                return Err(Refused { index, reason: orphan.reason.clone() }.into());
             }
         }
         self.commit(log, current)
@@ -205,16 +182,10 @@ impl Review {
     /// [`NotReady`] and records nothing.
     pub fn sign_off(&mut self, by: &str) -> Result<Current> {
         let mut log = self.log.clone();
-        log.finalized = Some(SignOff {
-            at: now(),
-            by: by.to_owned(),
-        });
+        log.finalized = Some(SignOff { at: now(), by: by.to_owned() });
         let current = self.settle(&log)?;
         if !current.missing.is_empty() {
-            return Err(NotReady {
-                missing: current.missing,
-            }
-            .into());
+            return Err(NotReady { missing: current.missing }.into());
         }
         self.commit(log, current)
     }
@@ -237,12 +208,8 @@ impl Review {
             .iter()
             .filter(|item| !item.contains_key("review"))
             .map(|item| {
-                let request = Request {
-                    action: Action::Accept,
-                    item_id: Some(id(item).to_owned()),
-                    category: None,
-                    after: None,
-                };
+                let request =
+                    Request { action: Action::Accept, item_id: Some(id(item).to_owned()), category: None, after: None };
                 self.correction(current, request, by)
             })
             .collect::<Result<_, Refused>>()
@@ -251,12 +218,7 @@ impl Review {
 
     /// Turns a page request into a correction by `by`, stamped now, with the item as shown as its
     /// `before` and anchor, so it can be found again after re-processing.
-    pub fn correction(
-        &self,
-        current: &Current,
-        request: Request,
-        by: &str,
-    ) -> Result<Correction, Refused> {
+    pub fn correction(&self, current: &Current, request: Request, by: &str) -> Result<Correction, Refused> {
         let refuse = |reason: String| Refused { index: 0, reason };
         let mut correction = Correction {
             at: now(),
@@ -282,9 +244,7 @@ impl Review {
                 correction.before = Some(before.into());
             }
             Action::Add => {
-                let category = request
-                    .category
-                    .ok_or_else(|| refuse("add needs the new item's `category`".into()))?;
+                let category = request.category.ok_or_else(|| refuse("add needs the new item's `category`".into()))?;
                 let fields = correction
                     .after
                     .as_mut()
@@ -295,19 +255,14 @@ impl Review {
                 correction.category = Some(category);
             }
             Action::Accept | Action::Reject | Action::Edit => {
-                let id = request
-                    .item_id
-                    .ok_or_else(|| refuse(format!("{} needs `item_id`", request.action)))?;
+                let id = request.item_id.ok_or_else(|| refuse(format!("{} needs `item_id`", request.action)))?;
                 let item = items(&current.handoff.findings)
                     .into_iter()
                     .chain(current.rejected.iter().cloned())
                     .find(|item| self::id(item) == id)
-                    .ok_or_else(|| {
-                        refuse(format!("no item has id {id}; reload the page to see the current items"))
-                    })?;
-                correction.category = item
-                    .get("category")
-                    .and_then(|category| serde_json::from_value(category.clone()).ok());
+                    .ok_or_else(|| refuse(format!("no item has id {id}; reload the page to see the current items")))?;
+                correction.category =
+                    item.get("category").and_then(|category| serde_json::from_value(category.clone()).ok());
                 correction.anchor = Some(anchor_of(&item));
                 correction.item_id = Some(id);
                 correction.before = Some(Value::Object(item));
@@ -318,7 +273,7 @@ impl Review {
 }
 
 /// Every item of every list, as JSON objects (what corrections and the page work with).
-pub fn items(findings: &Findings) -> Vec<Map<String, Value>> {
+fn items(findings: &Findings) -> Vec<Map<String, Value>> {
     let lists = serde_json::to_value(findings).expect("findings always serialize");
     lists
         .as_object()
@@ -337,15 +292,8 @@ fn id(item: &Map<String, Value>) -> &str {
 
 fn anchor_of(item: &Map<String, Value>) -> Anchor {
     Anchor {
-        quote: item
-            .get("quote")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
-        start_ms: item
-            .get("start_ms")
-            .and_then(Value::as_u64)
-            .unwrap_or_default(),
+        quote: item.get("quote").and_then(Value::as_str).unwrap_or_default().to_owned(),
+        start_ms: item.get("start_ms").and_then(Value::as_u64).unwrap_or_default(),
     }
 }
 
@@ -358,6 +306,7 @@ pub fn now() -> String {
 pub fn reviewer(given: Option<String>) -> Result<String> {
     given
         .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
         .filter(|name| !name.trim().is_empty())
         .context("no reviewer name: pass --reviewer NAME (or set $USER)")
 }

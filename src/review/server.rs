@@ -23,21 +23,9 @@ use std::sync::{Arc, Mutex};
 
 /// The page: plain HTML, CSS and JS, so nothing needs building or fetching at run time.
 const ASSETS: [(&str, &str, &str); 3] = [
-    (
-        "/",
-        "text/html; charset=utf-8",
-        include_str!("../../assets/review/index.html"),
-    ),
-    (
-        "/review.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../assets/review/review.js"),
-    ),
-    (
-        "/review.css",
-        "text/css; charset=utf-8",
-        include_str!("../../assets/review/review.css"),
-    ),
+    ("/", "text/html; charset=utf-8", include_str!("../../assets/review/index.html")),
+    ("/review.js", "text/javascript; charset=utf-8", include_str!("../../assets/review/review.js")),
+    ("/review.css", "text/css; charset=utf-8", include_str!("../../assets/review/review.css")),
 ];
 
 struct Shared {
@@ -53,33 +41,20 @@ struct Shared {
 type AppState = Arc<Shared>;
 
 /// Serves the page until Ctrl-C; `ready` gets the page's address once it is listening.
-pub fn serve(
-    review: Review,
-    call: Call,
-    reviewer: String,
-    port: u16,
-    ready: impl FnOnce(&str),
-) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the review server")?;
+pub fn serve(review: Review, call: Call, reviewer: String, port: u16, ready: impl FnOnce(&str)) -> Result<()> {
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the review server")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
             .await
-            .with_context(|| {
-                format!("cannot listen on 127.0.0.1:{port}; pick another --port or 0 for any free one")
-            })?;
+            .with_context(|| format!("cannot listen on 127.0.0.1:{port}; pick another --port or 0 for any free one"))?;
         let address = listener.local_addr()?;
         let state = Arc::new(Shared {
             call: call_view(&review, &call, &reviewer),
             review: Mutex::new(review),
             reviewer,
             recording: call.recording.ok(),
-            hosts: [
-                format!("127.0.0.1:{}", address.port()),
-                format!("localhost:{}", address.port()),
-            ],
+            hosts: [format!("127.0.0.1:{}", address.port()), format!("localhost:{}", address.port())],
         });
         ready(&format!("http://{address}/"));
         axum::serve(listener, router(state))
@@ -97,10 +72,7 @@ pub fn serve(
 fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for (path, content_type, body) in ASSETS {
-        router = router.route(
-            path,
-            get(move || async move { ([(header::CONTENT_TYPE, content_type)], body) }),
-        );
+        router = router.route(path, get(move || async move { ([(header::CONTENT_TYPE, content_type)], body) }));
     }
     router
         .route("/api/call", get(|State(state): State<AppState>| async move { Json(state.call.clone()) }))
@@ -117,10 +89,7 @@ fn router(state: AppState) -> Router {
 /// cross-origin POSTs are already refused: the API only takes `application/json`, which browsers
 /// never send cross-origin without a CORS preflight this server does not answer.)
 async fn local_only(State(state): State<AppState>, request: HttpRequest, next: Next) -> Response {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|host| host.to_str().ok());
+    let host = request.headers().get(header::HOST).and_then(|host| host.to_str().ok());
     if host.is_some_and(|host| state.hosts.iter().any(|known| known == host)) {
         next.run(request).await
     } else {
@@ -186,24 +155,24 @@ fn respond(review: &Review, result: Result<Current>) -> Response {
             } else {
                 StatusCode::INTERNAL_SERVER_ERROR
             };
-            let state = review
-                .current()
-                .ok()
-                .map(|current| state_json(review, &current));
+            let state = review.current().ok().map(|current| state_json(review, &current));
             failure(status, &error, state)
         }
     }
 }
 
+// Each handler starts from the log on disk: see `Review::reload`.
+
 async fn state_view(State(state): State<AppState>) -> Response {
-    let review = state.review.lock().expect("a review is never left half-changed");
-    let current = review.current();
-    respond(&review, current)
+    let mut review = state.review.lock().expect("a review is never left half-changed");
+    let result = review.reload().and_then(|()| review.current());
+    respond(&review, result)
 }
 
 async fn correct(State(state): State<AppState>, Json(request): Json<Request>) -> Response {
     let mut review = state.review.lock().expect("a review is never left half-changed");
-    let result = review.current().and_then(|current| {
+    let result = review.reload().and_then(|()| {
+        let current = review.current()?;
         let correction = review.correction(&current, request, &state.reviewer)?;
         review.record(vec![correction])
     });
@@ -212,7 +181,7 @@ async fn correct(State(state): State<AppState>, Json(request): Json<Request>) ->
 
 async fn finalize(State(state): State<AppState>) -> Response {
     let mut review = state.review.lock().expect("a review is never left half-changed");
-    let result = review.sign_off(&state.reviewer);
+    let result = review.reload().and_then(|()| review.sign_off(&state.reviewer));
     respond(&review, result)
 }
 

@@ -100,10 +100,7 @@ pub fn replay(state_dir: &Path) -> Result<Option<Replay>> {
     }
     // Stable: entries of the same second keep the journal's order.
     entries.sort_by(|a, b| a.at.cmp(&b.at));
-    Ok(Some(Replay {
-        entries,
-        unreadable_lines,
-    }))
+    Ok(Some(Replay { entries, unreadable_lines }))
 }
 
 /// The pid written by the watcher that holds `state_dir` locked, if one is running.
@@ -152,22 +149,13 @@ impl Journal {
     /// journal, so they can be claimed again, and returned in `interrupted`; those whose file is
     /// gone are dropped, as there is nothing left to retry (if the file comes back, it is new).
     pub fn open(state_dir: &Path) -> Result<Opened> {
-        fs::create_dir_all(state_dir)
-            .with_context(|| format!("cannot create {}", state_dir.display()))?;
+        fs::create_dir_all(state_dir).with_context(|| format!("cannot create {}", state_dir.display()))?;
         let lock = lock(state_dir)?;
-        let Replay {
-            entries,
-            unreadable_lines,
-        } = replay(state_dir)?.unwrap_or(Replay {
-            entries: Vec::new(),
-            unreadable_lines: 0,
-        });
+        let Replay { entries, unreadable_lines } =
+            replay(state_dir)?.unwrap_or(Replay { entries: Vec::new(), unreadable_lines: 0 });
         let (pending, finished): (Vec<Entry>, Vec<Entry>) =
             entries.into_iter().partition(|entry| entry.state.is_pending());
-        let interrupted = pending
-            .into_iter()
-            .filter(|entry| Path::new(&entry.path).is_file())
-            .collect();
+        let interrupted = pending.into_iter().filter(|entry| Path::new(&entry.path).is_file()).collect();
 
         let path = state_dir.join(JOURNAL_FILE);
         let mut compacted = String::new();
@@ -176,23 +164,10 @@ impl Journal {
             compacted.push('\n');
         }
         write_atomically(&path, &compacted)?;
-        let file = OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        let entries = finished
-            .into_iter()
-            .map(|entry| (entry.sha256.clone(), entry))
-            .collect();
-        Ok(Opened {
-            journal: Journal {
-                file,
-                entries,
-                _lock: lock,
-            },
-            interrupted,
-            unreadable_lines,
-        })
+        let file =
+            OpenOptions::new().append(true).open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+        let entries = finished.into_iter().map(|entry| (entry.sha256.clone(), entry)).collect();
+        Ok(Opened { journal: Journal { file, entries, _lock: lock }, interrupted, unreadable_lines })
     }
 
     /// Queues the recording at `path` unless its content was already taken: a copy, a rename or
@@ -222,10 +197,7 @@ impl Journal {
     pub fn finish_done(&mut self, sha256: &str, elapsed_ms: u64, outputs: &[PathBuf]) -> Result<()> {
         self.transition(sha256, State::Running, State::Done, |entry| {
             entry.elapsed_ms = Some(elapsed_ms);
-            entry.outputs = outputs
-                .iter()
-                .map(|output| output.to_string_lossy().into_owned())
-                .collect();
+            entry.outputs = outputs.iter().map(|output| output.to_string_lossy().into_owned()).collect();
         })
     }
 
@@ -237,28 +209,14 @@ impl Journal {
 
     /// Appends `from` → `to`; any other order is a bug in the caller, refused before it is
     /// written so that the journal never says something that did not happen.
-    fn transition(
-        &mut self,
-        sha256: &str,
-        from: State,
-        to: State,
-        details: impl FnOnce(&mut Entry),
-    ) -> Result<()> {
+    fn transition(&mut self, sha256: &str, from: State, to: State, details: impl FnOnce(&mut Entry)) -> Result<()> {
         let Some(current) = self.entries.get(sha256) else {
             bail!("journal: {sha256} was never queued");
         };
         if current.state != from {
-            bail!(
-                "journal: {sha256} is {}, cannot become {}",
-                current.state.name(),
-                to.name()
-            );
+            bail!("journal: {sha256} is {}, cannot become {}", current.state.name(), to.name());
         }
-        let mut next = Entry {
-            state: to,
-            at: now(),
-            ..current.clone()
-        };
+        let mut next = Entry { state: to, at: now(), ..current.clone() };
         details(&mut next);
         append(&mut self.file, &next)?;
         self.entries.insert(sha256.to_string(), next);
@@ -271,9 +229,7 @@ impl Journal {
 fn append(file: &mut File, entry: &Entry) -> Result<()> {
     let mut line = serde_json::to_vec(entry)?;
     line.push(b'\n');
-    file.write_all(&line)
-        .and_then(|()| file.sync_data())
-        .context("cannot append to the watcher journal")
+    file.write_all(&line).and_then(|()| file.sync_data()).context("cannot append to the watcher journal")
 }
 
 fn lock(state_dir: &Path) -> Result<File> {
@@ -342,9 +298,7 @@ mod tests {
         let call = dir.path().join("call.wav");
         journal.claim("aa", &call).unwrap();
         journal.start("aa").unwrap();
-        journal
-            .finish_done("aa", 4200, &[PathBuf::from("out/call.transcript.json")])
-            .unwrap();
+        journal.finish_done("aa", 4200, &[PathBuf::from("out/call.transcript.json")]).unwrap();
         journal.claim("bb", Path::new("bad.wav")).unwrap();
         journal.start("bb").unwrap();
         journal.finish_failed("bb", "not audio").unwrap();
@@ -353,19 +307,8 @@ mod tests {
 
         assert_eq!(lines(dir.path()).len(), 7, "one line per transition");
         let replay = replay(dir.path()).unwrap().unwrap();
-        let states: Vec<_> = replay
-            .entries
-            .iter()
-            .map(|e| (e.sha256.as_str(), e.state))
-            .collect();
-        assert_eq!(
-            states,
-            [
-                ("aa", State::Done),
-                ("bb", State::Failed),
-                ("cc", State::Queued)
-            ]
-        );
+        let states: Vec<_> = replay.entries.iter().map(|e| (e.sha256.as_str(), e.state)).collect();
+        assert_eq!(states, [("aa", State::Done), ("bb", State::Failed), ("cc", State::Queued)]);
         assert_eq!(replay.entries[0].outputs, ["out/call.transcript.json"]);
         assert_eq!(replay.entries[0].elapsed_ms, Some(4200));
         assert_eq!(replay.entries[0].path, call.display().to_string());
@@ -393,11 +336,7 @@ mod tests {
         history.push_str(r#"{"sha256":"torn","sta"#);
         fs::write(dir.path().join(JOURNAL_FILE), history).unwrap();
 
-        let Opened {
-            mut journal,
-            interrupted,
-            unreadable_lines,
-        } = Journal::open(dir.path()).unwrap();
+        let Opened { mut journal, interrupted, unreadable_lines } = Journal::open(dir.path()).unwrap();
         assert_eq!(unreadable_lines, 1);
         assert_eq!(interrupted, [entry("killed", State::Running, &still_there)]);
         assert_eq!(
@@ -407,13 +346,7 @@ mod tests {
         );
         // The interrupted recording is retried, the finished one is not redone.
         assert_eq!(journal.claim("killed", &still_there).unwrap(), Claim::New);
-        assert!(matches!(
-            journal.claim("done", &still_there).unwrap(),
-            Claim::Seen(Entry {
-                state: State::Done,
-                ..
-            })
-        ));
+        assert!(matches!(journal.claim("done", &still_there).unwrap(), Claim::Seen(Entry { state: State::Done, .. })));
         assert_eq!(lines(dir.path()).len(), 2, "appends after the compacted lines");
     }
 
@@ -454,10 +387,7 @@ mod tests {
         let opened = Journal::open(dir.path()).unwrap();
         let second = Journal::open(dir.path()).unwrap_err().to_string();
         assert!(second.contains("already writes"), "{second}");
-        assert_eq!(
-            watcher_pid(dir.path()),
-            Some(std::process::id().to_string())
-        );
+        assert_eq!(watcher_pid(dir.path()), Some(std::process::id().to_string()));
         drop(opened);
         assert_eq!(watcher_pid(dir.path()), None);
         Journal::open(dir.path()).expect("the lock is released with the journal");

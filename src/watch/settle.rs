@@ -18,10 +18,7 @@ pub struct Fingerprint {
 impl Fingerprint {
     pub fn of(path: &Path) -> std::io::Result<Self> {
         let metadata = fs::metadata(path)?;
-        Ok(Self {
-            len: metadata.len(),
-            modified: metadata.modified().ok(),
-        })
+        Ok(Self { len: metadata.len(), modified: metadata.modified().ok() })
     }
 }
 
@@ -38,10 +35,7 @@ pub struct Settler {
 
 impl Settler {
     pub fn new(quiet: Duration) -> Self {
-        Self {
-            quiet,
-            candidates: HashMap::new(),
-        }
+        Self { quiet, candidates: HashMap::new() }
     }
 
     /// Starts waiting for `path`, or keeps waiting: an event alone does not restart the quiet
@@ -55,13 +49,7 @@ impl Settler {
         match self.candidates.get_mut(&path) {
             Some(candidate) if candidate.fingerprint == fingerprint => {}
             _ => {
-                self.candidates.insert(
-                    path,
-                    Candidate {
-                        fingerprint,
-                        unchanged_since: now,
-                    },
-                );
+                self.candidates.insert(path, Candidate { fingerprint, unchanged_since: now });
             }
         }
     }
@@ -72,24 +60,21 @@ impl Settler {
     /// writing to it, and an empty recording would only fail.
     pub fn settled(&mut self, now: Instant) -> Vec<(PathBuf, Fingerprint)> {
         let mut ready = Vec::new();
-        self.candidates
-            .retain(|path, candidate| match Fingerprint::of(path) {
-                Err(_) => false,
-                Ok(current) if current != candidate.fingerprint => {
-                    candidate.fingerprint = current;
-                    candidate.unchanged_since = now;
-                    true
-                }
-                Ok(current)
-                    if current.len > 0
-                        && now.saturating_duration_since(candidate.unchanged_since)
-                            >= self.quiet =>
-                {
-                    ready.push((path.clone(), current));
-                    false
-                }
-                Ok(_) => true,
-            });
+        self.candidates.retain(|path, candidate| match Fingerprint::of(path) {
+            Err(_) => false,
+            Ok(current) if current != candidate.fingerprint => {
+                candidate.fingerprint = current;
+                candidate.unchanged_since = now;
+                true
+            }
+            Ok(current)
+                if current.len > 0 && now.saturating_duration_since(candidate.unchanged_since) >= self.quiet =>
+            {
+                ready.push((path.clone(), current));
+                false
+            }
+            Ok(_) => true,
+        });
         ready.sort_by(|a, b| a.0.cmp(&b.0));
         ready
     }
@@ -134,10 +119,7 @@ mod tests {
         file.write_all(b"more audio").unwrap();
         let grew_at = start + Duration::from_secs(2);
         assert!(settler.settled(grew_at).is_empty());
-        assert!(
-            settler.settled(start + QUIET).is_empty(),
-            "the quiet period restarted when it grew"
-        );
+        assert!(settler.settled(start + QUIET).is_empty(), "the quiet period restarted when it grew");
         assert_eq!(paths(settler.settled(grew_at + QUIET)), [call]);
     }
 

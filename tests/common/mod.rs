@@ -17,11 +17,7 @@ pub fn model() -> PathBuf {
     let path = std::env::var_os("HANDOFF_MODEL")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join("../shared/models/ggml-tiny.en.bin"));
-    assert!(
-        path.is_file(),
-        "the Whisper model is missing at {} (see README: Model)",
-        path.display()
-    );
+    assert!(path.is_file(), "the Whisper model is missing at {} (see README: Model)", path.display());
     path
 }
 
@@ -36,13 +32,7 @@ pub fn handoff(args: &[&str]) -> Output {
 /// `handoff process` with the real model, outputs into `out`.
 pub fn process(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
     let model = model();
-    let mut args: Vec<&str> = vec![
-        "process",
-        "--model",
-        model.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
+    let mut args: Vec<&str> = vec!["process", "--model", model.to_str().unwrap(), "--out", out.to_str().unwrap()];
     args.extend(extra);
     args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
     handoff(&args)

@@ -33,11 +33,7 @@ pub fn processed() -> &'static Path {
 pub fn call_in(dir: &Path, stem: &str) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     for suffix in ["handoff.json", "transcript.json"] {
-        std::fs::copy(
-            processed().join(format!("{CALL}.{suffix}")),
-            dir.join(format!("{stem}.{suffix}")),
-        )
-        .unwrap();
+        std::fs::copy(processed().join(format!("{CALL}.{suffix}")), dir.join(format!("{stem}.{suffix}"))).unwrap();
     }
     dir.join(format!("{stem}.handoff.json"))
 }
@@ -62,10 +58,7 @@ pub fn items(handoff: &Value) -> Vec<Value> {
         "previous_attempts",
         "next_steps",
     ];
-    LISTS
-        .iter()
-        .flat_map(|list| handoff[list].as_array().cloned().unwrap_or_default())
-        .collect()
+    LISTS.iter().flat_map(|list| handoff[list].as_array().cloned().unwrap_or_default()).collect()
 }
 
 pub fn item(handoff: &Value, id: &str) -> Option<Value> {

@@ -49,10 +49,7 @@ impl ChannelActivity {
         while frame < frames {
             let take = (self.window_frames - self.partial_frames).min(frames - frame);
             for (sum, plane) in self.partial.iter_mut().zip(planes) {
-                *sum += plane[frame..frame + take]
-                    .iter()
-                    .map(|&s| f64::from(s) * f64::from(s))
-                    .sum::<f64>();
+                *sum += plane[frame..frame + take].iter().map(|&s| f64::from(s) * f64::from(s)).sum::<f64>();
             }
             self.partial_frames += take;
             frame += take;
@@ -85,27 +82,13 @@ impl ChannelActivity {
             .iter()
             .map(|channel| {
                 let end = last.min(channel.len());
-                channel
-                    .get(first.min(end)..end)
-                    .unwrap_or(&[])
-                    .iter()
-                    .map(|&e| f64::from(e))
-                    .sum()
+                channel.get(first.min(end)..end).unwrap_or(&[]).iter().map(|&e| f64::from(e)).sum()
             })
             .collect();
-        let (loudest, &top) = energy
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))?;
+        let (loudest, &top) = energy.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
         let frames = (last - first) as f64;
-        let runner_up = energy
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| i != loudest)
-            .map(|(_, &e)| e)
-            .fold(0.0, f64::max);
-        (top / frames > SILENCE_MEAN_SQUARE && top >= DOMINANCE_RATIO * runner_up)
-            .then_some(loudest)
+        let runner_up = energy.iter().enumerate().filter(|&(i, _)| i != loudest).map(|(_, &e)| e).fold(0.0, f64::max);
+        (top / frames > SILENCE_MEAN_SQUARE && top >= DOMINANCE_RATIO * runner_up).then_some(loudest)
     }
 }
 
@@ -118,19 +101,12 @@ mod tests {
     fn turn_taking() -> ChannelActivity {
         let rate = 1000;
         let loud = |n: usize| 0.3 * ((n as f32) * 0.7).sin();
-        let left: Vec<f32> = (0..1000)
-            .map(|n| if n < 500 { loud(n) } else { 0.01 * loud(n) })
-            .collect();
-        let right: Vec<f32> = (0..1000)
-            .map(|n| if n < 500 { 0.01 * loud(n) } else { loud(n) })
-            .collect();
+        let left: Vec<f32> = (0..1000).map(|n| if n < 500 { loud(n) } else { 0.01 * loud(n) }).collect();
+        let right: Vec<f32> = (0..1000).map(|n| if n < 500 { 0.01 * loud(n) } else { loud(n) }).collect();
         let mut activity = ChannelActivity::new(2, rate);
         for start in (0..1000).step_by(137) {
             let end = (start + 137).min(1000);
-            activity.push(
-                &[left[start..end].to_vec(), right[start..end].to_vec()],
-                end - start,
-            );
+            activity.push(&[left[start..end].to_vec(), right[start..end].to_vec()], end - start);
         }
         activity.finish();
         activity

@@ -26,6 +26,7 @@ pub struct StreamingResampler {
     /// timeline of the transcript matches the recording to the sample.
     source_rate: u32,
     consumed_frames: u64,
+    emitted_frames: u64,
 }
 
 struct FftStage {
@@ -41,31 +42,14 @@ impl StreamingResampler {
         let inner = if source_rate == TARGET_RATE_HZ {
             None
         } else {
-            let resampler = Fft::<f32>::new(
-                source_rate as usize,
-                TARGET_RATE_HZ as usize,
-                CHUNK_FRAMES,
-                1,
-                FixedSync::Input,
-            )
-            .map_err(|e| ResampleError {
-                rate_hz: source_rate,
-                reason: e.to_string(),
-            })?;
+            let resampler =
+                Fft::<f32>::new(source_rate as usize, TARGET_RATE_HZ as usize, CHUNK_FRAMES, 1, FixedSync::Input)
+                    .map_err(|e| ResampleError { rate_hz: source_rate, reason: e.to_string() })?;
             let delay_left = resampler.output_delay();
             let scratch = vec![0.0; resampler.output_frames_max()];
-            Some(FftStage {
-                pending: Vec::with_capacity(resampler.input_frames_max()),
-                resampler,
-                scratch,
-                delay_left,
-            })
+            Some(FftStage { pending: Vec::with_capacity(resampler.input_frames_max()), resampler, scratch, delay_left })
         };
-        Ok(Self {
-            inner,
-            source_rate,
-            consumed_frames: 0,
-        })
+        Ok(Self { inner, source_rate, consumed_frames: 0, emitted_frames: 0 })
     }
 
     /// How many 16 kHz frames `frames` source frames become; used to pre-size the output.
@@ -75,42 +59,46 @@ impl StreamingResampler {
 
     pub fn push(&mut self, input: &[f32], out: &mut Vec<f32>) -> Result<(), ResampleError> {
         self.consumed_frames += input.len() as u64;
-        let Some(stage) = self.inner.as_mut() else {
-            out.extend_from_slice(input);
-            return Ok(());
-        };
-        let mut rest = input;
-        while !rest.is_empty() {
-            let wanted = stage.resampler.input_frames_next() - stage.pending.len();
-            let (head, tail) = rest.split_at(wanted.min(rest.len()));
-            stage.pending.extend_from_slice(head);
-            rest = tail;
-            if stage.pending.len() == stage.resampler.input_frames_next() {
-                let rate_hz = self.source_rate;
-                stage
-                    .run(None, out)
-                    .map_err(|reason| ResampleError { rate_hz, reason })?;
+        let before = out.len();
+        match self.inner.as_mut() {
+            None => out.extend_from_slice(input),
+            Some(stage) => {
+                let mut rest = input;
+                while !rest.is_empty() {
+                    let wanted = stage.resampler.input_frames_next() - stage.pending.len();
+                    let (head, tail) = rest.split_at(wanted.min(rest.len()));
+                    stage.pending.extend_from_slice(head);
+                    rest = tail;
+                    if stage.pending.len() == stage.resampler.input_frames_next() {
+                        let rate_hz = self.source_rate;
+                        stage.run(None, out).map_err(|reason| ResampleError { rate_hz, reason })?;
+                    }
+                }
             }
         }
+        self.emitted_frames += (out.len() - before) as u64;
         Ok(())
     }
 
-    /// Flushes the filter tail and trims the output to the exact expected length.
-    pub fn finish(mut self, out: &mut Vec<f32>, start_len: usize) -> Result<(), ResampleError> {
-        let expected = start_len + self.output_len_for(self.consumed_frames) as usize;
+    /// Flushes the filter tail. Across all calls the output then holds exactly the expected
+    /// number of frames, so the transcript's timeline matches the recording to the sample.
+    pub fn finish(&mut self, out: &mut Vec<f32>) -> Result<(), ResampleError> {
+        let expected = self.output_len_for(self.consumed_frames);
+        let start = out.len();
+        let already = self.emitted_frames;
+        let emitted = |out: &Vec<f32>| already + (out.len() - start) as u64;
         if let Some(stage) = self.inner.as_mut() {
             let mut partial = Some(stage.pending.len());
-            while out.len() < expected {
-                stage.run(partial, out).map_err(|reason| ResampleError {
-                    rate_hz: self.source_rate,
-                    reason,
-                })?;
-                stage.pending.clear();
+            while emitted(out) < expected {
+                let rate_hz = self.source_rate;
+                stage.run(partial, out).map_err(|reason| ResampleError { rate_hz, reason })?;
                 // After the real tail, feed silence until the delayed signal is all out.
                 partial = Some(0);
             }
         }
-        out.truncate(expected);
+        let excess = emitted(out).saturating_sub(expected) as usize;
+        out.truncate(out.len().saturating_sub(excess).max(start));
+        self.emitted_frames = emitted(out);
         Ok(())
     }
 }
@@ -119,21 +107,12 @@ impl FftStage {
     fn run(&mut self, partial_len: Option<usize>, out: &mut Vec<f32>) -> Result<(), String> {
         let frames_in = self.resampler.input_frames_next();
         self.pending.resize(frames_in, 0.0);
-        let input =
-            InterleavedSlice::new(&self.pending, 1, frames_in).map_err(|e| e.to_string())?;
+        let input = InterleavedSlice::new(&self.pending, 1, frames_in).map_err(|e| e.to_string())?;
         let frames_out = self.resampler.output_frames_next();
-        let mut output = InterleavedSlice::new_mut(&mut self.scratch, 1, frames_out)
-            .map_err(|e| e.to_string())?;
-        let indexing = Indexing {
-            input_offset: 0,
-            output_offset: 0,
-            partial_len,
-            active_channels_mask: None,
-        };
-        let (_, written) = self
-            .resampler
-            .process_into_buffer(&input, &mut output, Some(&indexing))
-            .map_err(|e| e.to_string())?;
+        let mut output = InterleavedSlice::new_mut(&mut self.scratch, 1, frames_out).map_err(|e| e.to_string())?;
+        let indexing = Indexing { input_offset: 0, output_offset: 0, partial_len, active_channels_mask: None };
+        let (_, written) =
+            self.resampler.process_into_buffer(&input, &mut output, Some(&indexing)).map_err(|e| e.to_string())?;
         let skip = self.delay_left.min(written);
         self.delay_left -= skip;
         out.extend_from_slice(&self.scratch[skip..written]);
@@ -148,19 +127,14 @@ mod tests {
     use std::f32::consts::TAU;
 
     fn sine(rate: u32, freq: f32, seconds: f32) -> Vec<f32> {
-        (0..(rate as f32 * seconds) as usize)
-            .map(|n| 0.5 * (TAU * freq * n as f32 / rate as f32).sin())
-            .collect()
+        (0..(rate as f32 * seconds) as usize).map(|n| 0.5 * (TAU * freq * n as f32 / rate as f32).sin()).collect()
     }
 
     /// Frequency estimated from zero crossings over the middle of the signal (edges hold the
     /// filter's ramp).
     fn zero_crossing_frequency(samples: &[f32], rate: u32) -> f32 {
         let middle = &samples[samples.len() / 10..samples.len() * 9 / 10];
-        let crossings = middle
-            .windows(2)
-            .filter(|w| (w[0] < 0.0) != (w[1] < 0.0))
-            .count();
+        let crossings = middle.windows(2).filter(|w| (w[0] < 0.0) != (w[1] < 0.0)).count();
         crossings as f32 / 2.0 / (middle.len() as f32 / rate as f32)
     }
 
@@ -171,7 +145,7 @@ mod tests {
         for piece in input.chunks(777) {
             resampler.push(piece, &mut out).unwrap();
         }
-        resampler.finish(&mut out, 0).unwrap();
+        resampler.finish(&mut out).unwrap();
         out
     }
 
@@ -182,10 +156,7 @@ mod tests {
             let out = resample_in_odd_pieces(rate, &input);
             assert_eq!(out.len(), 32_000, "length at {rate} Hz");
             let freq = zero_crossing_frequency(&out, TARGET_RATE_HZ);
-            assert!(
-                (freq - 440.0).abs() < 3.0,
-                "{rate} Hz: 440 Hz came out as {freq} Hz"
-            );
+            assert!((freq - 440.0).abs() < 3.0, "{rate} Hz: 440 Hz came out as {freq} Hz");
         }
     }
 
@@ -196,16 +167,9 @@ mod tests {
         let mut input = vec![0.0; rate as usize * 2];
         input[rate as usize] = 1.0;
         let out = resample_in_odd_pieces(rate, &input);
-        let peak = out
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
-            .map(|(index, _)| index)
-            .unwrap();
-        assert!(
-            (peak as i64 - 16_000).abs() <= 2,
-            "click moved to sample {peak}"
-        );
+        let peak =
+            out.iter().enumerate().max_by(|a, b| a.1.abs().total_cmp(&b.1.abs())).map(|(index, _)| index).unwrap();
+        assert!((peak as i64 - 16_000).abs() <= 2, "click moved to sample {peak}");
     }
 
     #[test]

@@ -17,8 +17,8 @@ const MERGE_GAP_MS: u64 = 300;
 /// Shorter blips (a click, a cough) are not speech.
 const MIN_SPAN_MS: u64 = 150;
 
-/// Time spans (in ms) of 16 kHz mono `samples` that likely hold speech.
-pub fn speech_spans(samples: &[f32], rate_hz: u32) -> Vec<Range<u64>> {
+/// Time spans (in ms) of mono 16-bit `samples` that likely hold speech.
+pub fn speech_spans(samples: &[i16], rate_hz: u32) -> Vec<Range<u64>> {
     let frame_len = rate_hz as usize * FRAME_MS / 1000;
     if frame_len == 0 || samples.len() < frame_len {
         return Vec::new();
@@ -26,7 +26,8 @@ pub fn speech_spans(samples: &[f32], rate_hz: u32) -> Vec<Range<u64>> {
     let levels_db: Vec<f32> = samples
         .chunks_exact(frame_len)
         .map(|frame| {
-            let mean_square = frame.iter().map(|s| s * s).sum::<f32>() / frame.len() as f32;
+            let mean_square =
+                frame.iter().map(|&s| (f32::from(s) / 32_768.0).powi(2)).sum::<f32>() / frame.len() as f32;
             10.0 * (mean_square + 1e-12).log10()
         })
         .collect();
@@ -53,9 +54,7 @@ pub fn speech_spans(samples: &[f32], rate_hz: u32) -> Vec<Range<u64>> {
 
 /// Whether `start_ms..end_ms` overlaps any span.
 pub fn overlaps_any(spans: &[Range<u64>], start_ms: u64, end_ms: u64) -> bool {
-    spans
-        .iter()
-        .any(|span| span.start < end_ms && start_ms < span.end)
+    spans.iter().any(|span| span.start < end_ms && start_ms < span.end)
 }
 
 #[cfg(test)]
@@ -63,6 +62,10 @@ mod tests {
     use super::*;
 
     const RATE: u32 = 16_000;
+
+    fn pcm(samples: &[f32]) -> Vec<i16> {
+        samples.iter().map(|&s| (s * 32_767.0) as i16).collect()
+    }
 
     /// Deterministic pseudo-random noise in -1..1 (xorshift), so tests need no rand crate.
     fn noise(len: usize, amplitude: f32) -> Vec<f32> {
@@ -93,12 +96,12 @@ mod tests {
 
     #[test]
     fn silence_has_no_speech() {
-        assert!(speech_spans(&vec![0.0; RATE as usize * 3], RATE).is_empty());
+        assert!(speech_spans(&vec![0; RATE as usize * 3], RATE).is_empty());
     }
 
     #[test]
     fn steady_noise_has_no_speech() {
-        assert!(speech_spans(&noise(RATE as usize * 3, 0.25), RATE).is_empty());
+        assert!(speech_spans(&pcm(&noise(RATE as usize * 3, 0.25)), RATE).is_empty());
     }
 
     #[test]
@@ -106,7 +109,7 @@ mod tests {
         let mut audio = vec![0.0; RATE as usize * 2];
         audio.extend(syllables(2));
         audio.extend(vec![0.0; RATE as usize * 2]);
-        let spans = speech_spans(&audio, RATE);
+        let spans = speech_spans(&pcm(&audio), RATE);
         assert_eq!(spans.len(), 1, "{spans:?}");
         assert!((1_950..=2_050).contains(&spans[0].start), "{spans:?}");
         assert!((3_700..=4_050).contains(&spans[0].end), "{spans:?}");
@@ -121,7 +124,7 @@ mod tests {
         for (sample, voice) in audio[RATE as usize..].iter_mut().zip(syllables(2)) {
             *sample += voice;
         }
-        let spans = speech_spans(&audio, RATE);
+        let spans = speech_spans(&pcm(&audio), RATE);
         assert!(overlaps_any(&spans, 1_200, 2_800), "{spans:?}");
         assert!(!overlaps_any(&spans, 3_300, 4_000), "{spans:?}");
     }

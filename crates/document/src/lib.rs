@@ -19,12 +19,7 @@ use std::path::Path;
 /// Builds the draft handoff. `rules_version` is that of the rules that produced `extraction` (the
 /// caller checks the extraction is not stale); `created_at` is RFC 3339 UTC: the caller passes the
 /// current time, tests a fixed one, so the same inputs always give the same document.
-pub fn build_draft(
-    transcript: &Transcript,
-    extraction: Extraction,
-    rules_version: &str,
-    created_at: &str,
-) -> Handoff {
+pub fn build_draft(transcript: &Transcript, extraction: Extraction, rules_version: &str, created_at: &str) -> Handoff {
     // Destructured rather than accessed field by field so a new extraction list fails to compile
     // here instead of silently missing from the handoff.
     let Extraction {
@@ -45,10 +40,9 @@ pub fn build_draft(
     let mut handoff = Handoff {
         schema_version: HANDOFF_SCHEMA_VERSION,
         source: Source {
-            file: Path::new(&source.path).file_name().map_or_else(
-                || source.path.clone(),
-                |name| name.to_string_lossy().into_owned(),
-            ),
+            file: Path::new(&source.path)
+                .file_name()
+                .map_or_else(|| source.path.clone(), |name| name.to_string_lossy().into_owned()),
             sha256: source.sha256.clone(),
             duration_ms: source.duration_ms,
         },

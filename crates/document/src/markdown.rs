@@ -40,17 +40,10 @@ pub fn escape(text: &str) -> String {
     if flat.starts_with(['#', '-', '+', '=']) {
         out.push('\\');
     }
-    let ordered_marker = flat
-        .find(|c: char| !c.is_ascii_digit())
-        .filter(|&at| at > 0);
+    let ordered_marker = flat.find(|c: char| !c.is_ascii_digit()).filter(|&at| at > 0);
     for (at, c) in flat.char_indices() {
         let starts_list = Some(at) == ordered_marker && matches!(c, '.' | ')');
-        if starts_list
-            || matches!(
-                c,
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~'
-            )
-        {
+        if starts_list || matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~') {
             out.push('\\');
         }
         out.push(c);
@@ -137,10 +130,7 @@ fn title(doc: &mut Doc, handoff: &Handoff) {
     doc.line("");
     let date = match &handoff.account.call_date {
         Some(date) => format!("Call on {}", escape(date)),
-        None => format!(
-            "Processed {}",
-            escape(handoff.created_at.get(..10).unwrap_or(&handoff.created_at))
-        ),
+        None => format!("Processed {}", escape(handoff.created_at.get(..10).unwrap_or(&handoff.created_at))),
     };
     doc.line(&format!(
         "{date} · {} recorded · **{}**",
@@ -174,40 +164,16 @@ fn prospect_summary(doc: &mut Doc, handoff: &Handoff) {
             items.join("; ")
         }
     };
-    let themes: Vec<String> = summary
-        .top_pains
-        .iter()
-        .map(|pain| words(&pain.theme))
-        .collect();
-    lines.push(format!(
-        "**Top pains:** {}",
-        listed(themes, "none in their words")
-    ));
-    let deciders = summary
-        .decision_makers
-        .iter()
-        .map(|name| escape(name))
-        .collect();
-    let unknown = if account.decision_maker_unknown {
-        "unknown (confirmed by the SDR)"
-    } else {
-        "none named"
-    };
-    lines.push(format!(
-        "**Decision makers:** {}",
-        listed(deciders, unknown)
-    ));
+    let themes: Vec<String> = summary.top_pains.iter().map(|pain| words(&pain.theme)).collect();
+    lines.push(format!("**Top pains:** {}", listed(themes, "none in their words")));
+    let deciders = summary.decision_makers.iter().map(|name| escape(name)).collect();
+    let unknown = if account.decision_maker_unknown { "unknown (confirmed by the SDR)" } else { "none named" };
+    lines.push(format!("**Decision makers:** {}", listed(deciders, unknown)));
     let dates = summary.key_dates.iter().map(|date| escape(date)).collect();
     lines.push(format!("**Key dates:** {}", listed(dates, "none given")));
     let deal: Vec<String> = [
-        account
-            .deal_size
-            .as_deref()
-            .map(|size| format!("size {}", escape(size))),
-        account
-            .decision_date
-            .as_deref()
-            .map(|date| format!("decision by {}", escape(date))),
+        account.deal_size.as_deref().map(|size| format!("size {}", escape(size))),
+        account.decision_date.as_deref().map(|date| format!("decision by {}", escape(date))),
     ]
     .into_iter()
     .flatten()
@@ -238,10 +204,7 @@ fn pains(doc: &mut Doc, handoff: &Handoff) {
     }
     if ranked.len() > MAX_PAINS_SHOWN {
         doc.line("");
-        doc.line(&format!(
-            "*{} more in the handoff JSON.*",
-            ranked.len() - MAX_PAINS_SHOWN
-        ));
+        doc.line(&format!("*{} more in the handoff JSON.*", ranked.len() - MAX_PAINS_SHOWN));
     }
 }
 
@@ -293,10 +256,7 @@ fn named_group<'a, D: 'a>(
         }
     }
     (!shown.is_empty()).then(|| {
-        let list: Vec<String> = shown
-            .into_iter()
-            .map(|(named, time)| format!("{named} {time}"))
-            .collect();
+        let list: Vec<String> = shown.into_iter().map(|(named, time)| format!("{named} {time}")).collect();
         format!("**{label}:** {}", list.join(", "))
     })
 }
@@ -304,46 +264,20 @@ fn named_group<'a, D: 'a>(
 fn technical(doc: &mut Doc, handoff: &Handoff) {
     doc.section("Technical requirements");
     let findings = &handoff.findings;
-    let system = |item: &Item<handoff_extract::System>| {
-        format!(
-            "{} ({})",
-            escape(&item.detail.name),
-            words(&item.detail.kind)
-        )
-    };
-    let with_status = |status: SystemStatus| {
-        findings
-            .systems
-            .iter()
-            .filter(move |entry| entry.item.detail.status == status)
-    };
+    let system =
+        |item: &Item<handoff_extract::System>| format!("{} ({})", escape(&item.detail.name), words(&item.detail.kind));
+    let with_status =
+        |status: SystemStatus| findings.systems.iter().filter(move |entry| entry.item.detail.status == status);
     let regulation = |item: &Item<handoff_extract::Regulation>| escape(&item.detail.name);
-    let applies = |wanted: bool| {
-        findings
-            .regulations
-            .iter()
-            .filter(move |entry| entry.item.detail.applies == wanted)
-    };
+    let applies = |wanted: bool| findings.regulations.iter().filter(move |entry| entry.item.detail.applies == wanted);
     let lines = [
-        named_group(
-            "Current systems",
-            with_status(SystemStatus::Current),
-            system,
-        ),
+        named_group("Current systems", with_status(SystemStatus::Current), system),
         named_group("Evaluating", with_status(SystemStatus::Evaluating), system),
         named_group("Leaving", with_status(SystemStatus::Leaving), system),
-        named_group(
-            "Also mentioned",
-            with_status(SystemStatus::Mentioned),
-            system,
-        ),
+        named_group("Also mentioned", with_status(SystemStatus::Mentioned), system),
         named_group("Regulations that apply", applies(true), regulation),
         named_group("Explicitly not subject to", applies(false), regulation),
-        named_group(
-            "Competitors mentioned",
-            findings.competitors.iter(),
-            |item| escape(&item.detail.name),
-        ),
+        named_group("Competitors mentioned", findings.competitors.iter(), |item| escape(&item.detail.name)),
     ];
     doc.bullets(lines.into_iter().flatten().collect());
 }
@@ -355,15 +289,13 @@ fn timeline(doc: &mut Doc, handoff: &Handoff) {
         .timeline
         .iter()
         .map(|entry| {
-            let why = entry.item.detail.reason.as_deref().map_or_else(
-                || "no reason given".to_owned(),
-                |reason| format!("because {}", quoted(reason)),
-            );
-            format!(
-                "**{}** {} — {why}",
-                escape(&entry.item.detail.normalized),
-                evidence(entry)
-            )
+            let why = entry
+                .item
+                .detail
+                .reason
+                .as_deref()
+                .map_or_else(|| "no reason given".to_owned(), |reason| format!("because {}", quoted(reason)));
+            format!("**{}** {} — {why}", escape(&entry.item.detail.normalized), evidence(entry))
         })
         .collect();
     doc.bullets(lines);
@@ -395,14 +327,8 @@ fn budget(doc: &mut Doc, handoff: &Handoff) {
                 (Some(amount), None) => dollars(amount),
                 (None, _) => escape(&detail.phrase),
             };
-            let owner = detail
-                .owner
-                .as_deref()
-                .map_or_else(|| "not named".to_owned(), escape);
-            let cycle = detail
-                .cycle
-                .as_deref()
-                .map_or_else(|| "not given".to_owned(), escape);
+            let owner = detail.owner.as_deref().map_or_else(|| "not named".to_owned(), escape);
+            let cycle = detail.cycle.as_deref().map_or_else(|| "not given".to_owned(), escape);
             format!(
                 "**{amount}** · owner: {owner} · cycle: {cycle} — {} {}",
                 quoted(&entry.item.quote),
@@ -423,18 +349,8 @@ fn objections(doc: &mut Doc, handoff: &Handoff) {
         doc.line(NONE_MENTIONED);
     }
     for entry in objections {
-        let topic = entry
-            .item
-            .detail
-            .topic
-            .as_deref()
-            .map(|topic| format!(" · {}", words(topic)));
-        doc.line(&format!(
-            "- {} {}{}",
-            quoted(&entry.item.quote),
-            evidence(entry),
-            topic.unwrap_or_default()
-        ));
+        let topic = entry.item.detail.topic.as_deref().map(|topic| format!(" · {}", words(topic)));
+        doc.line(&format!("- {} {}{}", quoted(&entry.item.quote), evidence(entry), topic.unwrap_or_default()));
         let answer = entry.item.detail.response.as_ref().map_or_else(
             || "*No answer on the call.*".to_owned(),
             |reply| format!("SDR: {} {}", quoted(&reply.quote), at(reply.start_ms)),
@@ -451,10 +367,7 @@ fn previous_attempts(doc: &mut Doc, handoff: &Handoff) {
         .iter()
         .map(|entry| {
             let detail = &entry.item.detail;
-            let tried = detail
-                .tried
-                .as_deref()
-                .map_or_else(|| "Unnamed attempt".to_owned(), escape);
+            let tried = detail.tried.as_deref().map_or_else(|| "Unnamed attempt".to_owned(), escape);
             let outcome = quoted(detail.outcome.as_deref().unwrap_or(&entry.item.quote));
             format!("**{tried}:** {outcome} {}", evidence(entry))
         })
@@ -467,36 +380,17 @@ fn next_steps(doc: &mut Doc, handoff: &Handoff) {
     let agreed = handoff.findings.next_steps.iter().map(|entry| {
         let detail = &entry.item.detail;
         let parts: Vec<String> = std::iter::once(words(&detail.action))
-            .chain(
-                [&detail.when, &detail.who]
-                    .into_iter()
-                    .flatten()
-                    .map(|part| escape(part)),
-            )
+            .chain([&detail.when, &detail.who].into_iter().flatten().map(|part| escape(part)))
             .collect();
-        format!(
-            "**Agreed:** {} — {} {}",
-            parts.join(" · "),
-            quoted(&entry.item.quote),
-            evidence(entry)
-        )
+        format!("**Agreed:** {} — {} {}", parts.join(" · "), quoted(&entry.item.quote), evidence(entry))
     });
-    let gaps = handoff
-        .gaps()
-        .into_iter()
-        .map(|gap| gap.suggestion().to_owned());
+    let gaps = handoff.gaps().into_iter().map(|gap| gap.suggestion().to_owned());
     let unanswered = handoff
         .findings
         .objections
         .iter()
         .filter(|entry| entry.item.detail.response.is_none())
-        .map(|entry| {
-            format!(
-                "Prepare an answer to {} {}",
-                quoted(&entry.item.quote),
-                at(entry.item.start_ms)
-            )
-        });
+        .map(|entry| format!("Prepare an answer to {} {}", quoted(&entry.item.quote), at(entry.item.start_ms)));
     let steps: Vec<String> = agreed.chain(gaps).chain(unanswered).collect();
     if steps.is_empty() {
         doc.line("Nothing agreed, and nothing left open.");
@@ -538,25 +432,16 @@ mod tests {
 
     #[test]
     fn escape_neutralizes_markdown_in_quotes() {
-        assert_eq!(
-            escape("# of *hours* | [lost]"),
-            r"\# of \*hours\* \| \[lost\]"
-        );
+        assert_eq!(escape("# of *hours* | [lost]"), r"\# of \*hours\* \| \[lost\]");
         assert_eq!(escape("- not a list"), r"\- not a list");
         assert_eq!(escape("2. not a list either"), r"2\. not a list either");
-        assert_eq!(
-            escape("<b>snake_case</b> `code` ~~x~~"),
-            r"\<b\>snake\_case\</b\> \`code\` \~\~x\~\~"
-        );
+        assert_eq!(escape("<b>snake_case</b> `code` ~~x~~"), r"\<b\>snake\_case\</b\> \`code\` \~\~x\~\~");
         assert_eq!(escape(r"back\slash"), r"back\\slash");
     }
 
     #[test]
     fn escape_keeps_plain_speech_and_flattens_lines() {
-        assert_eq!(
-            escape("We spend 2 days, maybe 3."),
-            "We spend 2 days, maybe 3."
-        );
+        assert_eq!(escape("We spend 2 days, maybe 3."), "We spend 2 days, maybe 3.");
         assert_eq!(escape("  line one\n  line two "), "line one line two");
         assert_eq!(escape("2026 was fine"), "2026 was fine");
     }

@@ -2,8 +2,8 @@
 //! readers outside Rust; the schema test in `tests/schema.rs` keeps the two in step.
 
 use handoff_extract::{
-    Budget, Category, Competitor, Item, NextStep, Objection, PainPoint, PreviousAttempt, Prospect,
-    Regulation, Stakeholder, System, Timeline,
+    Budget, Category, Competitor, Item, NextStep, Objection, PainPoint, PreviousAttempt, Prospect, Regulation,
+    Stakeholder, System, Timeline,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -160,10 +160,7 @@ impl Findings {
     /// Checks that `item` (JSON) would be a valid entry of the list of `category`, so code that
     /// edits items as JSON (review corrections) can refuse a bad edit before it lands. The prospect
     /// is no list entry: its facts are corrected as account fields.
-    pub fn check_entry(
-        category: Category,
-        item: &serde_json::Value,
-    ) -> Result<(), serde_json::Error> {
+    pub fn check_entry(category: Category, item: &serde_json::Value) -> Result<(), serde_json::Error> {
         fn check<D: DeserializeOwned>(item: &serde_json::Value) -> Result<(), serde_json::Error> {
             Entry::<D>::deserialize(item).map(drop)
         }
@@ -206,15 +203,9 @@ pub fn list_key(category: Category) -> &'static str {
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
     #[error("cannot read handoff {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("{path} is not a valid handoff document ({source}); rebuild it from the transcript")]
-    Parse {
-        path: PathBuf,
-        source: serde_json::Error,
-    },
+    Parse { path: PathBuf, source: serde_json::Error },
     #[error(
         "{path} has handoff schema version {found}, this build reads version {HANDOFF_SCHEMA_VERSION}; \
          rebuild it from the transcript"
@@ -228,20 +219,12 @@ impl Handoff {
     }
 
     pub fn load(path: &Path) -> Result<Handoff, DocumentError> {
-        let text = std::fs::read_to_string(path).map_err(|source| DocumentError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| DocumentError::Read { path: path.to_owned(), source })?;
         let handoff: Handoff =
-            serde_json::from_str(&text).map_err(|source| DocumentError::Parse {
-                path: path.to_owned(),
-                source,
-            })?;
+            serde_json::from_str(&text).map_err(|source| DocumentError::Parse { path: path.to_owned(), source })?;
         if handoff.schema_version != HANDOFF_SCHEMA_VERSION {
-            return Err(DocumentError::Version {
-                path: path.to_owned(),
-                found: handoff.schema_version,
-            });
+            return Err(DocumentError::Version { path: path.to_owned(), found: handoff.schema_version });
         }
         Ok(handoff)
     }
@@ -296,12 +279,7 @@ mod tests {
     #[test]
     fn account_field_list_matches_the_struct() {
         let value = serde_json::to_value(Account::default()).unwrap();
-        let keys: Vec<&str> = value
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
         let mut expected = Account::FIELDS.to_vec();
         expected.sort_unstable();
         let mut keys = keys;
@@ -311,17 +289,12 @@ mod tests {
 
     #[test]
     fn load_checks_json_and_version_and_names_the_file() {
-        let dir =
-            std::env::temp_dir().join(format!("handoff-document-test-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("handoff-document-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("call.handoff.json");
         let mut handoff = Handoff {
             schema_version: HANDOFF_SCHEMA_VERSION,
-            source: Source {
-                file: "call.wav".into(),
-                sha256: "00".into(),
-                duration_ms: 1,
-            },
+            source: Source { file: "call.wav".into(), sha256: "00".into(), duration_ms: 1 },
             created_at: "2026-11-20T09:00:00Z".into(),
             model: "m".into(),
             rules_version: "r".into(),
@@ -338,10 +311,7 @@ mod tests {
         handoff.schema_version = 2;
         std::fs::write(&path, handoff.to_json()).unwrap();
         let error = Handoff::load(&path).unwrap_err().to_string();
-        assert!(
-            error.starts_with(&format!("{} has handoff schema version 2", path.display())),
-            "{error}"
-        );
+        assert!(error.starts_with(&format!("{} has handoff schema version 2", path.display())), "{error}");
 
         std::fs::write(&path, "{}").unwrap();
         let error = Handoff::load(&path).unwrap_err().to_string();
@@ -358,10 +328,7 @@ mod tests {
             keys
         };
         let findings = keys(serde_json::to_value(Findings::default()).unwrap());
-        assert_eq!(
-            findings,
-            keys(serde_json::to_value(handoff_extract::Extraction::default()).unwrap())
-        );
+        assert_eq!(findings, keys(serde_json::to_value(handoff_extract::Extraction::default()).unwrap()));
         let mut named: Vec<String> = [
             Category::PainPoint,
             Category::Stakeholder,

@@ -55,49 +55,27 @@ impl Handoff {
     /// Recomputes `summary` and `missing` from the items and `account`; call after changing either.
     pub fn refresh(&mut self) {
         self.summary = summarize(self);
-        self.missing = self
-            .gaps()
-            .into_iter()
-            .map(|gap| gap.sentence().to_owned())
-            .collect();
+        self.missing = self.gaps().into_iter().map(|gap| gap.sentence().to_owned()).collect();
     }
 
     /// What the call did not cover, most important first.
     pub fn gaps(&self) -> Vec<Gap> {
         let findings = &self.findings;
-        let budget_owner_known = findings
-            .budget
-            .iter()
-            .any(|b| b.item.detail.owner.is_some())
-            || findings
-                .stakeholders
-                .iter()
-                .any(|s| s.item.detail.relation == Relation::BudgetOwner)
+        let budget_owner_known = findings.budget.iter().any(|b| b.item.detail.owner.is_some())
+            || findings.stakeholders.iter().any(|s| s.item.detail.relation == Relation::BudgetOwner)
             || self.account.budget_owner.is_some();
         [
             (Gap::NoCompany, self.summary.company.is_none()),
             (Gap::NoProspectPains, ranked_pains(findings).is_empty()),
             (
                 Gap::NoDecisionMaker,
-                !findings
-                    .stakeholders
-                    .iter()
-                    .any(|s| s.item.detail.relation == Relation::DecisionMaker),
+                !findings.stakeholders.iter().any(|s| s.item.detail.relation == Relation::DecisionMaker),
             ),
             (Gap::NoBudget, findings.budget.is_empty()),
-            (
-                Gap::NoBudgetOwner,
-                !findings.budget.is_empty() && !budget_owner_known,
-            ),
+            (Gap::NoBudgetOwner, !findings.budget.is_empty() && !budget_owner_known),
             (Gap::NoTimeline, findings.timeline.is_empty()),
             (Gap::NoNextStep, findings.next_steps.is_empty()),
-            (
-                Gap::NoCurrentSystems,
-                !findings
-                    .systems
-                    .iter()
-                    .any(|s| s.item.detail.status == SystemStatus::Current),
-            ),
+            (Gap::NoCurrentSystems, !findings.systems.iter().any(|s| s.item.detail.status == SystemStatus::Current)),
         ]
         .into_iter()
         .filter_map(|(gap, open)| open.then_some(gap))
@@ -112,26 +90,14 @@ fn summarize(handoff: &Handoff) -> Summary {
     let mut key_dates: Vec<String> = Vec::new();
     for entry in &findings.timeline {
         let phrase = entry.item.detail.normalized.trim();
-        if !key_dates
-            .iter()
-            .any(|known| known.eq_ignore_ascii_case(phrase))
-        {
+        if !key_dates.iter().any(|known| known.eq_ignore_ascii_case(phrase)) {
             key_dates.push(phrase.to_owned());
         }
     }
     Summary {
-        company: account
-            .company
-            .clone()
-            .or_else(|| said.and_then(|p| p.company.clone())),
-        prospect_name: account
-            .prospect_name
-            .clone()
-            .or_else(|| said.and_then(|p| p.name.clone())),
-        prospect_title: account
-            .prospect_title
-            .clone()
-            .or_else(|| said.and_then(|p| p.title.clone())),
+        company: account.company.clone().or_else(|| said.and_then(|p| p.company.clone())),
+        prospect_name: account.prospect_name.clone().or_else(|| said.and_then(|p| p.name.clone())),
+        prospect_title: account.prospect_title.clone().or_else(|| said.and_then(|p| p.title.clone())),
         top_pains: ranked_pains(findings)
             .into_iter()
             .take(TOP_PAINS)
@@ -170,11 +136,8 @@ fn person(stakeholder: &Stakeholder) -> String {
 /// 3. Distinct themes first: the best pain of each theme, in the order above, then the remaining
 ///    pains in the same order, so three quotes about reporting don't hide a cost problem.
 pub(crate) fn ranked_pains(findings: &Findings) -> Vec<&Entry<PainPoint>> {
-    let mut candidates: Vec<&Entry<PainPoint>> = findings
-        .pain_points
-        .iter()
-        .filter(|entry| entry.item.speaker != Speaker::Sdr)
-        .collect();
+    let mut candidates: Vec<&Entry<PainPoint>> =
+        findings.pain_points.iter().filter(|entry| entry.item.speaker != Speaker::Sdr).collect();
     candidates.sort_by(|a, b| {
         let not_prospect = |e: &Entry<PainPoint>| e.item.speaker != Speaker::Prospect;
         not_prospect(a)
@@ -185,10 +148,7 @@ pub(crate) fn ranked_pains(findings: &Findings) -> Vec<&Entry<PainPoint>> {
     let (mut first_of_theme, mut rest) = (Vec::new(), Vec::new());
     for entry in candidates {
         let theme = &entry.item.detail.theme;
-        if first_of_theme
-            .iter()
-            .any(|seen: &&Entry<PainPoint>| &seen.item.detail.theme == theme)
-        {
+        if first_of_theme.iter().any(|seen: &&Entry<PainPoint>| &seen.item.detail.theme == theme) {
             rest.push(entry);
         } else {
             first_of_theme.push(entry);

@@ -14,12 +14,8 @@ fn rich_call_renders_as_the_golden_file() {
         std::fs::write(&golden, &rendered).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&golden).unwrap_or_else(|error| {
-        panic!(
-            "cannot read {}: {error}; run with UPDATE_GOLDEN=1",
-            golden.display()
-        )
-    });
+    let expected = std::fs::read_to_string(&golden)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}; run with UPDATE_GOLDEN=1", golden.display()));
     assert!(
         rendered == expected,
         "the rendering differs from {}; if the change is intended, rerun with UPDATE_GOLDEN=1.\n--- rendered ---\n{rendered}",
@@ -40,10 +36,7 @@ fn an_empty_call_says_so_in_every_section() {
         "Previous attempts",
     ] {
         let section = rendered.split(&format!("## {heading}\n\n")).nth(1).unwrap();
-        assert!(
-            section.starts_with("None mentioned.\n"),
-            "{heading}:\n{section}"
-        );
+        assert!(section.starts_with("None mentioned.\n"), "{heading}:\n{section}");
     }
     assert!(rendered.starts_with("# Unknown company\n"));
     assert!(rendered.contains("1. Confirm the company name and which team is buying\n"));

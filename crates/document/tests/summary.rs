@@ -48,14 +48,7 @@ fn a_budget_owner_can_come_from_a_stakeholder_or_the_reviewer() {
 #[test]
 fn pains_only_the_sdr_voiced_do_not_count() {
     let extraction = Extraction {
-        pain_points: vec![pain(
-            "p",
-            Speaker::Sdr,
-            5,
-            "So reporting is slow for you?",
-            0.9,
-            "reporting",
-        )],
+        pain_points: vec![pain("p", Speaker::Sdr, 5, "So reporting is slow for you?", 0.9, "reporting")],
         ..Extraction::default()
     };
     let handoff = draft(extraction);
@@ -65,12 +58,7 @@ fn pains_only_the_sdr_voiced_do_not_count() {
 
 #[test]
 fn top_pains_prefer_distinct_themes_then_confidence() {
-    let top: Vec<String> = rich()
-        .summary
-        .top_pains
-        .into_iter()
-        .map(|pain| pain.id)
-        .collect();
+    let top: Vec<String> = rich().summary.top_pains.into_iter().map(|pain| pain.id).collect();
     // pain-3 (0.85) is more confident than pain-2 (0.8) but repeats manual_work; pain-4 is the SDR's.
     assert_eq!(top, ["pain-1", "pain-2", "pain-5"]);
 }
@@ -79,49 +67,20 @@ fn top_pains_prefer_distinct_themes_then_confidence() {
 fn prospect_words_outrank_unknown_speakers_and_reviewed_pains_count_as_certain() {
     let extraction = Extraction {
         pain_points: vec![
-            pain(
-                "unknown",
-                Speaker::Unknown,
-                10,
-                "it is slow",
-                0.99,
-                "performance",
-            ),
-            pain(
-                "weak",
-                Speaker::Prospect,
-                20,
-                "kind of annoying",
-                0.3,
-                "other",
-            ),
-            pain(
-                "strong",
-                Speaker::Prospect,
-                30,
-                "costs us a fortune",
-                0.8,
-                "cost",
-            ),
+            pain("unknown", Speaker::Unknown, 10, "it is slow", 0.99, "performance"),
+            pain("weak", Speaker::Prospect, 20, "kind of annoying", 0.3, "other"),
+            pain("strong", Speaker::Prospect, 30, "costs us a fortune", 0.8, "cost"),
         ],
         ..Extraction::default()
     };
     let mut handoff = draft(extraction);
     let ids = |handoff: &handoff_document::Handoff| -> Vec<String> {
-        handoff
-            .summary
-            .top_pains
-            .iter()
-            .map(|pain| pain.id.clone())
-            .collect()
+        handoff.summary.top_pains.iter().map(|pain| pain.id.clone()).collect()
     };
     assert_eq!(ids(&handoff), ["strong", "weak", "unknown"]);
 
-    handoff.findings.pain_points[1].review = Some(ReviewMark {
-        state: ReviewState::Accepted,
-        by: "Sam".into(),
-        at: CREATED_AT.into(),
-    });
+    handoff.findings.pain_points[1].review =
+        Some(ReviewMark { state: ReviewState::Accepted, by: "Sam".into(), at: CREATED_AT.into() });
     handoff.refresh();
     assert_eq!(ids(&handoff), ["weak", "strong", "unknown"]);
 }
@@ -140,18 +99,9 @@ fn reviewer_account_fields_override_what_the_call_said() {
     let mut handoff = rich();
     handoff.account.company = Some("Brightside Health".into());
     handoff.refresh();
-    assert_eq!(
-        handoff.summary.company.as_deref(),
-        Some("Brightside Health")
-    );
-    assert_eq!(
-        handoff.account_field("company"),
-        Some("Brightside Health".into())
-    );
-    assert_eq!(
-        handoff.account_field("prospect_title"),
-        Some("Operations Manager".into())
-    );
+    assert_eq!(handoff.summary.company.as_deref(), Some("Brightside Health"));
+    assert_eq!(handoff.account_field("company"), Some("Brightside Health".into()));
+    assert_eq!(handoff.account_field("prospect_title"), Some("Operations Manager".into()));
     assert_eq!(handoff.account_field("deal_size"), None);
     assert_eq!(handoff.account_field("decision_maker_unknown"), None);
 }
@@ -165,10 +115,7 @@ fn the_draft_records_its_provenance() {
     assert_eq!(handoff.created_at, CREATED_AT);
     let json = handoff.to_json();
     assert!(json.contains("\"status\": \"draft\""));
-    assert!(
-        !json.contains("\"review\""),
-        "unreviewed items carry no review mark"
-    );
+    assert!(!json.contains("\"review\""), "unreviewed items carry no review mark");
     let back: handoff_document::Handoff = serde_json::from_str(&json).unwrap();
     assert_eq!(back, handoff);
 }

@@ -237,6 +237,12 @@ impl Lexicon {
         found
     }
 
+    /// Whether one of the words of `requirement` (see `LexiconBuilder::requirement`) is in
+    /// `lowercase`, the sentence lowercased.
+    pub fn requirement_met(&self, requirement: u32, lowercase: &str) -> bool {
+        self.requirements[requirement as usize].iter().any(|word| contains_word(lowercase, word))
+    }
+
     /// The hits of the patterns that only run on demand (see `runs_on_demand`).
     pub fn scan_on_demand(&self, text: &str) -> Vec<Hit> {
         let mut out = Vec::new();

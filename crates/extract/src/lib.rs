@@ -9,6 +9,7 @@
 
 mod call;
 mod extractors;
+mod fuzzy;
 mod item;
 mod lexicon;
 pub mod model;

@@ -479,3 +479,47 @@ fn empty_and_unusual_text_never_panics() {
         let _ = extract(&call(&turns), rules());
     }
 }
+
+#[test]
+fn misspelled_names_match_fuzzily_with_lower_confidence() {
+    let found = run(&[
+        (PROSPECT, "Our schedules live in Wordday and the warehouse is Snowflak."),
+        (PROSPECT, "We are on HIPPA and we are replacing Zendeskk."),
+    ]);
+    let workday = system(&found, "Workday");
+    assert_eq!(workday.rule, "systems/workday~fuzzy");
+    let snowflake = system(&found, "Snowflake");
+    assert!(snowflake.rule.ends_with("~fuzzy"), "{snowflake:#?}");
+    let exact = run(&[(PROSPECT, "Our schedules live in Workday and the warehouse is Snowflake.")]);
+    assert!(!system(&exact, "Workday").rule.ends_with("~fuzzy"));
+    assert!(workday.confidence < system(&exact, "Workday").confidence);
+    assert!(snowflake.confidence < system(&exact, "Snowflake").confidence);
+    let zendesk = system(&found, "Zendesk");
+    assert!(zendesk.rule.ends_with("~fuzzy"));
+    assert_eq!(zendesk.detail.status, SystemStatus::Leaving);
+    // A known misspelling is an alias, not a guess.
+    let hipaa = found.regulations.iter().find(|r| r.detail.name == "HIPAA").expect("HIPPA is HIPAA");
+    assert!(!hipaa.rule.ends_with("~fuzzy"));
+
+    let team = |text: &str| extract(&call(&[(PROSPECT, text)]), team_rules()).competitors;
+    let clari = team("We also talked to Clarri last month.");
+    assert_eq!(clari.len(), 1, "{clari:#?}");
+    assert_eq!((clari[0].detail.name.as_str(), clari[0].rule.as_str()), ("Clari", "competitors/clari~fuzzy"));
+    let clary = team("We also talked to Clary.");
+    assert_eq!(clary.iter().map(|c| c.detail.name.as_str()).collect::<Vec<_>>(), ["Clari"]);
+}
+
+#[test]
+fn ordinary_words_are_not_fuzzy_names() {
+    let turns = [
+        (PROSPECT, "Work is busy and sales are up, it is clear we need help."),
+        (PROSPECT, "Clear notes help. Sales calls run long every word day of the week."),
+        (PROSPECT, "Word day after day we retype the same tickets. Black boxes everywhere."),
+        (PROSPECT, "Clara from finance signs off. Inform the team, Sales."),
+    ];
+    let found = run(&turns);
+    assert!(found.systems.is_empty(), "{:#?}", found.systems);
+    assert!(found.regulations.is_empty(), "{:#?}", found.regulations);
+    let team = extract(&call(&turns), team_rules());
+    assert!(team.competitors.is_empty(), "{:#?}", team.competitors);
+}

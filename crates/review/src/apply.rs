@@ -80,19 +80,12 @@ pub fn apply(draft: &Handoff, log: &ReviewLog) -> Result<Applied, ReviewError> {
     }
     orphans.sort_by_key(|(position, _)| *position);
     stats.orphaned = orphans.len();
-    Ok(Applied {
-        handoff: work.finish(draft),
-        orphans: orphans.into_iter().map(|(_, orphan)| orphan).collect(),
-        stats,
-    })
+    Ok(Applied { handoff: work.finish(draft), orphans: orphans.into_iter().map(|(_, orphan)| orphan).collect(), stats })
 }
 
 impl Orphan {
     fn new(correction: &Correction, reason: String) -> Orphan {
-        Orphan {
-            correction: correction.clone(),
-            reason,
-        }
+        Orphan { correction: correction.clone(), reason }
     }
 }
 
@@ -109,37 +102,21 @@ pub(crate) struct WorkItem {
 
 impl WorkItem {
     pub(crate) fn id(&self) -> &str {
-        self.fields
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
+        self.fields.get("id").and_then(Value::as_str).unwrap_or_default()
     }
 
     pub(crate) fn quote(&self) -> &str {
-        self.fields
-            .get("quote")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
+        self.fields.get("quote").and_then(Value::as_str).unwrap_or_default()
     }
 
     pub(crate) fn start_ms(&self) -> u64 {
-        self.fields
-            .get("start_ms")
-            .and_then(Value::as_u64)
-            .unwrap_or_default()
+        self.fields.get("start_ms").and_then(Value::as_u64).unwrap_or_default()
     }
 
     /// Records who touched the item; the state only rises (accepted → edited → added).
     fn mark(&mut self, state: ReviewState, correction: &Correction) {
-        let state = self
-            .review
-            .as_ref()
-            .map_or(state, |mark| mark.state.max(state));
-        self.review = Some(ReviewMark {
-            state,
-            by: correction.by.clone(),
-            at: correction.at.clone(),
-        });
+        let state = self.review.as_ref().map_or(state, |mark| mark.state.max(state));
+        self.review = Some(ReviewMark { state, by: correction.by.clone(), at: correction.at.clone() });
     }
 
     fn accept(&mut self, correction: &Correction) -> Result<(), String> {
@@ -174,19 +151,14 @@ impl WorkItem {
 
 /// Every item of `findings` as a [`WorkItem`], list by list.
 pub(crate) fn work_items(findings: &Findings) -> Vec<WorkItem> {
-    let lists: Map<String, Value> =
-        serde_json::from_value(to_json(findings)).expect("findings are an object of lists");
+    let lists: Map<String, Value> = serde_json::from_value(to_json(findings)).expect("findings are an object of lists");
     let items = lists.into_values().flat_map(|list| {
-        serde_json::from_value::<Vec<Map<String, Value>>>(list)
-            .expect("every list holds item objects")
+        serde_json::from_value::<Vec<Map<String, Value>>>(list).expect("every list holds item objects")
     });
     items
         .map(|mut fields| WorkItem {
-            category: serde_json::from_value(fields["category"].clone())
-                .expect("items name their category"),
-            review: fields
-                .remove("review")
-                .map(|mark| serde_json::from_value(mark).expect("review marks round-trip")),
+            category: serde_json::from_value(fields["category"].clone()).expect("items name their category"),
+            review: fields.remove("review").map(|mark| serde_json::from_value(mark).expect("review marks round-trip")),
             fields,
             rejected: false,
         })
@@ -199,12 +171,7 @@ fn to_json(value: &impl Serialize) -> Value {
 
 /// `after` as an object; [`Correction::check`] guarantees one for the actions that read it.
 fn after(correction: &Correction) -> Map<String, Value> {
-    correction
-        .after
-        .as_ref()
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
+    correction.after.as_ref().and_then(Value::as_object).cloned().unwrap_or_default()
 }
 
 /// The category the fields name, once they make a valid item of it.
@@ -213,12 +180,8 @@ fn checked_category(fields: &Map<String, Value>, what: &str) -> Result<Category,
     let category: Category = serde_json::from_value(named.clone())
         .map_err(|_| format!("the {what} item's category {named} is not a known category"))?;
     let item = Value::Object(fields.clone());
-    Findings::check_entry(category, &item).map_err(|error| {
-        format!(
-            "the {what} item is not a valid {}: {error}",
-            category.as_str()
-        )
-    })?;
+    Findings::check_entry(category, &item)
+        .map_err(|error| format!("the {what} item is not a valid {}: {error}", category.as_str()))?;
     Ok(category)
 }
 
@@ -231,18 +194,10 @@ struct Work {
 impl Work {
     fn new(draft: &Handoff, log: &ReviewLog) -> Work {
         let items = work_items(&draft.findings);
-        let added: HashSet<String> = log
-            .corrections
-            .iter()
-            .filter(|correction| correction.action == Action::Add)
-            .map(human_id)
-            .collect();
+        let added: HashSet<String> =
+            log.corrections.iter().filter(|correction| correction.action == Action::Add).map(human_id).collect();
         let targets = Targets::resolve(&items, log, &added);
-        Work {
-            items,
-            account: draft.account.clone(),
-            targets,
-        }
+        Work { items, account: draft.account.clone(), targets }
     }
 
     fn apply(&mut self, position: usize, correction: &Correction) -> Result<Landed, String> {
@@ -263,9 +218,8 @@ impl Work {
     ) -> Result<Landed, String> {
         let (id, how) = self.targets.of(position, correction)?;
         // Only an item added by a correction that did not apply can be missing here.
-        let index = self.position(id).ok_or_else(|| {
-            format!("item {id} was to be added by a correction that did not apply")
-        })?;
+        let index =
+            self.position(id).ok_or_else(|| format!("item {id} was to be added by a correction that did not apply"))?;
         change(&mut self.items[index])?;
         Ok(match how {
             Found::ById => Landed::ById,
@@ -279,10 +233,7 @@ impl Work {
 
     fn add(&mut self, correction: &Correction) -> Result<Landed, String> {
         let category = correction.category.expect("checked: add names a category");
-        let start_ms = correction
-            .anchor
-            .as_ref()
-            .map_or(0, |anchor| anchor.start_ms);
+        let start_ms = correction.anchor.as_ref().map_or(0, |anchor| anchor.start_ms);
         let mut fields = Map::new();
         fields.insert("speaker".into(), to_json(&Speaker::Unknown));
         fields.insert("start_ms".into(), start_ms.into());
@@ -296,12 +247,7 @@ impl Work {
         fields.insert("category".into(), to_json(&category));
         fields.insert("rule".into(), "human".into());
         checked_category(&fields, "added")?;
-        let mut item = WorkItem {
-            category,
-            fields,
-            review: None,
-            rejected: false,
-        };
+        let mut item = WorkItem { category, fields, review: None, rejected: false };
         item.mark(ReviewState::Added, correction);
         // The same add logged twice yields the same id: keep one item.
         match self.position(item.id()) {
@@ -321,13 +267,9 @@ impl Work {
     }
 
     fn finish(self, draft: &Handoff) -> Handoff {
-        let mut lists: Map<String, Value> = serde_json::from_value(to_json(&Findings::default()))
-            .expect("findings are an object of lists");
-        let mut kept: Vec<WorkItem> = self
-            .items
-            .into_iter()
-            .filter(|item| !item.rejected)
-            .collect();
+        let mut lists: Map<String, Value> =
+            serde_json::from_value(to_json(&Findings::default())).expect("findings are an object of lists");
+        let mut kept: Vec<WorkItem> = self.items.into_iter().filter(|item| !item.rejected).collect();
         // Stable: items at the same moment keep the extraction's order.
         kept.sort_by_key(WorkItem::start_ms);
         for item in kept {
@@ -339,12 +281,7 @@ impl Work {
         }
         let findings = serde_json::from_value(Value::Object(lists))
             .expect("every item came from the draft or was checked when it changed");
-        let mut handoff = Handoff {
-            status: Status::Draft,
-            account: self.account,
-            findings,
-            ..draft.clone()
-        };
+        let mut handoff = Handoff { status: Status::Draft, account: self.account, findings, ..draft.clone() };
         handoff.refresh();
         handoff
     }
@@ -364,10 +301,6 @@ fn human_id(correction: &Correction) -> String {
         hasher.update([0]);
     }
     let digest = hasher.finalize();
-    let hex: String = digest
-        .iter()
-        .take(6)
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
+    let hex: String = digest.iter().take(6).map(|byte| format!("{byte:02x}")).collect();
     format!("human-{hex}")
 }

@@ -52,22 +52,11 @@ pub struct Missing {
 #[derive(Debug, thiserror::Error)]
 pub enum RequirementsError {
     #[error("cannot read required-fields file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("{path} is not valid required-fields TOML: {source}")]
-    Parse {
-        path: PathBuf,
-        source: Box<toml::de::Error>,
-    },
+    Parse { path: PathBuf, source: Box<toml::de::Error> },
     #[error("{path}: requirement #{number} ({id}): {problem}; fix it (rules/review/required.toml shows the format)")]
-    Invalid {
-        path: PathBuf,
-        number: usize,
-        id: String,
-        problem: String,
-    },
+    Invalid { path: PathBuf, number: usize, id: String, problem: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -82,11 +71,8 @@ impl Requirements {
         match path {
             None => Requirements::parse(DEFAULT_REQUIREMENTS, Path::new(DEFAULT_ORIGIN)),
             Some(path) => {
-                let text =
-                    std::fs::read_to_string(path).map_err(|source| RequirementsError::Read {
-                        path: path.to_owned(),
-                        source,
-                    })?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|source| RequirementsError::Read { path: path.to_owned(), source })?;
                 Requirements::parse(&text, path)
             }
         }
@@ -94,16 +80,13 @@ impl Requirements {
 
     /// Parses and checks requirements; `origin` names the file in errors.
     pub fn parse(text: &str, origin: &Path) -> Result<Requirements, RequirementsError> {
-        let requirements: Requirements =
-            toml::from_str(text).map_err(|source| RequirementsError::Parse {
-                path: origin.to_owned(),
-                source: Box::new(source),
-            })?;
+        let requirements: Requirements = toml::from_str(text)
+            .map_err(|source| RequirementsError::Parse { path: origin.to_owned(), source: Box::new(source) })?;
         let mut ids = HashSet::new();
         for (index, requirement) in requirements.requirements.iter().enumerate() {
-            let problem = requirement.problem().or_else(|| {
-                (!ids.insert(&requirement.id)).then(|| "the id is used twice".to_owned())
-            });
+            let problem = requirement
+                .problem()
+                .or_else(|| (!ids.insert(&requirement.id)).then(|| "the id is used twice".to_owned()));
             if let Some(problem) = problem {
                 return Err(RequirementsError::Invalid {
                     path: origin.to_owned(),
@@ -134,33 +117,21 @@ impl Requirement {
         self.field
             .as_deref()
             .filter(|field| !Account::FIELDS.contains(field))
-            .map(|field| {
-                format!(
-                    "`{field}` is not an account field; use one of {}",
-                    Account::FIELDS.join(", ")
-                )
-            })
+            .map(|field| format!("`{field}` is not an account field; use one of {}", Account::FIELDS.join(", ")))
     }
 
     /// Whether `handoff` meets this requirement.
     pub fn is_met(&self, handoff: &Handoff) -> bool {
         let items = self.category.is_some_and(|category| {
             let count = match self.relation {
-                Some(relation) => handoff
-                    .findings
-                    .stakeholders
-                    .iter()
-                    .filter(|entry| entry.item.detail.relation == relation)
-                    .count(),
+                Some(relation) => {
+                    handoff.findings.stakeholders.iter().filter(|entry| entry.item.detail.relation == relation).count()
+                }
                 None => handoff.count(category),
             };
             count >= self.min
         });
-        items
-            || self
-                .field
-                .as_deref()
-                .is_some_and(|field| handoff.account_field(field).is_some())
+        items || self.field.as_deref().is_some_and(|field| handoff.account_field(field).is_some())
     }
 }
 
@@ -170,10 +141,7 @@ pub fn check_ready(handoff: &Handoff, requirements: &Requirements) -> Vec<Missin
         .requirements
         .iter()
         .filter(|requirement| !requirement.is_met(handoff))
-        .map(|requirement| Missing {
-            id: requirement.id.clone(),
-            label: requirement.label.clone(),
-        })
+        .map(|requirement| Missing { id: requirement.id.clone(), label: requirement.label.clone() })
         .collect()
 }
 
@@ -181,17 +149,9 @@ pub fn check_ready(handoff: &Handoff, requirements: &Requirements) -> Vec<Missin
 /// reviewer has signed off and every requirement is still met, `draft` otherwise (a later
 /// correction that removes the only decision maker takes the handoff back to draft). Returns what
 /// is missing.
-pub fn settle_status(
-    handoff: &mut Handoff,
-    signed_off: bool,
-    requirements: &Requirements,
-) -> Vec<Missing> {
+pub fn settle_status(handoff: &mut Handoff, signed_off: bool, requirements: &Requirements) -> Vec<Missing> {
     let missing = check_ready(handoff, requirements);
-    handoff.status = if signed_off && missing.is_empty() {
-        Status::Ready
-    } else {
-        Status::Draft
-    };
+    handoff.status = if signed_off && missing.is_empty() { Status::Ready } else { Status::Draft };
     missing
 }
 
@@ -211,23 +171,14 @@ mod tests {
     use super::*;
 
     fn invalid(text: &str) -> String {
-        Requirements::parse(text, Path::new("team.toml"))
-            .unwrap_err()
-            .to_string()
+        Requirements::parse(text, Path::new("team.toml")).unwrap_err().to_string()
     }
 
     #[test]
     fn the_shipped_default_loads() {
-        let ids: Vec<String> = Requirements::load(None)
-            .unwrap()
-            .requirements
-            .into_iter()
-            .map(|requirement| requirement.id)
-            .collect();
-        assert_eq!(
-            ids,
-            ["pain", "decision_maker", "timeline", "next_step", "company"]
-        );
+        let ids: Vec<String> =
+            Requirements::load(None).unwrap().requirements.into_iter().map(|requirement| requirement.id).collect();
+        assert_eq!(ids, ["pain", "decision_maker", "timeline", "next_step", "company"]);
     }
 
     #[test]
@@ -237,20 +188,14 @@ mod tests {
             error,
             "team.toml: requirement #1 (x): give `category`, `field`, or both; fix it (rules/review/required.toml shows the format)"
         );
-        assert!(
-            invalid("[[requirement]]\nid = \"x\"\nlabel = \"X\"\nfield = \"size\"\n")
-                .contains("`size` is not an account field")
-        );
+        assert!(invalid("[[requirement]]\nid = \"x\"\nlabel = \"X\"\nfield = \"size\"\n")
+            .contains("`size` is not an account field"));
         assert!(invalid("[[requirement]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"budget\"\nrelation = \"user\"\n")
             .contains("`relation` only applies"));
-        assert!(
-            invalid("[[requirement]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"pains\"\n")
-                .starts_with("team.toml is not valid")
-        );
-        assert!(invalid(
-            "[[requirement]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"budget\"\nminimum = 2\n"
-        )
-        .contains("minimum"));
+        assert!(invalid("[[requirement]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"pains\"\n")
+            .starts_with("team.toml is not valid"));
+        assert!(invalid("[[requirement]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"budget\"\nminimum = 2\n")
+            .contains("minimum"));
         let twice = "[[requirement]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"budget\"\n".repeat(2);
         assert!(invalid(&twice).contains("requirement #2 (x): the id is used twice"));
     }
@@ -258,8 +203,6 @@ mod tests {
     #[test]
     fn a_missing_override_file_is_named() {
         let error = Requirements::load(Some(Path::new("/nonexistent/required.toml"))).unwrap_err();
-        assert!(error
-            .to_string()
-            .starts_with("cannot read required-fields file /nonexistent/required.toml"));
+        assert!(error.to_string().starts_with("cannot read required-fields file /nonexistent/required.toml"));
     }
 }

@@ -13,12 +13,7 @@ mod matching;
 mod metrics;
 
 pub use apply::{apply, Applied, ApplyStats, Orphan};
-pub use gate::{
-    check_ready, finalize, settle_status, Missing, NotReady, Requirement, Requirements,
-    RequirementsError,
-};
-pub use log::{
-    Action, Anchor, Correction, ReviewError, ReviewLog, SignOff, REVIEW_SCHEMA_VERSION,
-};
+pub use gate::{check_ready, finalize, settle_status, Missing, NotReady, Requirement, Requirements, RequirementsError};
+pub use log::{Action, Anchor, Correction, ReviewError, ReviewLog, SignOff, REVIEW_SCHEMA_VERSION};
 pub use matching::{MAX_TIME_SHIFT_MS, MIN_QUOTE_SIMILARITY};
 pub use metrics::{metrics, ItemCounts, Metrics};

@@ -93,40 +93,21 @@ const FIXED_ITEM_FIELDS: [&str; 3] = ["id", "rule", "review"];
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
     #[error("cannot read review log {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error(
-        "{path} is not a valid review log ({source}); fix the JSON or restore it from a backup"
-    )]
-    Parse {
-        path: PathBuf,
-        source: serde_json::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path} is not a valid review log ({source}); fix the JSON or restore it from a backup")]
+    Parse { path: PathBuf, source: serde_json::Error },
     #[error(
         "{path} has review schema version {found}, this build reads version {REVIEW_SCHEMA_VERSION}; \
          upgrade handoff to re-apply it"
     )]
     Version { path: PathBuf, found: u32 },
-    #[error(
-        "{path}: correction #{number} ({action} at {at}): {problem}; fix or remove that correction"
-    )]
-    Invalid {
-        path: PathBuf,
-        number: usize,
-        action: Action,
-        at: String,
-        problem: String,
-    },
+    #[error("{path}: correction #{number} ({action} at {at}): {problem}; fix or remove that correction")]
+    Invalid { path: PathBuf, number: usize, action: Action, at: String, problem: String },
     #[error(
         "the review log is for recording {log_sha256} but the handoff is of {draft_sha256}; \
          pair each handoff with the review.json written beside it"
     )]
-    WrongRecording {
-        log_sha256: String,
-        draft_sha256: String,
-    },
+    WrongRecording { log_sha256: String, draft_sha256: String },
 }
 
 impl ReviewLog {
@@ -146,19 +127,12 @@ impl ReviewLog {
     /// Reads and checks a review log: every correction must be well-formed (see [`Correction::check`]),
     /// so a hand-edited file fails here with the correction's number rather than later.
     pub fn load(path: &Path) -> Result<ReviewLog, ReviewError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ReviewError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
-        let log: ReviewLog = serde_json::from_str(&text).map_err(|source| ReviewError::Parse {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ReviewError::Read { path: path.to_owned(), source })?;
+        let log: ReviewLog =
+            serde_json::from_str(&text).map_err(|source| ReviewError::Parse { path: path.to_owned(), source })?;
         if log.schema_version != REVIEW_SCHEMA_VERSION {
-            return Err(ReviewError::Version {
-                path: path.to_owned(),
-                found: log.schema_version,
-            });
+            return Err(ReviewError::Version { path: path.to_owned(), found: log.schema_version });
         }
         for (index, correction) in log.corrections.iter().enumerate() {
             correction.check().map_err(|problem| ReviewError::Invalid {
@@ -176,56 +150,34 @@ impl ReviewLog {
 impl Correction {
     /// Checks that the correction has what its action needs and returns when it was made.
     pub fn check(&self) -> Result<SystemTime, String> {
-        let when = humantime::parse_rfc3339(&self.at).map_err(|_| {
-            format!(
-                "`at` is {:?}, not RFC 3339 UTC like 2026-11-20T14:03:12Z",
-                self.at
-            )
-        })?;
+        let when = humantime::parse_rfc3339(&self.at)
+            .map_err(|_| format!("`at` is {:?}, not RFC 3339 UTC like 2026-11-20T14:03:12Z", self.at))?;
         if self.by.trim().is_empty() {
             return Err("`by` must name the reviewer".to_owned());
         }
-        let after = self
-            .after
-            .as_ref()
-            .and_then(Value::as_object)
-            .filter(|fields| !fields.is_empty());
+        let after = self.after.as_ref().and_then(Value::as_object).filter(|fields| !fields.is_empty());
         if self.action == Action::SetField {
-            let fields = after.ok_or(
-                r#"set_field needs `after` with account fields, like {"company": "Acme"}"#,
-            )?;
-            if let Some(unknown) = fields
-                .keys()
-                .find(|key| !Account::FIELDS.contains(&key.as_str()))
-            {
-                return Err(format!(
-                    "`{unknown}` is not an account field; use one of {}",
-                    Account::FIELDS.join(", ")
-                ));
+            let fields = after.ok_or(r#"set_field needs `after` with account fields, like {"company": "Acme"}"#)?;
+            if let Some(unknown) = fields.keys().find(|key| !Account::FIELDS.contains(&key.as_str())) {
+                return Err(format!("`{unknown}` is not an account field; use one of {}", Account::FIELDS.join(", ")));
             }
             return Ok(when);
         }
         match self.category {
             None => return Err(format!("{} needs `category`", self.action)),
-            Some(Category::Prospect) => return Err(
-                "the prospect is corrected with set_field (company, prospect_name, prospect_title)"
-                    .to_owned(),
-            ),
+            Some(Category::Prospect) => {
+                return Err(
+                    "the prospect is corrected with set_field (company, prospect_name, prospect_title)".to_owned()
+                )
+            }
             Some(_) => {}
         }
         if self.action != Action::Add && self.item_id.is_none() && self.anchor.is_none() {
-            return Err(format!(
-                "{} needs `item_id` or `anchor` to find the item",
-                self.action
-            ));
+            return Err(format!("{} needs `item_id` or `anchor` to find the item", self.action));
         }
         if matches!(self.action, Action::Add | Action::Edit) {
-            let fields = after
-                .ok_or_else(|| format!("{} needs `after` with the item's fields", self.action))?;
-            if let Some(fixed) = FIXED_ITEM_FIELDS
-                .iter()
-                .find(|name| fields.contains_key(**name))
-            {
+            let fields = after.ok_or_else(|| format!("{} needs `after` with the item's fields", self.action))?;
+            if let Some(fixed) = FIXED_ITEM_FIELDS.iter().find(|name| fields.contains_key(**name)) {
                 return Err(format!("{} cannot set `{fixed}`", self.action));
             }
         }

@@ -35,10 +35,7 @@ enum Subject {
 
 impl Subject {
     fn of(position: usize, correction: &Correction) -> Subject {
-        correction
-            .item_id
-            .clone()
-            .map_or(Subject::Position(position), Subject::Id)
+        correction.item_id.clone().map_or(Subject::Position(position), Subject::Id)
     }
 }
 
@@ -89,33 +86,26 @@ impl Targets {
         let Subject::Id(id) = &corrected.subject else {
             return false;
         };
-        let same = items.iter().find(|item| item.id() == id).filter(|item| {
-            corrected.anchors.is_empty()
-                || corrected.anchors.iter().any(|anchor| agrees(item, anchor))
-        });
+        let same = items
+            .iter()
+            .find(|item| item.id() == id)
+            .filter(|item| corrected.anchors.is_empty() || corrected.anchors.iter().any(|anchor| agrees(item, anchor)));
         if let Some(item) = same {
             taken.insert(item.id());
         }
         let found = same.is_some() || added.contains(id);
         if found {
-            self.found
-                .insert(corrected.subject.clone(), (id.clone(), Found::ById));
+            self.found.insert(corrected.subject.clone(), (id.clone(), Found::ById));
         }
         found
     }
 
     /// Pairs vanished items with untaken items of their category, best quote match first.
-    fn rematch<'a>(
-        &mut self,
-        vanished: &[Corrected],
-        items: &'a [WorkItem],
-        taken: &mut HashSet<&'a str>,
-    ) {
+    fn rematch<'a>(&mut self, vanished: &[Corrected], items: &'a [WorkItem], taken: &mut HashSet<&'a str>) {
         let mut pairs: Vec<(&Subject, &WorkItem, f64, u64)> = Vec::new();
         for corrected in vanished {
-            let candidates = items
-                .iter()
-                .filter(|item| item.category == corrected.category && !taken.contains(item.id()));
+            let candidates =
+                items.iter().filter(|item| item.category == corrected.category && !taken.contains(item.id()));
             for item in candidates {
                 let best = corrected
                     .anchors
@@ -124,9 +114,7 @@ impl Targets {
                         let similarity = quote_similarity(item.quote(), &anchor.quote);
                         (similarity, item.start_ms().abs_diff(anchor.start_ms))
                     })
-                    .filter(|&(similarity, shift)| {
-                        similarity >= MIN_QUOTE_SIMILARITY && shift <= MAX_TIME_SHIFT_MS
-                    })
+                    .filter(|&(similarity, shift)| similarity >= MIN_QUOTE_SIMILARITY && shift <= MAX_TIME_SHIFT_MS)
                     .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
                 if let Some((similarity, shift)) = best {
                     pairs.push((&corrected.subject, item, similarity, shift));
@@ -137,26 +125,17 @@ impl Targets {
         pairs.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.3.cmp(&b.3)));
         for (subject, item, ..) in pairs {
             if !self.found.contains_key(subject) && taken.insert(item.id()) {
-                self.found
-                    .insert(subject.clone(), (item.id().to_owned(), Found::Rematched));
+                self.found.insert(subject.clone(), (item.id().to_owned(), Found::Rematched));
             }
         }
     }
 
     /// The id of the item `correction` (at `position` in the log) applies to, or why there is none.
-    pub(crate) fn of(
-        &self,
-        position: usize,
-        correction: &Correction,
-    ) -> Result<(&str, Found), String> {
+    pub(crate) fn of(&self, position: usize, correction: &Correction) -> Result<(&str, Found), String> {
         let subject = Subject::of(position, correction);
         match self.found.get(&subject) {
             Some((id, found)) => Ok((id, *found)),
-            None => Err(self
-                .missed
-                .get(&subject)
-                .cloned()
-                .unwrap_or_else(|| "the item was not found".to_owned())),
+            None => Err(self.missed.get(&subject).cloned().unwrap_or_else(|| "the item was not found".to_owned())),
         }
     }
 }
@@ -165,8 +144,7 @@ impl Targets {
 fn corrected_items(log: &ReviewLog) -> Vec<Corrected<'_>> {
     let mut corrected: Vec<Corrected> = Vec::new();
     for (position, correction) in log.corrections.iter().enumerate() {
-        let (Some(category), Action::Accept | Action::Reject | Action::Edit) =
-            (correction.category, correction.action)
+        let (Some(category), Action::Accept | Action::Reject | Action::Edit) = (correction.category, correction.action)
         else {
             continue;
         };
@@ -177,11 +155,7 @@ fn corrected_items(log: &ReviewLog) -> Vec<Corrected<'_>> {
         let index = match corrected.iter().position(|known| known.subject == subject) {
             Some(index) => index,
             None => {
-                corrected.push(Corrected {
-                    subject,
-                    category,
-                    anchors: Vec::new(),
-                });
+                corrected.push(Corrected { subject, category, anchors: Vec::new() });
                 corrected.len() - 1
             }
         };
@@ -261,10 +235,7 @@ mod tests {
 
     #[test]
     fn punctuation_and_case_do_not_count() {
-        assert_eq!(
-            quote_similarity("It's slow, really slow!", "it's slow really slow"),
-            1.0
-        );
+        assert_eq!(quote_similarity("It's slow, really slow!", "it's slow really slow"), 1.0);
     }
 
     #[test]

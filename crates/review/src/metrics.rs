@@ -28,18 +28,10 @@ pub struct ItemCounts {
     pub added: usize,
 }
 
-pub fn metrics(
-    draft: &Handoff,
-    log: &ReviewLog,
-    final_handoff: &Handoff,
-    requirements: &Requirements,
-) -> Metrics {
+pub fn metrics(draft: &Handoff, log: &ReviewLog, final_handoff: &Handoff, requirements: &Requirements) -> Metrics {
     let total = requirements.requirements.len();
-    let completeness = if total == 0 {
-        1.0
-    } else {
-        (total - check_ready(final_handoff, requirements).len()) as f64 / total as f64
-    };
+    let completeness =
+        if total == 0 { 1.0 } else { (total - check_ready(final_handoff, requirements).len()) as f64 / total as f64 };
 
     let mut corrections = BTreeMap::new();
     for correction in &log.corrections {
@@ -47,27 +39,17 @@ pub fn metrics(
     }
 
     // Corrections with an unreadable time are left out of the duration, not guessed.
-    let times: Vec<_> = log
-        .corrections
-        .iter()
-        .filter_map(|correction| correction.check().ok())
-        .collect();
+    let times: Vec<_> = log.corrections.iter().filter_map(|correction| correction.check().ok()).collect();
     let review_seconds = times
         .iter()
         .min()
         .zip(times.iter().max())
-        .map(|(first, last)| {
-            last.duration_since(*first)
-                .map_or(0, |elapsed| elapsed.as_secs())
-        });
+        .map(|(first, last)| last.duration_since(*first).map_or(0, |elapsed| elapsed.as_secs()));
 
     let final_items = work_items(&final_handoff.findings);
     let kept: HashSet<&str> = final_items.iter().map(|item| item.id()).collect();
     let mut items = ItemCounts {
-        rejected: work_items(&draft.findings)
-            .iter()
-            .filter(|item| !kept.contains(item.id()))
-            .count(),
+        rejected: work_items(&draft.findings).iter().filter(|item| !kept.contains(item.id())).count(),
         ..ItemCounts::default()
     };
     for mark in final_items.iter().filter_map(|item| item.review.as_ref()) {
@@ -78,10 +60,5 @@ pub fn metrics(
         }
     }
 
-    Metrics {
-        completeness,
-        corrections,
-        review_seconds,
-        items,
-    }
+    Metrics { completeness, corrections, review_seconds, items }
 }

@@ -73,13 +73,7 @@ impl Transcript {
     pub fn to_txt(&self) -> String {
         let mut out = String::new();
         for segment in &self.segments {
-            let _ = writeln!(
-                out,
-                "[{}] {}: {}",
-                clock(segment.start_ms, ':'),
-                segment.speaker.label(),
-                segment.text
-            );
+            let _ = writeln!(out, "[{}] {}: {}", clock(segment.start_ms, ':'), segment.speaker.label(), segment.text);
         }
         out
     }
@@ -109,11 +103,7 @@ impl Transcript {
 /// `h:mm:ss` (or `mm:ss` under an hour), the way people quote a moment in a call.
 pub fn clock(ms: u64, separator: char) -> String {
     let total_seconds = ms / 1000;
-    let (hours, minutes, seconds) = (
-        total_seconds / 3600,
-        total_seconds / 60 % 60,
-        total_seconds % 60,
-    );
+    let (hours, minutes, seconds) = (total_seconds / 3600, total_seconds / 60 % 60, total_seconds % 60);
     if hours > 0 {
         format!("{hours}{separator}{minutes:02}{separator}{seconds:02}")
     } else {
@@ -122,13 +112,7 @@ pub fn clock(ms: u64, separator: char) -> String {
 }
 
 fn srt_time(ms: u64) -> String {
-    format!(
-        "{:02}:{:02}:{:02},{:03}",
-        ms / 3_600_000,
-        ms / 60_000 % 60,
-        ms / 1000 % 60,
-        ms % 1000
-    )
+    format!("{:02}:{:02}:{:02},{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
 }
 
 #[cfg(test)]
@@ -151,18 +135,8 @@ mod tests {
             channel_layout: "sdr-left".into(),
             timings_ms: StageTimings::default(),
             segments: vec![
-                Segment {
-                    start_ms: 1_500,
-                    end_ms: 4_250,
-                    speaker: Speaker::Sdr,
-                    text: "Hi.".into(),
-                },
-                Segment {
-                    start_ms: 3_722_000,
-                    end_ms: 3_723_456,
-                    speaker: Speaker::Prospect,
-                    text: "Bye.".into(),
-                },
+                Segment { start_ms: 1_500, end_ms: 4_250, speaker: Speaker::Sdr, text: "Hi.".into() },
+                Segment { start_ms: 3_722_000, end_ms: 3_723_456, speaker: Speaker::Prospect, text: "Bye.".into() },
             ],
         }
     }
@@ -176,10 +150,7 @@ mod tests {
 
     #[test]
     fn txt_has_clock_and_speaker() {
-        assert_eq!(
-            sample().to_txt(),
-            "[00:01] SDR: Hi.\n[1:02:02] PROSPECT: Bye.\n"
-        );
+        assert_eq!(sample().to_txt(), "[00:01] SDR: Hi.\n[1:02:02] PROSPECT: Bye.\n");
     }
 
     #[test]

@@ -5,9 +5,7 @@
 
 use handoff_document::{build_draft, Handoff};
 use handoff_extract::*;
-use handoff_transcript::{
-    Segment, SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION,
-};
+use handoff_transcript::{Segment, SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
 
 pub const CREATED_AT: &str = "2026-11-20T09:15:00Z";
 pub const RULES_VERSION: &str = "rules-2026.11.1";
@@ -59,25 +57,8 @@ pub fn item<D>(
     }
 }
 
-pub fn pain(
-    id: &str,
-    speaker: Speaker,
-    seconds: u64,
-    quote: &str,
-    confidence: f32,
-    theme: &str,
-) -> Item<PainPoint> {
-    item(
-        Category::PainPoint,
-        id,
-        speaker,
-        seconds,
-        quote,
-        confidence,
-        PainPoint {
-            theme: theme.into(),
-        },
-    )
+pub fn pain(id: &str, speaker: Speaker, seconds: u64, quote: &str, confidence: f32, theme: &str) -> Item<PainPoint> {
+    item(Category::PainPoint, id, speaker, seconds, quote, confidence, PainPoint { theme: theme.into() })
 }
 
 pub fn stakeholder(
@@ -88,59 +69,17 @@ pub fn stakeholder(
     role: Option<&str>,
     relation: Relation,
 ) -> Item<Stakeholder> {
-    let mentions = vec![Mention {
-        quote: quote.into(),
-        start_ms: seconds * 1000,
-        end_ms: seconds * 1000 + 4000,
-    }];
-    let detail = Stakeholder {
-        name: name.map(Into::into),
-        role: role.map(Into::into),
-        relation,
-        mentions,
-    };
-    item(
-        Category::Stakeholder,
-        id,
-        Speaker::Prospect,
-        seconds,
-        quote,
-        0.8,
-        detail,
-    )
+    let mentions = vec![Mention { quote: quote.into(), start_ms: seconds * 1000, end_ms: seconds * 1000 + 4000 }];
+    let detail = Stakeholder { name: name.map(Into::into), role: role.map(Into::into), relation, mentions };
+    item(Category::Stakeholder, id, Speaker::Prospect, seconds, quote, 0.8, detail)
 }
 
-pub fn system(
-    id: &str,
-    seconds: u64,
-    quote: &str,
-    name: &str,
-    kind: &str,
-    status: SystemStatus,
-) -> Item<System> {
-    let detail = System {
-        name: name.into(),
-        kind: kind.into(),
-        status,
-    };
-    item(
-        Category::System,
-        id,
-        Speaker::Prospect,
-        seconds,
-        quote,
-        0.9,
-        detail,
-    )
+pub fn system(id: &str, seconds: u64, quote: &str, name: &str, kind: &str, status: SystemStatus) -> Item<System> {
+    let detail = System { name: name.into(), kind: kind.into(), status };
+    item(Category::System, id, Speaker::Prospect, seconds, quote, 0.9, detail)
 }
 
-pub fn budget(
-    id: &str,
-    seconds: u64,
-    quote: &str,
-    amount_usd: Option<f64>,
-    owner: Option<&str>,
-) -> Item<Budget> {
+pub fn budget(id: &str, seconds: u64, quote: &str, amount_usd: Option<f64>, owner: Option<&str>) -> Item<Budget> {
     let detail = Budget {
         phrase: quote.into(),
         amount_usd,
@@ -148,55 +87,18 @@ pub fn budget(
         owner: owner.map(Into::into),
         cycle: Some("annual".into()),
     };
-    item(
-        Category::Budget,
-        id,
-        Speaker::Prospect,
-        seconds,
-        quote,
-        0.8,
-        detail,
-    )
+    item(Category::Budget, id, Speaker::Prospect, seconds, quote, 0.8, detail)
 }
 
-pub fn timeline(
-    id: &str,
-    seconds: u64,
-    phrase: &str,
-    normalized: &str,
-    reason: Option<&str>,
-) -> Item<Timeline> {
-    let detail = Timeline {
-        phrase: phrase.into(),
-        normalized: normalized.into(),
-        reason: reason.map(Into::into),
-    };
-    item(
-        Category::Timeline,
-        id,
-        Speaker::Prospect,
-        seconds,
-        phrase,
-        0.8,
-        detail,
-    )
+pub fn timeline(id: &str, seconds: u64, phrase: &str, normalized: &str, reason: Option<&str>) -> Item<Timeline> {
+    let detail = Timeline { phrase: phrase.into(), normalized: normalized.into(), reason: reason.map(Into::into) };
+    item(Category::Timeline, id, Speaker::Prospect, seconds, phrase, 0.8, detail)
 }
 
 pub fn next_step(id: &str, seconds: u64, quote: &str) -> Item<NextStep> {
-    let detail = NextStep {
-        action: "demo".into(),
-        when: Some("next Tuesday".into()),
-        who: Some("Maria and Dr. Reyes".into()),
-    };
-    item(
-        Category::NextStep,
-        id,
-        Speaker::Sdr,
-        seconds,
-        quote,
-        0.9,
-        detail,
-    )
+    let detail =
+        NextStep { action: "demo".into(), when: Some("next Tuesday".into()), who: Some("Maria and Dr. Reyes".into()) };
+    item(Category::NextStep, id, Speaker::Sdr, seconds, quote, 0.9, detail)
 }
 
 /// A call that touches every section, with the awkward bits real transcripts have: a pipe and a
@@ -236,38 +138,10 @@ pub fn rich_extraction() -> Extraction {
                 0.8,
                 "reporting",
             ),
-            pain(
-                "pain-3",
-                P,
-                250,
-                "Honestly it's all manual, every single step.",
-                0.85,
-                "manual_work",
-            ),
-            pain(
-                "pain-4",
-                Sdr,
-                300,
-                "So the overtime is costing you real money?",
-                0.9,
-                "cost",
-            ),
-            pain(
-                "pain-5",
-                P,
-                390,
-                "Our auditors flagged the access logs | twice last year.",
-                0.7,
-                "compliance",
-            ),
-            pain(
-                "pain-6",
-                Unknown,
-                420,
-                "# of hours we lose is *crazy* expensive",
-                0.95,
-                "cost",
-            ),
+            pain("pain-3", P, 250, "Honestly it's all manual, every single step.", 0.85, "manual_work"),
+            pain("pain-4", Sdr, 300, "So the overtime is costing you real money?", 0.9, "cost"),
+            pain("pain-5", P, 390, "Our auditors flagged the access logs | twice last year.", 0.7, "compliance"),
+            pain("pain-6", Unknown, 420, "# of hours we lose is *crazy* expensive", 0.95, "cost"),
         ],
         stakeholders: vec![
             stakeholder(
@@ -296,14 +170,7 @@ pub fn rich_extraction() -> Extraction {
             ),
         ],
         systems: vec![
-            system(
-                "system-1",
-                600,
-                "Everything clinical lives in Epic.",
-                "Epic",
-                "ehr",
-                SystemStatus::Current,
-            ),
+            system("system-1", 600, "Everything clinical lives in Epic.", "Epic", "ehr", SystemStatus::Current),
             system(
                 "system-2",
                 630,
@@ -312,14 +179,7 @@ pub fn rich_extraction() -> Extraction {
                 "spreadsheet",
                 SystemStatus::Leaving,
             ),
-            system(
-                "system-3",
-                660,
-                "We're looking at Tableau too.",
-                "Tableau",
-                "bi",
-                SystemStatus::Evaluating,
-            ),
+            system("system-3", 660, "We're looking at Tableau too.", "Tableau", "bi", SystemStatus::Evaluating),
             system(
                 "system-4",
                 720,
@@ -337,10 +197,7 @@ pub fn rich_extraction() -> Extraction {
                 780,
                 "Everything we touch is HIPAA.",
                 0.9,
-                Regulation {
-                    name: "HIPAA".into(),
-                    applies: true,
-                },
+                Regulation { name: "HIPAA".into(), applies: true },
             ),
             item(
                 Category::Regulation,
@@ -349,10 +206,7 @@ pub fn rich_extraction() -> Extraction {
                 810,
                 "We have no EU patients, so GDPR isn't a thing for us.",
                 0.8,
-                Regulation {
-                    name: "GDPR".into(),
-                    applies: false,
-                },
+                Regulation { name: "GDPR".into(), applies: false },
             ),
         ],
         timeline: vec![
@@ -364,21 +218,9 @@ pub fn rich_extraction() -> Extraction {
                 Some("our audit starts in April"),
             ),
             timeline("timeline-2", 940, "by March fifteenth", "by March 15", None),
-            timeline(
-                "timeline-3",
-                990,
-                "before the end of Q1",
-                "Before the end of Q1",
-                None,
-            ),
+            timeline("timeline-3", 990, "before the end of Q1", "Before the end of Q1", None),
         ],
-        budget: vec![budget(
-            "budget-1",
-            1020,
-            "We set aside about 120k for this, annual.",
-            Some(120_000.0),
-            None,
-        )],
+        budget: vec![budget("budget-1", 1020, "We set aside about 120k for this, annual.", Some(120_000.0), None)],
         objections: vec![
             item(
                 Category::Objection,
@@ -390,8 +232,7 @@ pub fn rich_extraction() -> Extraction {
                 Objection {
                     topic: Some("need".into()),
                     response: Some(Mention {
-                        quote: "That's why we start with the three reports you already send."
-                            .into(),
+                        quote: "That's why we start with the three reports you already send.".into(),
                         start_ms: 1_150_000,
                         end_ms: 1_155_000,
                     }),
@@ -404,10 +245,7 @@ pub fn rich_extraction() -> Extraction {
                 1200,
                 "Security review takes six months here.",
                 0.7,
-                Objection {
-                    topic: None,
-                    response: None,
-                },
+                Objection { topic: None, response: None },
             ),
         ],
         competitors: vec![item(
@@ -417,9 +255,7 @@ pub fn rich_extraction() -> Extraction {
             1260,
             "Qlik pitched us last spring.",
             0.9,
-            Competitor {
-                name: "Qlik".into(),
-            },
+            Competitor { name: "Qlik".into() },
         )],
         previous_attempts: vec![item(
             Category::PreviousAttempt,
@@ -446,10 +282,5 @@ pub fn rich() -> Handoff {
 }
 
 pub fn empty() -> Handoff {
-    build_draft(
-        &transcript(),
-        Extraction::default(),
-        RULES_VERSION,
-        CREATED_AT,
-    )
+    build_draft(&transcript(), Extraction::default(), RULES_VERSION, CREATED_AT)
 }

@@ -8,6 +8,7 @@ pub(crate) mod schema;
 
 pub use error::RuleError;
 
+use crate::fuzzy::{is_fuzzy_kind, FuzzyIndex, FUZZY_CONFIDENCE_FACTOR};
 use crate::lexicon::{Layer, Lexicon, LexiconBuilder};
 use schema::{Attribute, CueDef, EntityKind, EntryDef, PackDoc, PackSpec, PACKS};
 use sha2::{Digest, Sha256};
@@ -64,6 +65,8 @@ pub struct RuleSet {
     pub(crate) cues: Vec<Cue>,
     pub(crate) not_names: HashSet<String>,
     pub(crate) first_names: HashSet<String>,
+    /// Aliases of systems, competitors and regulations for misspelled mentions.
+    pub(crate) fuzzy: FuzzyIndex,
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -140,6 +143,7 @@ impl RuleSet {
         for (source, doc, spec) in &parsed {
             compiler.pack(&PackContext { source, doc, spec })?;
         }
+        let fuzzy = compiler.fuzzy_index();
         let lexicon = compiler.lexicon.build().map_err(|problem| RuleError::Invalid {
             file: "rules".into(),
             line: 1,
@@ -167,6 +171,7 @@ impl RuleSet {
             cues: compiler.cues,
             not_names: compiler.not_names,
             first_names: compiler.first_names,
+            fuzzy,
         })
     }
 
@@ -278,9 +283,34 @@ struct Compiler {
     aliases: HashMap<(EntityKind, String), (String, String, String, usize)>,
     not_names: HashSet<String>,
     first_names: HashSet<String>,
+    /// (alias, kind, entry index, requirement) of every entry matched fuzzily too.
+    fuzzy_aliases: Vec<(String, EntityKind, u32, Option<u32>)>,
 }
 
 impl Compiler {
+    /// Gives every entry with fuzzy aliases a twin (same name, rule `<pack>/<id>~fuzzy`, lower
+    /// confidence) for fuzzy hits to point at, and indexes the aliases.
+    fn fuzzy_index(&mut self) -> FuzzyIndex {
+        let mut index = FuzzyIndex::default();
+        let mut twins: HashMap<u32, u32> = HashMap::new();
+        for (alias, kind, entry, requires) in std::mem::take(&mut self.fuzzy_aliases) {
+            let twin = *twins.entry(entry).or_insert_with(|| {
+                let original = &self.entities[entry as usize];
+                let twin = Entity {
+                    name: original.name.clone(),
+                    group: original.group.clone(),
+                    rule: format!("{}~fuzzy", original.rule),
+                    confidence: original.confidence * FUZZY_CONFIDENCE_FACTOR,
+                };
+                self.entities.push(twin);
+                (self.entities.len() - 1) as u32
+            });
+            index.add(&alias, kind, twin, requires);
+        }
+        index.finish();
+        index
+    }
+
     fn pack<'a>(&mut self, pack: &PackContext<'a>) -> Result<(), RuleError> {
         self.reject_foreign_tables(pack)?;
         pack.confidence(None, "default_confidence")?;
@@ -503,6 +533,11 @@ impl Compiler {
             }
             self.aliases.insert(key, (rule.clone(), name.to_string(), pack.source.display.clone(), line));
             self.lexicon.phrase(text, layer, index, exact, requires);
+            // `exact_case` forms are English words in lowercase ("Excel", "Infor"): their
+            // near neighbours are too ("Expel", "Inform"), so only plain aliases go fuzzy.
+            if !exact && is_fuzzy_kind(table.kind) {
+                self.fuzzy_aliases.push((text.to_string(), table.kind, index, requires));
+            }
         }
         self.entities.push(Entity { name: name.to_string(), group, rule, confidence });
         Ok(())

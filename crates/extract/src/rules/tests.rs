@@ -78,9 +78,15 @@ fn override_dir_replaces_the_pack_of_the_same_name() {
     std::fs::create_dir_all(dir.join("transcription")).unwrap();
     std::fs::write(dir.join("transcription/prompt.toml"), "terms = []\n").unwrap();
     let rules = RuleSet::load(Some(&dir)).expect("override loads");
-    let systems: Vec<&str> =
-        rules.entities.iter().filter(|e| e.rule.starts_with("systems/")).map(|e| e.name.as_str()).collect();
+    let systems: Vec<&str> = rules
+        .entities
+        .iter()
+        .filter(|e| e.rule.starts_with("systems/") && !e.rule.ends_with("~fuzzy"))
+        .map(|e| e.name.as_str())
+        .collect();
     assert_eq!(systems, ["AcmeCRM"], "the built-in systems pack is replaced, not extended");
+    // Each entry has a fuzzy twin for misspelled mentions.
+    assert!(rules.entities.iter().any(|e| e.rule == "systems/acme-crm~fuzzy" && e.name == "AcmeCRM"));
     assert!(rules.pack_files().iter().any(|file| file.ends_with("systems.toml") && file.contains("replace")));
 }
 

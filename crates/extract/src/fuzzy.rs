@@ -1,0 +1,330 @@
+//! Fuzzy matching of dictionary names (systems, competitors, regulations) that transcription
+//! misspelled: "Wordday" for Workday, "Snowflak" for Snowflake, "Clarri" for Clari.
+//!
+//! Only words the exact pass left alone are tried, and only where a name is likely: a token (or
+//! two tokens joined, "Net suite") starting with a capital letter, as Whisper writes names. The
+//! candidate and every alias are compared case-folded with spaces, hyphens and dots removed.
+//!
+//! Thresholds (Levenshtein distance, over the shorter of the two normalised lengths):
+//! - under 5 characters: never (acronyms one letter apart are other acronyms: SOC / SOX);
+//! - 5-6 characters: 1, and the first letter must agree ("Black" is not "Slack");
+//! - 7-8 characters: 1;
+//! - 9 and more: 2.
+//!
+//! A window opening the sentence is capitalised anyway, so there only names of 7 or more
+//! characters are tried. `exact_case` aliases (English words in lowercase) are not used.
+//!
+//! Guards: no token of the candidate may be a frequent English word ([`STOPLIST`]) or a known
+//! first name ("Clara" is a person, not Clari); an entry's `requires_any` still applies. A fuzzy
+//! hit points at the entry's fuzzy twin: same name, `rule` ending in `~fuzzy`, confidence
+//! scaled by [`FUZZY_CONFIDENCE_FACTOR`], so the SDR sees it was a guess.
+
+use crate::lexicon::{Hit, Layer, Lexicon};
+use crate::rules::schema::EntityKind;
+use std::collections::HashSet;
+
+/// Confidence of a fuzzy hit relative to its entry's.
+pub(crate) const FUZZY_CONFIDENCE_FACTOR: f32 = 0.6;
+/// Normalised names shorter than this are never matched fuzzily.
+const MIN_FUZZY_LEN: usize = 5;
+/// Names at least this long allow two edits instead of one.
+const TWO_EDITS_LEN: usize = 9;
+/// Below this length the first letter must agree as well.
+const SAME_FIRST_LETTER_BELOW: usize = 7;
+/// Names longer than this are not tried (normalised bytes).
+const MAX_FUZZY_LEN: usize = 32;
+
+/// Frequent English words (lowercase) that are never read as a misspelled name, however close
+/// to one: capitalised at the start of a sentence, they would otherwise look like names.
+const STOPLIST: &[&str] = &[
+    "a", "about", "after", "again", "all", "also", "an", "and", "any", "are", "as", "at", "back", "be", "because",
+    "been", "before", "being", "better", "black", "both", "but", "by", "call", "calls", "can", "case", "cases",
+    "clear", "clearly", "close", "could", "data", "day", "days", "desk", "did", "do", "does", "doing", "done", "down",
+    "each", "even", "every", "first", "for", "forward", "from", "get", "getting", "go", "going", "good", "great",
+    "had", "has", "have", "having", "he", "her", "here", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+    "just", "know", "last", "later", "like", "look", "looking", "lot", "made", "make", "many", "may", "maybe", "me",
+    "more", "most", "much", "must", "my", "need", "needs", "net", "never", "new", "next", "no", "not", "now", "of",
+    "off", "okay", "on", "one", "only", "or", "other", "our", "out", "over", "own", "part", "people", "plan", "please",
+    "point", "pretty", "quite", "really", "right", "sale", "sales", "same", "say", "see", "she", "should", "since",
+    "so", "some", "still", "such", "sure", "take", "team", "teams", "than", "thank", "thanks", "that", "the", "their",
+    "them", "then", "there", "these", "they", "thing", "things", "think", "this", "those", "though", "three",
+    "through", "time", "times", "to", "today", "too", "two", "under", "until", "up", "us", "use", "used", "using",
+    "very", "want", "was", "way", "we", "week", "weeks", "well", "were", "what", "when", "where", "which", "while",
+    "who", "why", "will", "with", "word", "words", "work", "worked", "working", "works", "would", "yeah", "year",
+    "years", "yes", "yet", "you", "your",
+];
+
+/// One alias, normalised, and the fuzzy twin of the entry it belongs to.
+#[derive(Debug)]
+struct FuzzyName {
+    key: Box<[u8]>,
+    /// `letters(key)`: a cheap filter before the edit distance.
+    letters: u64,
+    kind: EntityKind,
+    /// The entry's fuzzy twin in `RuleSet::entities`.
+    twin: u32,
+    requires: Option<u32>,
+}
+
+/// Every fuzzily matchable alias, sorted by normalised length.
+#[derive(Debug, Default)]
+pub(crate) struct FuzzyIndex {
+    names: Vec<FuzzyName>,
+    /// Per name (same order): key length, first byte and letter set, packed for the scan.
+    filters: Vec<(u8, u8, u64)>,
+}
+
+/// Which entity kinds are matched fuzzily.
+pub(crate) fn is_fuzzy_kind(kind: EntityKind) -> bool {
+    matches!(kind, EntityKind::System | EntityKind::Competitor | EntityKind::Regulation)
+}
+
+/// Lowercase ASCII alphanumerics of `text`, everything else dropped; None if too long or not
+/// ASCII.
+fn normalize(text: &str) -> Option<Vec<u8>> {
+    if !text.is_ascii() {
+        return None;
+    }
+    let key: Vec<u8> = text.bytes().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_lowercase()).collect();
+    (key.len() <= MAX_FUZZY_LEN).then_some(key)
+}
+
+/// Edits allowed between a candidate and a name whose shorter normalised length is `length`.
+fn allowed_edits(length: usize) -> usize {
+    match length {
+        0..MIN_FUZZY_LEN => 0,
+        MIN_FUZZY_LEN..TWO_EDITS_LEN => 1,
+        _ => 2,
+    }
+}
+
+impl FuzzyIndex {
+    /// Adds `alias` of the entry whose fuzzy twin is `twin`.
+    pub(crate) fn add(&mut self, alias: &str, kind: EntityKind, twin: u32, requires: Option<u32>) {
+        let Some(key) = normalize(alias) else {
+            return;
+        };
+        if key.len() < MIN_FUZZY_LEN
+            || self.names.iter().any(|name| name.twin == twin && name.kind == kind && *name.key == *key)
+        {
+            return;
+        }
+        let letters = letters(&key);
+        self.names.push(FuzzyName { key: key.into_boxed_slice(), letters, kind, twin, requires });
+    }
+
+    /// Orders the names by length; call once when every alias is in.
+    pub(crate) fn finish(&mut self) {
+        self.names.sort_by_key(|name| name.key.len());
+        self.filters = self.names.iter().map(|name| (name.key.len() as u8, name.key[0], name.letters)).collect();
+    }
+
+    /// The closest name to `key` within the allowed edits (ties: the first added shortest).
+    fn closest(&self, key: &[u8], mut accepts: impl FnMut(&FuzzyName) -> bool) -> Option<&FuzzyName> {
+        if key.len() < MIN_FUZZY_LEN {
+            return None;
+        }
+        let reach = allowed_edits(key.len());
+        let key_letters = letters(key);
+        let low = self.filters.partition_point(|&(length, _, _)| usize::from(length) + reach < key.len());
+        let mut best: Option<(usize, &FuzzyName)> = None;
+        for (offset, &(length, first, name_letters)) in self.filters[low..].iter().enumerate() {
+            let length = usize::from(length);
+            if length > key.len() + reach {
+                break;
+            }
+            let shorter = length.min(key.len());
+            let edits = allowed_edits(shorter);
+            if edits == 0 || length.abs_diff(key.len()) > edits {
+                continue;
+            }
+            if shorter < SAME_FIRST_LETTER_BELOW && first != key[0] {
+                continue;
+            }
+            // Each edit brings in at most one letter the other side lacks.
+            let (extra, missing) = (key_letters & !name_letters, name_letters & !key_letters);
+            if extra.count_ones() as usize > edits || missing.count_ones() as usize > edits {
+                continue;
+            }
+            let name = &self.names[low + offset];
+            let distance = edit_distance(&name.key, key);
+            if distance <= edits && best.is_none_or(|(d, _)| distance < d) && accepts(name) {
+                best = Some((distance, name));
+            }
+        }
+        best.map(|(_, name)| name)
+    }
+
+    /// Appends fuzzy hits for `text` to `out`, where `out[base..]` already holds the exact hits
+    /// of the sentence. Windows overlapping an exact entity hit are skipped.
+    pub(crate) fn scan(
+        &self,
+        text: &str,
+        lexicon: &Lexicon,
+        first_names: &HashSet<String>,
+        out: &mut Vec<Hit>,
+        base: usize,
+    ) {
+        if self.names.is_empty() {
+            return;
+        }
+        let bytes = text.as_bytes();
+        let mut lowercase: Option<String> = None;
+        let before = out.len();
+        let mut at = 0;
+        while at < bytes.len() {
+            // Only words that start with a capital: Whisper writes names that way.
+            let Some(offset) = bytes[at..].iter().position(u8::is_ascii_uppercase) else {
+                break;
+            };
+            let start = at + offset;
+            let end = token_end(bytes, start);
+            at = end;
+            if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            let opens_sentence = !bytes[..start].iter().any(u8::is_ascii_alphanumeric);
+            // A second capitalised word may be part of the name ("Psi VSS", "Snow Flak").
+            let gap = bytes[end..].iter().take(2).take_while(|&&b| b == b' ' || b == b'-').count();
+            let pair = (gap > 0 && bytes.get(end + gap).is_some_and(u8::is_ascii_uppercase))
+                .then(|| token_end(bytes, end + gap));
+            let shortest = if opens_sentence { SAME_FIRST_LETTER_BELOW } else { MIN_FUZZY_LEN };
+            // Cheap checks first; first names are checked once a name is close.
+            if (pair.is_none() && end - start < shortest) || is_stopword(&text[start..end]) {
+                continue;
+            }
+            let pair = pair.filter(|&pair_end| !is_stopword(&text[end + gap..pair_end]));
+            for window_end in pair.into_iter().chain(std::iter::once(end)) {
+                let overlaps_exact = out[base..before]
+                    .iter()
+                    .any(|hit| matches!(hit.layer, Layer::Entity(_)) && hit.start < window_end && start < hit.end);
+                if overlaps_exact {
+                    continue;
+                }
+                let window = &text[start..window_end];
+                let mut buffer = [0u8; MAX_FUZZY_LEN];
+                let Some(key) = normalize_into(window, &mut buffer) else {
+                    continue;
+                };
+                // Every sentence starts with a capital: there, only longer names are tried.
+                if opens_sentence && key.len() < SAME_FIRST_LETTER_BELOW {
+                    continue;
+                }
+                let Some(name) = self.closest(key, |name| match name.requires {
+                    None => true,
+                    Some(requirement) => {
+                        let lower = lowercase.get_or_insert_with(|| text.to_lowercase());
+                        lexicon.requirement_met(requirement, lower)
+                    }
+                }) else {
+                    continue;
+                };
+                if window.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| is_common(word, first_names)) {
+                    continue;
+                }
+                out.push(Hit { layer: Layer::Entity(name.kind), index: name.twin, start, end: window_end });
+                at = window_end;
+                break;
+            }
+        }
+        if out.len() > before {
+            out[base..].sort_unstable_by_key(|hit| (hit.layer, hit.start));
+        }
+    }
+}
+
+/// The set of letters and digits in a normalised key, one bit each.
+fn letters(key: &[u8]) -> u64 {
+    key.iter().fold(0, |set, &b| set | 1u64 << (b % 64))
+}
+
+/// A frequent English word or a first name: never a misspelled product.
+fn is_common(word: &str, first_names: &HashSet<String>) -> bool {
+    is_stopword(word) || crate::people::listed(first_names, word)
+}
+
+/// Whether `word` is in [`STOPLIST`], case-insensitively.
+fn is_stopword(word: &str) -> bool {
+    let mut buffer = [0u8; 16];
+    if word.is_empty() || word.len() > buffer.len() {
+        return false;
+    }
+    let lower = &mut buffer[..word.len()];
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    STOPLIST.binary_search_by(|entry| entry.as_bytes().cmp(lower)).is_ok()
+}
+
+/// End of the ASCII-alphanumeric run starting at `start`.
+fn token_end(bytes: &[u8], start: usize) -> usize {
+    start + bytes[start..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len() - start)
+}
+
+/// `normalize` into a stack buffer: lowercase alphanumerics only; None if they do not fit.
+fn normalize_into<'b>(text: &str, buffer: &'b mut [u8; MAX_FUZZY_LEN]) -> Option<&'b [u8]> {
+    let mut length = 0;
+    for b in text.bytes().filter(u8::is_ascii_alphanumeric) {
+        *buffer.get_mut(length)? = b.to_ascii_lowercase();
+        length += 1;
+    }
+    Some(&buffer[..length])
+}
+
+/// Levenshtein distance over ASCII-case-folded bytes (names are short: rows live on the stack
+/// up to 32 bytes).
+pub(crate) fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    const STACK: usize = 33;
+    let mut previous_row = [0usize; STACK];
+    let mut current_row = [0usize; STACK];
+    let mut previous_heap;
+    let mut current_heap;
+    let (previous, current): (&mut [usize], &mut [usize]) = if b.len() < STACK {
+        (&mut previous_row[..=b.len()], &mut current_row[..=b.len()])
+    } else {
+        previous_heap = vec![0; b.len() + 1];
+        current_heap = vec![0; b.len() + 1];
+        (&mut previous_heap, &mut current_heap)
+    };
+    for (j, cell) in previous.iter_mut().enumerate() {
+        *cell = j;
+    }
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(!ca.eq_ignore_ascii_case(cb));
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous.copy_from_slice(current);
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stoplist_is_sorted_for_binary_search() {
+        assert!(STOPLIST.windows(2).all(|pair| pair[0] < pair[1]), "keep STOPLIST sorted and unique");
+    }
+
+    #[test]
+    fn thresholds() {
+        assert_eq!(allowed_edits(4), 0);
+        assert_eq!(allowed_edits(5), 1);
+        assert_eq!(allowed_edits(8), 1);
+        assert_eq!(allowed_edits(9), 2);
+        assert_eq!(edit_distance(b"wordday", b"workday"), 1);
+        assert_eq!(edit_distance(b"Snowflak", b"snowflake"), 1);
+    }
+
+    #[test]
+    fn tokens_and_keys() {
+        let text = "Hump's part, SOC2.";
+        assert_eq!(token_end(text.as_bytes(), 0), 4);
+        assert_eq!(token_end(text.as_bytes(), 13), 17);
+        let mut buffer = [0u8; MAX_FUZZY_LEN];
+        assert_eq!(normalize_into("Net-Suite", &mut buffer), Some(&b"netsuite"[..]));
+        assert_eq!(normalize(text).as_deref(), Some(&b"humpspartsoc2"[..]));
+    }
+}
