@@ -123,7 +123,7 @@ pub struct PipelineArgs {
     /// Rule packs overriding the built-in ones (TOML files named like those in rules/).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
-    /// Do not prompt the model with the vocabulary from rules/vocabulary.toml.
+    /// Do not prompt Whisper with the names in transcription/prompt.toml (empty by default).
     #[arg(long)]
     pub no_prompt: bool,
 }
@@ -194,7 +194,7 @@ pub struct ReviewerArgs {
     /// The name recorded with each correction [default: $USER].
     #[arg(long, value_name = "NAME")]
     pub reviewer: Option<String>,
-    /// Required fields for "ready for AE" [default: the built-in rules/required.toml].
+    /// Required fields for "ready for AE" [default: the built-in rules/review/required.toml].
     #[arg(long, value_name = "FILE")]
     pub required: Option<PathBuf>,
 }
@@ -216,7 +216,7 @@ pub struct ReportArgs {
     /// Also write the table as CSV to FILE.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
-    /// Required fields the completeness score counts [default: the built-in rules/required.toml].
+    /// Required fields the completeness score counts [default: the built-in rules/review/required.toml].
     #[arg(long, value_name = "FILE")]
     pub required: Option<PathBuf>,
 }

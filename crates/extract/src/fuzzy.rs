@@ -1,9 +1,10 @@
 //! Fuzzy matching of dictionary names (systems, competitors, regulations) that transcription
 //! misspelled: "Wordday" for Workday, "Snowflak" for Snowflake, "Clarri" for Clari.
 //!
-//! Only words the exact pass left alone are tried, and only where a name is likely: a token (or
-//! two tokens joined, "Net suite") starting with a capital letter, as Whisper writes names. The
-//! candidate and every alias are compared case-folded with spaces, hyphens and dots removed.
+//! Only words the exact pass left alone are tried, and only where a name is likely: a token
+//! starting with a capital letter, as Whisper writes names, or two such tokens joined ("Psi
+//! VSS"). The candidate and every alias are compared case-folded with everything but letters
+//! and digits removed (spaces, hyphens, dots).
 //!
 //! Thresholds (Levenshtein distance, over the shorter of the two normalised lengths):
 //! - under 5 characters: never (acronyms one letter apart are other acronyms: SOC / SOX);
