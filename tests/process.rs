@@ -195,3 +195,45 @@ fn snapshot(dir: &Path) -> Vec<(String, u64, std::time::SystemTime, String)> {
     entries.sort();
     entries
 }
+
+/// A day's folder with good and bad recordings, two at a time: every good one gets its outputs,
+/// every bad one is reported, and the exit code says some failed.
+#[test]
+fn a_batch_with_good_and_bad_files_processes_all_good_ones() {
+    let day = tempfile::tempdir().unwrap();
+    for (source, name) in [
+        ("formats/pcm16_16k.wav", "09-00 call.wav"),
+        ("bad/not_audio.mp3", "10-30 call.mp3"),
+        ("formats/opus.webm", "11-15 Zoë call.webm"),
+        ("bad/empty.wav", "13-00 call.wav"),
+    ] {
+        std::fs::copy(fixture(source), day.path().join(name)).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let output = process(&[day.path()], out.path(), &["--json", "--jobs", "2"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let status: Vec<(String, String)> = summary
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let file = Path::new(r["file"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned();
+            (file, r["status"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let expected = [
+        ("09-00 call.wav", "done"),
+        ("10-30 call.mp3", "failed"),
+        ("11-15 Zoë call.webm", "done"),
+        ("13-00 call.wav", "failed"),
+    ];
+    assert_eq!(status, expected.map(|(f, s)| (f.to_string(), s.to_string())));
+    for stem in ["09-00 call", "11-15 Zoë call"] {
+        for suffix in ["transcript.json", "transcript.txt", "srt", "handoff.json", "handoff.md"] {
+            assert!(out.path().join(format!("{stem}.{suffix}")).is_file(), "{stem}.{suffix} missing");
+        }
+    }
+    let errors = stderr(&output);
+    assert!(errors.contains("10-30 call.mp3") && errors.contains("13-00 call.wav"), "{errors}");
+}
