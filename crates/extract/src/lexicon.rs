@@ -334,30 +334,6 @@ const CONTRACTIONS: &[(&str, &str)] = &[
     ("let's", "let us"),
 ];
 
-const SMALL_NUMBERS: &[&str] = &[
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-];
-
 /// Upper bound on variants of one phrase, so a long phrase full of contractions cannot explode.
 const MAX_VARIANTS: usize = 32;
 
@@ -427,10 +403,10 @@ fn replace_words(text: &str, from: &str, to: &str) -> Option<String> {
 /// "2" <-> "two" for the small numbers that show up inside names ("SOC 2", "Dynamics 365" no).
 fn swap_number_form(token: &str) -> Option<String> {
     if let Ok(value) = token.parse::<usize>() {
-        return SMALL_NUMBERS.get(value).map(|word| word.to_string());
+        return crate::numbers::UNITS.get(value).map(|word| word.to_string());
     }
     let lower = token.to_lowercase();
-    SMALL_NUMBERS.iter().position(|word| *word == lower).map(|value| value.to_string())
+    crate::numbers::UNITS.iter().position(|word| *word == lower).map(|value| value.to_string())
 }
 
 #[cfg(test)]

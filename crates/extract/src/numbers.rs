@@ -37,7 +37,8 @@ struct Token<'a> {
     end: usize,
 }
 
-const UNITS: &[&str] = &[
+/// Number words below twenty, indexed by their value.
+pub(crate) const UNITS: &[&str] = &[
     "zero",
     "one",
     "two",
