@@ -22,6 +22,10 @@ impl Fingerprint {
     }
 }
 
+/// An empty file is usually a copy that has not started writing yet, so it gets this many quiet
+/// periods; one that stays empty that long is a failed recording and must get its error note.
+const EMPTY_FILE_PATIENCE: u32 = 10;
+
 struct Candidate {
     fingerprint: Fingerprint,
     unchanged_since: Instant,
@@ -56,8 +60,8 @@ impl Settler {
 
     /// The files that stayed unchanged for the quiet period, sorted, with the fingerprint they
     /// settled at; they are no longer waited for. Vanished files are dropped; changed ones start
-    /// their quiet period again. Empty files never settle: copy tools create the file before
-    /// writing to it, and an empty recording would only fail.
+    /// their quiet period again. Empty files wait `EMPTY_FILE_PATIENCE` quiet periods: copy tools
+    /// create the file before writing to it.
     pub fn settled(&mut self, now: Instant) -> Vec<(PathBuf, Fingerprint)> {
         let mut ready = Vec::new();
         self.candidates.retain(|path, candidate| match Fingerprint::of(path) {
@@ -68,7 +72,7 @@ impl Settler {
                 true
             }
             Ok(current)
-                if current.len > 0 && now.saturating_duration_since(candidate.unchanged_since) >= self.quiet =>
+                if now.saturating_duration_since(candidate.unchanged_since) >= quiet_for(self.quiet, current) =>
             {
                 ready.push((path.clone(), current));
                 false
@@ -77,6 +81,14 @@ impl Settler {
         });
         ready.sort_by(|a, b| a.0.cmp(&b.0));
         ready
+    }
+}
+
+fn quiet_for(quiet: Duration, fingerprint: Fingerprint) -> Duration {
+    if fingerprint.len == 0 {
+        quiet * EMPTY_FILE_PATIENCE
+    } else {
+        quiet
     }
 }
 
@@ -124,7 +136,7 @@ mod tests {
     }
 
     #[test]
-    fn empty_and_vanished_files_never_settle() {
+    fn empty_files_wait_longer_and_vanished_ones_never_settle() {
         let dir = tempfile::tempdir().unwrap();
         let (empty, gone) = (dir.path().join("empty.wav"), dir.path().join("gone.wav"));
         fs::write(&empty, b"").unwrap();
@@ -140,6 +152,12 @@ mod tests {
         fs::write(&empty, b"audio").unwrap();
         let written_at = start + QUIET * 2;
         assert!(settler.settled(written_at).is_empty());
-        assert_eq!(paths(settler.settled(written_at + QUIET)), [empty]);
+        assert_eq!(paths(settler.settled(written_at + QUIET)), [empty.clone()]);
+        // One that stays empty settles after the longer wait, to be reported as a bad recording.
+        fs::write(&empty, b"").unwrap();
+        let emptied_at = written_at + QUIET * 2;
+        settler.observe(empty.clone(), emptied_at);
+        assert!(settler.settled(emptied_at + QUIET * (EMPTY_FILE_PATIENCE - 1)).is_empty());
+        assert_eq!(paths(settler.settled(emptied_at + QUIET * EMPTY_FILE_PATIENCE)), [empty]);
     }
 }
