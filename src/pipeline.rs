@@ -101,6 +101,13 @@ impl Pipeline {
             write_atomically(&path, &contents)?;
             written.push(path);
         }
+        // The new draft is written either way; a review that cannot be re-applied is reported.
+        match crate::review::reapply_after_processing(&paths.path("handoff.json")) {
+            Ok(finals) => written.extend(finals),
+            Err(error) => {
+                eprintln!("handoff: warning: {}: the SDR's review was not re-applied: {error:#}", recording.display())
+            }
+        }
         Ok(Processed { handoff, skipped: false, truncated: transcript.source.truncated, written })
     }
 

@@ -151,3 +151,35 @@ fn a_bad_rule_pack_stops_the_run_before_any_work() {
     assert!(message.contains("systems.toml:4:"), "error must name file and line: {message}");
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }
+
+/// The SDR's review survives re-processing: new rules rebuild the draft, the log is re-applied
+/// and the final files are rewritten with the human's decisions, the log itself untouched.
+#[test]
+fn reprocessing_reapplies_the_review_to_the_new_draft() {
+    let out = tempfile::tempdir().unwrap();
+    let call = fixture("calls/stereo_discovery.mp3");
+    assert!(process(&[&call], out.path(), &[]).status.success());
+    let draft_path = out.path().join("stereo_discovery.handoff.json");
+    let reviewed = common::handoff(&["review", draft_path.to_str().unwrap(), "--accept-all", "--reviewer", "Sam"]);
+    assert!(reviewed.status.success(), "{}", stderr(&reviewed));
+    let log_path = out.path().join("stereo_discovery.review.json");
+    let log_before = std::fs::read_to_string(&log_path).unwrap();
+    let final_path = out.path().join("stereo_discovery.final.json");
+    std::fs::remove_file(&final_path).unwrap();
+
+    let rules = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("rules/competitors.toml"), rules.path().join("competitors.toml")).unwrap();
+    let again = process(&[&call], out.path(), &["--json", "--rules", rules.path().to_str().unwrap()]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let summary: Value = serde_json::from_slice(&again.stdout).unwrap();
+    let outputs: Vec<&str> = summary[0]["outputs"].as_array().unwrap().iter().map(|o| o.as_str().unwrap()).collect();
+    assert!(outputs.iter().any(|o| o.ends_with("stereo_discovery.final.json")), "{outputs:?}");
+
+    assert_eq!(std::fs::read_to_string(&log_path).unwrap(), log_before, "re-processing changed the review log");
+    let final_doc = json(&final_path);
+    let draft = json(&draft_path);
+    assert_ne!(final_doc["rules_version"], Value::Null);
+    assert_eq!(final_doc["rules_version"], draft["rules_version"], "final built from the new draft");
+    let pains = items(&final_doc, "pain_points");
+    assert!(!pains.is_empty() && pains.iter().all(|p| p["review"]["state"] == "accepted"), "{pains:#?}");
+}

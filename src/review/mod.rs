@@ -297,6 +297,21 @@ fn anchor_of(item: &Map<String, Value>) -> Anchor {
     }
 }
 
+/// After re-processing (new model, new rules): re-applies an existing review log to the new
+/// draft so the SDR's work carries over, lists the corrections that no longer land, and rewrites
+/// the final files. Returns the files written (none when the call was never reviewed).
+pub fn reapply_after_processing(handoff: &Path) -> Result<Vec<PathBuf>> {
+    let files = ReviewFiles::of(handoff)?;
+    if !files.log.exists() {
+        return Ok(Vec::new());
+    }
+    let review = Review::open(handoff, Requirements::load(None)?)?;
+    let current = review.current()?;
+    report_orphans(&review, &current);
+    review.write_final(&current)?;
+    Ok(vec![review.files.final_json.clone(), review.files.final_md.clone()])
+}
+
 /// RFC 3339 UTC to the second, as corrections record it.
 pub fn now() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
