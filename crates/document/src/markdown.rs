@@ -289,12 +289,14 @@ fn timeline(doc: &mut Doc, handoff: &Handoff) {
         .timeline
         .iter()
         .map(|entry| {
-            let why = entry
-                .item
-                .detail
-                .reason
-                .as_deref()
-                .map_or_else(|| "no reason given".to_owned(), |reason| format!("because {}", quoted(reason)));
+            let why = entry.item.detail.reason.as_deref().map_or_else(
+                || "no reason given".to_owned(),
+                // The reason is verbatim: it may already say "because".
+                |reason| match reason.trim_start().to_lowercase().starts_with("because") {
+                    true => quoted(reason),
+                    false => format!("because {}", quoted(reason)),
+                },
+            );
             format!("**{}** {} — {why}", escape(&entry.item.detail.normalized), evidence(entry))
         })
         .collect();

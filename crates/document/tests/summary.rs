@@ -119,3 +119,14 @@ fn the_draft_records_its_provenance() {
     let back: handoff_document::Handoff = serde_json::from_str(&json).unwrap();
     assert_eq!(back, handoff);
 }
+
+#[test]
+fn a_reason_that_already_says_because_is_not_doubled() {
+    let extraction = Extraction {
+        timeline: vec![timeline("t-1", 30, "before Q1", "before Q1", Some("because of the SOC 2 audit"))],
+        ..Extraction::default()
+    };
+    let markdown = handoff_document::render_markdown(&draft(extraction));
+    assert!(markdown.contains("— “because of the SOC 2 audit”"), "{markdown}");
+    assert!(!markdown.contains("because “because"), "{markdown}");
+}
