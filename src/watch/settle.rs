@@ -152,7 +152,7 @@ mod tests {
         fs::write(&empty, b"audio").unwrap();
         let written_at = start + QUIET * 2;
         assert!(settler.settled(written_at).is_empty());
-        assert_eq!(paths(settler.settled(written_at + QUIET)), [empty.clone()]);
+        assert_eq!(paths(settler.settled(written_at + QUIET)), std::slice::from_ref(&empty));
         // One that stays empty settles after the longer wait, to be reported as a bad recording.
         fs::write(&empty, b"").unwrap();
         let emptied_at = written_at + QUIET * 2;

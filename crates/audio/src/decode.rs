@@ -1,7 +1,7 @@
 //! The decode loop: any container/codec symphonia (plus libopus) knows → 16 kHz mono + activity.
 
 use crate::activity::ChannelActivity;
-use crate::resample::{ResampleError, StreamingResampler, TARGET_RATE_HZ};
+use crate::resample::{ResampleError, StreamingResampler};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -275,11 +275,5 @@ impl Sink {
                 truncated,
             },
         })
-    }
-}
-
-impl DecodedAudio {
-    pub fn duration_ms(&self) -> u64 {
-        self.samples.len() as u64 * 1000 / u64::from(TARGET_RATE_HZ)
     }
 }

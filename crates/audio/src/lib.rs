@@ -9,4 +9,4 @@ mod speech;
 pub use activity::ChannelActivity;
 pub use decode::{decode_file, DecodeError, DecodedAudio, SourceFormat};
 pub use resample::{ResampleError, StreamingResampler, TARGET_RATE_HZ};
-pub use speech::{overlaps_any, speech_spans};
+pub use speech::speech_spans;

@@ -52,16 +52,15 @@ pub fn speech_spans(samples: &[i16], rate_hz: u32) -> Vec<Range<u64>> {
     spans
 }
 
-/// Whether `start_ms..end_ms` overlaps any span.
-pub fn overlaps_any(spans: &[Range<u64>], start_ms: u64, end_ms: u64) -> bool {
-    spans.iter().any(|span| span.start < end_ms && start_ms < span.end)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const RATE: u32 = 16_000;
+
+    fn overlaps_any(spans: &[Range<u64>], start_ms: u64, end_ms: u64) -> bool {
+        spans.iter().any(|span| span.start < end_ms && start_ms < span.end)
+    }
 
     fn pcm(samples: &[f32]) -> Vec<i16> {
         samples.iter().map(|&s| (s * 32_767.0) as i16).collect()

@@ -136,11 +136,13 @@ impl Transcriber {
         let duration_ms = samples.len() as u64 * 1000 / SAMPLE_RATE_HZ;
         let mut state = self.context.create_state().map_err(inference)?;
         let mut segments = Vec::new();
+        let mut chunk_samples = Vec::new();
         for chunk in chunks(speech_spans, duration_ms) {
             let from = (chunk.start * SAMPLE_RATE_HZ / 1000) as usize;
             let to = ((chunk.end * SAMPLE_RATE_HZ / 1000) as usize).min(samples.len());
             // Whisper wants f32; converting one chunk at a time keeps the whole call at 2 bytes/sample.
-            let chunk_samples: Vec<f32> = samples[from..to].iter().map(|&s| f32::from(s) / 32_768.0).collect();
+            chunk_samples.clear();
+            chunk_samples.extend(samples[from..to].iter().map(|&s| f32::from(s) / 32_768.0));
             state.full(self.params(), &chunk_samples).map_err(inference)?;
             for segment in state.as_iter() {
                 let text = segment.to_str_lossy().map_err(inference)?;
