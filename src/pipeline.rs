@@ -13,7 +13,7 @@ use handoff_extract::{extract, RuleSet};
 use handoff_transcribe::{TranscribeOptions, Transcriber};
 use handoff_transcript::{SourceInfo, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
 use sha2::{Digest, Sha256};
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -48,20 +48,13 @@ impl Pipeline {
         Ok(Self { transcriber, rules, settings })
     }
 
-    pub fn outputs_for(&self, recording: &Path) -> OutputPaths {
-        OutputPaths::for_recording(recording, self.settings.out.as_deref())
-    }
-
-    /// Processes `recording` unless its outputs are up to date and `force` is false.
-    pub fn process(&self, recording: &Path, force: bool) -> Result<Processed> {
-        self.process_hashed(recording, sha256_file(recording)?, force)
-    }
-
-    /// [`Pipeline::process`] for a caller that already hashed the file (the watcher keys on it).
-    pub fn process_hashed(&self, recording: &Path, sha256: String, force: bool) -> Result<Processed> {
+    /// Processes `recording` (content `sha256`) into `outputs`, unless they are up to date and
+    /// `force` is false. Errors name the recording; an [`OutputError`](crate::output::OutputError)
+    /// in the chain means the output side failed, not the recording.
+    pub fn process(&self, recording: &Path, sha256: String, outputs: &OutputPaths, force: bool) -> Result<Processed> {
         let started = Instant::now();
         if !force {
-            if let Some(handoff) = self.up_to_date(recording, &sha256) {
+            if let Some(handoff) = self.up_to_date(outputs, &sha256) {
                 return Ok(Processed { handoff, skipped: true, truncated: false, written: Vec::new() });
             }
         }
@@ -77,7 +70,8 @@ impl Pipeline {
         let transcript = Transcript {
             schema_version: TRANSCRIPT_SCHEMA_VERSION,
             source: SourceInfo {
-                path: recording.display().to_string(),
+                // Absolute, so the review page finds the recording from wherever it is started.
+                path: recording.canonicalize().unwrap_or_else(|_| recording.to_path_buf()).display().to_string(),
                 sha256,
                 duration_ms: audio.source.duration_ms,
                 sample_rate_hz: audio.source.sample_rate_hz,
@@ -94,15 +88,13 @@ impl Pipeline {
         let created_at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
         let handoff = build_draft(&transcript, extraction, self.rules.version(), &created_at);
 
-        let mut written = self.write_transcript(recording, &transcript)?;
-        let paths = self.outputs_for(recording);
-        for (suffix, contents) in [("handoff.json", handoff.to_json()), ("handoff.md", render_markdown(&handoff))] {
-            let path = paths.path(suffix);
-            write_atomically(&path, &contents)?;
-            written.push(path);
-        }
+        let written_for = |result: Result<Vec<PathBuf>>| {
+            result.with_context(|| format!("{}: the outputs were not all written", recording.display()))
+        };
+        let mut written = written_for(self.write_transcript(outputs, &transcript))?;
+        written.extend(written_for(write_handoff(outputs, &handoff))?);
         // The new draft is written either way; a review that cannot be re-applied is reported.
-        match crate::review::reapply_after_processing(&paths.path("handoff.json")) {
+        match crate::review::reapply_after_processing(&outputs.path("handoff.json")) {
             Ok(finals) => written.extend(finals),
             Err(error) => {
                 eprintln!("handoff: warning: {}: the SDR's review was not re-applied: {error:#}", recording.display())
@@ -111,16 +103,24 @@ impl Pipeline {
         Ok(Processed { handoff, skipped: false, truncated: transcript.source.truncated, written })
     }
 
-    /// The existing draft, when it was made from the same audio, model and rules.
-    fn up_to_date(&self, recording: &Path, sha256: &str) -> Option<Handoff> {
-        let paths = self.outputs_for(recording);
-        let handoff = Handoff::load(&paths.path("handoff.json")).ok()?;
-        let transcript_kept = paths.path("transcript.json").is_file();
-        (handoff.source.sha256 == sha256
+    /// The existing draft, when it was made from the same audio, model and rules and every other
+    /// output of the set is there with the content that draft and transcript give: a run that
+    /// died half-way (disk full, a kill) leaves a set that is not up to date. Needs the JSON
+    /// transcript, which the other transcript files are rendered from.
+    fn up_to_date(&self, outputs: &OutputPaths, sha256: &str) -> Option<Handoff> {
+        let handoff = Handoff::load(&outputs.path("handoff.json")).ok()?;
+        let same_inputs = handoff.source.sha256 == sha256
             && handoff.model == self.transcriber.model_name()
-            && handoff.rules_version == self.rules.version()
-            && transcript_kept)
-            .then_some(handoff)
+            && handoff.rules_version == self.rules.version();
+        let transcript: Transcript =
+            serde_json::from_str(&fs::read_to_string(outputs.path("transcript.json")).ok()?).ok()?;
+        let unchanged = |suffix: &str, expected: String| {
+            fs::read_to_string(outputs.path(suffix)).is_ok_and(|text| text == expected)
+        };
+        let complete = transcript.source.sha256 == sha256
+            && unchanged("handoff.md", render_markdown(&handoff))
+            && self.transcript_files(&transcript).into_iter().all(|(suffix, expected)| unchanged(suffix, expected));
+        (same_inputs && complete).then_some(handoff)
     }
 
     fn layout_for(&self, audio: &DecodedAudio) -> ChannelLayout {
@@ -131,25 +131,40 @@ impl Pipeline {
         }
     }
 
-    fn write_transcript(&self, recording: &Path, transcript: &Transcript) -> Result<Vec<PathBuf>> {
-        let paths = self.outputs_for(recording);
+    /// The transcript files `--format` asks for, as (suffix, contents).
+    fn transcript_files(&self, transcript: &Transcript) -> Vec<(&'static str, String)> {
         let format = self.settings.format;
         let wanted = |one| format == one || format == TranscriptFormat::All;
         let files = [
-            (TranscriptFormat::Json, "transcript.json", transcript.to_json()),
-            (TranscriptFormat::Txt, "transcript.txt", transcript.to_txt()),
-            (TranscriptFormat::Srt, "srt", transcript.to_srt()),
+            (TranscriptFormat::Json, "transcript.json", Transcript::to_json as fn(&Transcript) -> String),
+            (TranscriptFormat::Txt, "transcript.txt", Transcript::to_txt),
+            (TranscriptFormat::Srt, "srt", Transcript::to_srt),
         ];
-        let mut written = Vec::new();
-        for (kind, suffix, contents) in files {
-            if wanted(kind) {
-                let path = paths.path(suffix);
-                write_atomically(&path, &contents)?;
-                written.push(path);
-            }
-        }
-        Ok(written)
+        files
+            .into_iter()
+            .filter(|(kind, ..)| wanted(*kind))
+            .map(|(_, suffix, render)| (suffix, render(transcript)))
+            .collect()
     }
+
+    fn write_transcript(&self, outputs: &OutputPaths, transcript: &Transcript) -> Result<Vec<PathBuf>> {
+        write_all(outputs, self.transcript_files(transcript))
+    }
+}
+
+/// The draft handoff as JSON and as Markdown.
+fn write_handoff(outputs: &OutputPaths, handoff: &Handoff) -> Result<Vec<PathBuf>> {
+    write_all(outputs, vec![("handoff.json", handoff.to_json()), ("handoff.md", render_markdown(handoff))])
+}
+
+fn write_all(outputs: &OutputPaths, files: Vec<(&str, String)>) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for (suffix, contents) in files {
+        let path = outputs.path(suffix);
+        write_atomically(&path, &contents)?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 fn elapsed_ms(since: Instant) -> u64 {

@@ -349,3 +349,33 @@ fn sigterm_finishes_the_recording_in_progress_and_exits_0() {
     assert!(table.contains("1 queued, 0 running, 1 done, 0 failed"), "{table}");
     assert!(table.contains("retried when `handoff watch` starts again"), "{table}");
 }
+
+/// The output side failing (here a folder stands where the handoff must go, which even root
+/// cannot write over) does not fail the recording: it waits, `status` says why, and it is done
+/// once the way is clear, with no error note.
+#[test]
+fn an_output_failure_is_retried_not_held_against_the_recording() {
+    let root = tempfile::tempdir().unwrap();
+    let inbox = root.path().join("inbox");
+    let out = root.path().join("out");
+    fs::create_dir(&inbox).unwrap();
+    let blocker = out.join("call.handoff.json");
+    fs::create_dir_all(blocker.join("in the way")).unwrap();
+    let mut watcher = Watcher::start(&inbox, &root.path().join("watch.log"), &["--out", out.to_str().unwrap()]);
+    let recording = read("formats/pcm16_16k.wav");
+    let sha = sha256(&recording);
+    fs::write(inbox.join("call.wav"), &recording).unwrap();
+
+    watcher.wait_for("waiting", || latest_state(&journal(&out), &sha).as_deref() == Some("waiting"));
+    let listed = status(&[inbox.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(listed.contains("waiting") && listed.contains("call.handoff.json"), "{listed}");
+    assert!(watcher.log().contains("trying again in"), "{}", watcher.log());
+
+    fs::remove_dir_all(&blocker).unwrap();
+    watcher.wait_for("done after the retry", || latest_state(&journal(&out), &sha).as_deref() == Some("done"));
+    let records = journal(&out);
+    assert_eq!(count(&records, &sha, "failed"), 0);
+    assert_eq!(count(&records, &sha, "queued"), 1, "retried, not queued again as new");
+    assert!(out.join("call.handoff.json").is_file() && out.join("call.handoff.md").is_file());
+    assert!(!out.join("call.error.txt").exists(), "no error note for the output side");
+}

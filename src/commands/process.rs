@@ -4,11 +4,12 @@ use super::Outcome;
 use crate::cli::ProcessArgs;
 use crate::inputs;
 use crate::model_path;
-use crate::pipeline::{Pipeline, Processed};
-use anyhow::Result;
+use crate::output::{OutputNamer, OutputPaths};
+use crate::pipeline::{sha256_file, Pipeline, Processed};
+use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -45,8 +46,31 @@ pub(crate) fn plan_workers(threads: Option<usize>, jobs: Option<usize>, files: u
     (jobs, (cores / jobs).max(1))
 }
 
+/// A recording whose content was hashed and whose output names were decided.
+struct Planned {
+    file: PathBuf,
+    sha256: String,
+    outputs: OutputPaths,
+}
+
 pub fn run(args: ProcessArgs) -> Result<Outcome> {
-    let (files, unreadable) = inputs::expand(&args.inputs, false);
+    let namer = OutputNamer::new(args.pipeline.out.as_deref());
+    if let Some(out) = &args.pipeline.out {
+        namer.check_writable(out).context("--out")?;
+    }
+    let (files, mut unreadable) = inputs::expand(&args.inputs, false);
+    // Names are decided for the whole batch, in order, before any work: two recordings that
+    // would share output names get names of their own whatever order the workers take them in.
+    let mut planned = Vec::with_capacity(files.len());
+    for file in files {
+        match sha256_file(&file)
+            .and_then(|sha256| Ok(Planned { outputs: namer.claim(&file, &sha256)?, sha256, file: file.clone() }))
+        {
+            Ok(plan) => planned.push(plan),
+            Err(error) => unreadable.push((file, format!("{error:#}"))),
+        }
+    }
+    let files = planned;
     let model = model_path::resolve(args.pipeline.model.as_deref())?;
     let (jobs, threads_per_job) = plan_workers(args.pipeline.threads, args.jobs, files.len());
     let pipeline = Pipeline::new(args.pipeline.clone(), &model, threads_per_job)?;
@@ -67,8 +91,8 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {
-                while let Some(file) = files.get(next.fetch_add(1, Ordering::SeqCst)) {
-                    let report = process_one(&pipeline, file, args.force);
+                while let Some(plan) = files.get(next.fetch_add(1, Ordering::SeqCst)) {
+                    let report = process_one(&pipeline, plan, args.force);
                     audio_ms.fetch_add(report.duration_ms as usize, Ordering::Relaxed);
                     if report.status == Status::Failed {
                         failed.fetch_add(1, Ordering::Relaxed);
@@ -92,9 +116,13 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
 
     let mut reports = reports.into_inner().expect("a worker panicked");
     for (file, reason) in unreadable {
-        eprintln!("handoff: {}: {reason}", file.display());
+        let reason = match reason.starts_with(&file.display().to_string()) {
+            true => reason,
+            false => format!("{}: {reason}", file.display()),
+        };
+        eprintln!("handoff: {reason}");
         reports.push(FileReport {
-            error: Some(format!("{}: {reason}", file.display())),
+            error: Some(reason),
             file,
             status: Status::Failed,
             duration_ms: 0,
@@ -115,9 +143,10 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
     Ok(if any_failed { Outcome::SomeFailed } else { Outcome::AllSucceeded })
 }
 
-fn process_one(pipeline: &Pipeline, file: &Path, force: bool) -> FileReport {
+fn process_one(pipeline: &Pipeline, plan: &Planned, force: bool) -> FileReport {
+    let file = plan.file.as_path();
     let started = Instant::now();
-    let result = pipeline.process(file, force);
+    let result = pipeline.process(file, plan.sha256.clone(), &plan.outputs, force);
     let elapsed_ms = started.elapsed().as_millis() as u64;
     match result {
         Ok(Processed { handoff, skipped, truncated, written }) => FileReport {

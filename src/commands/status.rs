@@ -69,12 +69,23 @@ pub fn run(args: StatusArgs) -> Result<Outcome> {
             println!("{:<8} error: {error}", "");
         }
     }
-    let summary: Vec<String> =
-        State::ALL.iter().map(|state| format!("{} {}", counts[state.name()], state.name())).collect();
+    // `waiting` is rare (the output side failing), so it is only counted when it happens.
+    let summary: Vec<String> = State::ALL
+        .iter()
+        .filter(|state| **state != State::Waiting || counts[state.name()] > 0)
+        .map(|state| format!("{} {}", counts[state.name()], state.name()))
+        .collect();
     println!("{}", summary.join(", "));
     let unfinished = recordings.iter().filter(|e| e.state.is_pending()).count();
     if watcher.is_none() && unfinished > 0 {
         println!("the {unfinished} unfinished recording(s) are retried when `handoff watch` starts again");
+    }
+    if replay.restored_from_backup {
+        eprintln!(
+            "handoff: the journal in {} is empty or unreadable; this is its last backup. Recordings \
+             finished after it are checked again at the next start (their outputs are kept)",
+            state.display()
+        );
     }
     if replay.unreadable_lines > 0 {
         eprintln!("handoff: skipped {} unreadable journal line(s) (a crash mid-write)", replay.unreadable_lines);

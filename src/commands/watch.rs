@@ -10,7 +10,7 @@ use super::Outcome;
 use crate::cli::{PipelineArgs, Verbosity, WatchArgs};
 use crate::inputs::{audio_files_in, has_audio_extension, is_temporary_name};
 use crate::model_path;
-use crate::output::write_atomically;
+use crate::output::{write_atomically, OutputError, OutputNamer};
 use crate::pipeline::{sha256_file, Pipeline};
 use crate::watch::journal::{Claim, Journal, Opened};
 use crate::watch::settle::{Fingerprint, Settler};
@@ -33,9 +33,16 @@ const TICK: Duration = Duration::from_millis(200);
 /// Exit code of a second signal, which does not wait for the recording in progress.
 const EXIT_INTERRUPTED: i32 = 130;
 
+/// The first retry of a recording whose outputs could not be written; each further one waits
+/// twice as long, up to [`RETRY_MAX`].
+const RETRY_FIRST: Duration = Duration::from_secs(2);
+const RETRY_MAX: Duration = Duration::from_secs(300);
+
 /// What wakes the event loop.
 enum Wake {
     Files(notify::Result<notify::Event>),
+    /// A job whose outputs could not be written, to queue again after its backoff.
+    Retry(Job),
     Stop,
 }
 
@@ -43,6 +50,14 @@ enum Wake {
 struct Job {
     path: PathBuf,
     sha256: String,
+    /// Earlier tries that failed on the output side.
+    output_failures: u32,
+}
+
+impl Job {
+    fn backoff(&self) -> Duration {
+        RETRY_FIRST.saturating_mul(1 << self.output_failures.saturating_sub(1).min(16)).min(RETRY_MAX)
+    }
 }
 
 pub fn run(args: WatchArgs) -> Result<Outcome> {
@@ -55,14 +70,14 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
     fs::create_dir_all(&out).with_context(|| format!("cannot create the output folder {}", out.display()))?;
     // Canonical, like the paths in events, so that "is this in the output folder?" is a prefix test.
     let out = out.canonicalize()?;
-    let Opened { journal, interrupted, unreadable_lines } = Journal::open(&state_dir(&out))?;
+    let Opened { journal, interrupted, unreadable_lines, restored_from_backup } = Journal::open(&state_dir(&out))?;
     let log = Log { verbosity: args.verbosity, root: root.clone() };
     // Before the model loads, so that a signal during the load is a clean stop too.
     let (wake, woken) = mpsc::channel();
     let stopping = Arc::new(AtomicBool::new(false));
     stop_on_signals(wake.clone(), Arc::clone(&stopping), log.clone())?;
     // Kept alive until the loop ends: dropping it stops the events.
-    let _events = watch_events(&root, args.recursive, wake, &log);
+    let _events = watch_events(&root, args.recursive, wake.clone(), &log);
 
     let model = model_path::resolve(args.pipeline.model.as_deref())?;
     // The queue has no fixed length, so the file count does not cap the workers.
@@ -77,13 +92,24 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
     if unreadable_lines > 0 {
         log.error(format_args!("skipped {unreadable_lines} torn line(s) of the journal (an earlier crash)"));
     }
+    if restored_from_backup {
+        log.error(format_args!(
+            "the journal in {} was empty or unreadable; restored it from its backup. Recordings finished \
+             after the backup are checked again: their outputs are kept and found up to date",
+            state_dir(&out).display()
+        ));
+    }
+    let namer = OutputNamer::new(Some(&out));
 
     let journal = Mutex::new(journal);
     let (queue, queued) = mpsc::channel::<Job>();
     let queued = Mutex::new(queued);
     std::thread::scope(|scope| {
         for _ in 0..jobs {
-            scope.spawn(|| work(&pipeline, &journal, &queued, &stopping, &log));
+            let retry = wake.clone();
+            let worker = Worker { pipeline: &pipeline, namer: &namer, journal: &journal, retry, log: &log };
+            let (queued, stopping) = (&queued, &stopping);
+            scope.spawn(move || worker.run(queued, stopping));
         }
         let mut inbox = Inbox {
             excluded: (out != root && out.starts_with(&root)).then_some(out),
@@ -91,6 +117,7 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
             recursive: args.recursive,
             settler: Settler::new(Duration::from_secs(args.settle_seconds)),
             decided: HashMap::new(),
+            retries: Vec::new(),
             journal: &journal,
             queue,
             log: &log,
@@ -160,6 +187,8 @@ struct Inbox<'a> {
     /// The fingerprint each file had when it was last hashed and claimed (or found already
     /// seen): rescans and stray events of unchanged files cost a `stat`, not a hash.
     decided: HashMap<PathBuf, Fingerprint>,
+    /// Jobs whose outputs could not be written, with when to queue them again.
+    retries: Vec<(Instant, Job)>,
     journal: &'a Mutex<Journal>,
     queue: Sender<Job>,
     log: &'a Log,
@@ -177,12 +206,18 @@ impl Inbox<'_> {
             for (path, fingerprint) in self.settler.settled(now) {
                 self.decide(path, fingerprint);
             }
+            let (due, later) = std::mem::take(&mut self.retries).into_iter().partition(|(at, _)| *at <= now);
+            self.retries = later;
+            for (_, job) in due {
+                self.queue.send(job).expect("the queue's receiver lives until the loop ends");
+            }
             // Take every event until the next tick, so a burst costs one `stat` per file per
             // tick rather than per event.
             let tick = now + TICK;
             loop {
                 match woken.recv_timeout(tick.saturating_duration_since(Instant::now())) {
                     Ok(Wake::Files(Ok(event))) => self.on_event(event),
+                    Ok(Wake::Retry(job)) => self.retries.push((Instant::now() + job.backoff(), job)),
                     Ok(Wake::Files(Err(error))) => {
                         self.log.error(format_args!("file events: {error}; the next rescan catches up"))
                     }
@@ -271,7 +306,7 @@ impl Inbox<'_> {
         match claim {
             Ok(Claim::New) => {
                 self.log.event(format_args!("queued {}", self.log.name(&path)));
-                let job = Job { path: path.clone(), sha256 };
+                let job = Job { path: path.clone(), sha256, output_failures: 0 };
                 self.queue.send(job).expect("the queue's receiver lives until the loop ends");
             }
             Ok(Claim::Seen(first)) => self.log.detail(format_args!(
@@ -290,71 +325,96 @@ impl Inbox<'_> {
     }
 }
 
-fn work(
-    pipeline: &Pipeline,
-    journal: &Mutex<Journal>,
-    queued: &Mutex<Receiver<Job>>,
-    stopping: &AtomicBool,
-    log: &Log,
-) {
-    loop {
-        let next = queued.lock().expect("a worker panicked").recv();
-        // The loop ended: the queue is closed, or what is left in it waits for the next start.
-        let Ok(job) = next else { return };
-        if stopping.load(Ordering::SeqCst) {
-            return;
-        }
-        process_job(pipeline, journal, &job, log);
-    }
+/// What a worker thread needs: it takes jobs from the queue until the loop ends.
+struct Worker<'a> {
+    pipeline: &'a Pipeline,
+    namer: &'a OutputNamer,
+    journal: &'a Mutex<Journal>,
+    /// Back to the event loop, for jobs to try again later.
+    retry: Sender<Wake>,
+    log: &'a Log,
 }
 
-fn process_job(pipeline: &Pipeline, journal: &Mutex<Journal>, job: &Job, log: &Log) {
-    let record = |change: &dyn Fn(&mut Journal) -> Result<()>| {
-        let mut journal = journal.lock().expect("a worker panicked");
-        if let Err(error) = change(&mut journal) {
-            log.error(format_args!("{}: {error:#}", job.path.display()));
-        }
-    };
-    record(&|journal| journal.start(&job.sha256));
-    let started = Instant::now();
-    // A panic in one recording must not take a worker, and with it the queue, down.
-    let result = catch_unwind(AssertUnwindSafe(|| pipeline.process_hashed(&job.path, job.sha256.clone(), false)))
-        .unwrap_or_else(|panic| Err(anyhow!("internal error: {}", panic_message(&*panic))));
-    let elapsed = started.elapsed();
-    let outputs = pipeline.outputs_for(&job.path);
-    let note = outputs.path("error.txt");
-    match result {
-        Ok(processed) => {
-            // A fixed copy of a recording that failed before: the old note no longer applies.
-            if let Err(error) = fs::remove_file(&note) {
-                if error.kind() != std::io::ErrorKind::NotFound {
-                    log.error(format_args!("cannot remove {}: {error}", note.display()));
-                }
+impl Worker<'_> {
+    fn run(&self, queued: &Mutex<Receiver<Job>>, stopping: &AtomicBool) {
+        loop {
+            let next = queued.lock().expect("a worker panicked").recv();
+            // The loop ended: the queue is closed, or what is left in it waits for the next start.
+            let Ok(job) = next else { return };
+            if stopping.load(Ordering::SeqCst) {
+                return;
             }
-            log.event(format_args!(
-                "done in {:.1}s {} -> {}{}",
-                elapsed.as_secs_f64(),
-                log.name(&job.path),
-                outputs.path("*").display(),
-                match processed.truncated {
-                    true => " (warning: the file ends early; transcribed what is there)",
-                    false => "",
-                }
-            ));
-            record(&|journal| journal.finish_done(&job.sha256, elapsed.as_millis() as u64, &processed.written));
+            self.process(job);
         }
-        Err(error) => {
-            let reason = without_path_prefix(&format!("{error:#}"), &job.path);
-            let wrote_note = write_atomically(&note, &error_note(job, &reason));
-            log.error(format_args!(
-                "failed: {}: {reason}{}",
-                log.name(&job.path),
-                match &wrote_note {
-                    Ok(()) => format!(" (see {})", note.display()),
-                    Err(error) => format!(" (and cannot write the note: {error:#})"),
+    }
+
+    fn record(&self, job: &Job, change: impl FnOnce(&mut Journal) -> Result<()>) {
+        let mut journal = self.journal.lock().expect("a worker panicked");
+        if let Err(error) = change(&mut journal) {
+            self.log.error(format_args!("{}: {error:#}", job.path.display()));
+        }
+    }
+
+    fn process(&self, mut job: Job) {
+        let log = self.log;
+        self.record(&job, |journal| journal.start(&job.sha256));
+        let started = Instant::now();
+        // A panic in one recording must not take a worker, and with it the queue, down.
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let outputs = self.namer.claim(&job.path, &job.sha256)?;
+            self.pipeline.process(&job.path, job.sha256.clone(), &outputs, false).map(|processed| (outputs, processed))
+        }))
+        .unwrap_or_else(|panic| Err(anyhow!("internal error: {}", panic_message(&*panic))));
+        let elapsed = started.elapsed();
+        let note = self.namer.plain(&job.path).path("error.txt");
+        match result {
+            Ok((outputs, processed)) => {
+                // A fixed copy of a recording that failed before: the old note no longer applies.
+                if let Err(error) = fs::remove_file(&note) {
+                    if error.kind() != std::io::ErrorKind::NotFound {
+                        log.error(format_args!("cannot remove {}: {error}", note.display()));
+                    }
                 }
-            ));
-            record(&|journal| journal.finish_failed(&job.sha256, &reason));
+                log.event(format_args!(
+                    "done in {:.1}s {} -> {}{}",
+                    elapsed.as_secs_f64(),
+                    log.name(&job.path),
+                    outputs.path("*").display(),
+                    match processed.truncated {
+                        true => " (warning: the file ends early; transcribed what is there)",
+                        false => "",
+                    }
+                ));
+                self.record(&job, |journal| {
+                    journal.finish_done(&job.sha256, elapsed.as_millis() as u64, &processed.written)
+                });
+            }
+            // Not the recording's fault: it stays pending and is tried again, later and later.
+            Err(error) if OutputError::is_cause_of(&error) => {
+                job.output_failures += 1;
+                let reason = without_path_prefix(&format!("{error:#}"), &job.path);
+                log.error(format_args!(
+                    "waiting: {}: {reason}; trying again in {}s",
+                    log.name(&job.path),
+                    job.backoff().as_secs()
+                ));
+                self.record(&job, |journal| journal.wait_for_outputs(&job.sha256, &reason));
+                // The loop has ended (a stop): the journal says `waiting`, so the next start retries.
+                let _ = self.retry.send(Wake::Retry(job));
+            }
+            Err(error) => {
+                let reason = without_path_prefix(&format!("{error:#}"), &job.path);
+                let wrote_note = write_atomically(&note, &error_note(&job, &reason));
+                log.error(format_args!(
+                    "failed: {}: {reason}{}",
+                    log.name(&job.path),
+                    match &wrote_note {
+                        Ok(()) => format!(" (see {})", note.display()),
+                        Err(error) => format!(" (and cannot write the note: {error:#})"),
+                    }
+                ));
+                self.record(&job, |journal| journal.finish_failed(&job.sha256, &reason));
+            }
         }
     }
 }

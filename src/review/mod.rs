@@ -199,7 +199,7 @@ impl Review {
 
     pub fn write_final(&self, current: &Current) -> Result<()> {
         write_atomically(&self.files.final_json, &current.handoff.to_json())?;
-        write_atomically(&self.files.final_md, &render_markdown(&current.handoff))
+        Ok(write_atomically(&self.files.final_md, &render_markdown(&current.handoff))?)
     }
 
     /// An accept for every item of `current` that nobody has reviewed yet.

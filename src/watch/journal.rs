@@ -16,6 +16,9 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 const JOURNAL_FILE: &str = "journal.jsonl";
+/// The last compacted journal, copied at every open: finished recordings are never dropped from
+/// a journal, so one that reads as empty while this does not was damaged, and is restored.
+const BACKUP_FILE: &str = "journal.backup.jsonl";
 /// Held locked by the running watcher; holds its pid, for `handoff status`.
 const LOCK_FILE: &str = "watcher.lock";
 
@@ -24,22 +27,26 @@ const LOCK_FILE: &str = "watcher.lock";
 pub enum State {
     Queued,
     Running,
+    /// The outputs could not be written (disk full, no permission): the recording is fine and is
+    /// retried with backoff.
+    Waiting,
     Done,
     Failed,
 }
 
 impl State {
-    pub const ALL: [State; 4] = [State::Queued, State::Running, State::Done, State::Failed];
+    pub const ALL: [State; 5] = [State::Queued, State::Running, State::Waiting, State::Done, State::Failed];
 
-    /// Taken but not finished: left like this only by a crash or a forced stop.
+    /// Taken but not finished: waiting for a retry, or left like this by a crash or a forced stop.
     pub fn is_pending(self) -> bool {
-        matches!(self, State::Queued | State::Running)
+        matches!(self, State::Queued | State::Running | State::Waiting)
     }
 
     pub fn name(self) -> &'static str {
         match self {
             State::Queued => "queued",
             State::Running => "running",
+            State::Waiting => "waiting",
             State::Done => "done",
             State::Failed => "failed",
         }
@@ -72,12 +79,26 @@ pub struct Replay {
     pub entries: Vec<Entry>,
     /// Lines that are not valid entries: a write torn by a crash.
     pub unreadable_lines: usize,
+    /// The journal was empty, missing or unreadable while its backup was not: these entries come
+    /// from the backup, and what finished after it was made is not among them.
+    pub restored_from_backup: bool,
 }
 
-/// Reads the journal of `state_dir`; `None` if there is none (no watcher has run there).
+/// Reads the journal of `state_dir`, or its backup when the journal lost what the backup holds;
+/// `None` if there is neither (no watcher has run there).
 pub fn replay(state_dir: &Path) -> Result<Option<Replay>> {
-    let path = state_dir.join(JOURNAL_FILE);
-    let text = match fs::read_to_string(&path) {
+    let journal = read_entries(&state_dir.join(JOURNAL_FILE))?;
+    if journal.as_ref().is_some_and(|replay| !replay.entries.is_empty()) {
+        return Ok(journal);
+    }
+    match read_entries(&state_dir.join(BACKUP_FILE))? {
+        Some(backup) if !backup.entries.is_empty() => Ok(Some(Replay { restored_from_backup: true, ..backup })),
+        _ => Ok(journal),
+    }
+}
+
+fn read_entries(path: &Path) -> Result<Option<Replay>> {
+    let text = match fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
@@ -100,7 +121,7 @@ pub fn replay(state_dir: &Path) -> Result<Option<Replay>> {
     }
     // Stable: entries of the same second keep the journal's order.
     entries.sort_by(|a, b| a.at.cmp(&b.at));
-    Ok(Some(Replay { entries, unreadable_lines }))
+    Ok(Some(Replay { entries, unreadable_lines, restored_from_backup: false }))
 }
 
 /// The pid written by the watcher that holds `state_dir` locked, if one is running.
@@ -141,6 +162,8 @@ pub struct Opened {
     /// there: the caller feeds them back in like new files, so they are retried.
     pub interrupted: Vec<Entry>,
     pub unreadable_lines: usize,
+    /// See [`Replay::restored_from_backup`].
+    pub restored_from_backup: bool,
 }
 
 impl Journal {
@@ -151,8 +174,11 @@ impl Journal {
     pub fn open(state_dir: &Path) -> Result<Opened> {
         fs::create_dir_all(state_dir).with_context(|| format!("cannot create {}", state_dir.display()))?;
         let lock = lock(state_dir)?;
-        let Replay { entries, unreadable_lines } =
-            replay(state_dir)?.unwrap_or(Replay { entries: Vec::new(), unreadable_lines: 0 });
+        let Replay { entries, unreadable_lines, restored_from_backup } = replay(state_dir)?.unwrap_or(Replay {
+            entries: Vec::new(),
+            unreadable_lines: 0,
+            restored_from_backup: false,
+        });
         let (pending, finished): (Vec<Entry>, Vec<Entry>) =
             entries.into_iter().partition(|entry| entry.state.is_pending());
         let interrupted = pending.into_iter().filter(|entry| Path::new(&entry.path).is_file()).collect();
@@ -164,10 +190,18 @@ impl Journal {
             compacted.push('\n');
         }
         write_atomically(&path, &compacted)?;
+        if !finished.is_empty() {
+            write_atomically(&state_dir.join(BACKUP_FILE), &compacted)?;
+        }
         let file =
             OpenOptions::new().append(true).open(&path).with_context(|| format!("cannot open {}", path.display()))?;
         let entries = finished.into_iter().map(|entry| (entry.sha256.clone(), entry)).collect();
-        Ok(Opened { journal: Journal { file, entries, _lock: lock }, interrupted, unreadable_lines })
+        Ok(Opened {
+            journal: Journal { file, entries, _lock: lock },
+            interrupted,
+            unreadable_lines,
+            restored_from_backup,
+        })
     }
 
     /// Queues the recording at `path` unless its content was already taken: a copy, a rename or
@@ -190,30 +224,38 @@ impl Journal {
         Ok(Claim::New)
     }
 
+    /// Starts a queued recording, or retries one waiting for its outputs.
     pub fn start(&mut self, sha256: &str) -> Result<()> {
-        self.transition(sha256, State::Queued, State::Running, |_| {})
+        self.transition(sha256, &[State::Queued, State::Waiting], State::Running, |entry| entry.error = None)
+    }
+
+    /// The output side failed: the recording waits for a retry, with the reason for `status`.
+    pub fn wait_for_outputs(&mut self, sha256: &str, error: &str) -> Result<()> {
+        self.transition(sha256, &[State::Running], State::Waiting, |entry| {
+            entry.error = Some(error.to_string());
+        })
     }
 
     pub fn finish_done(&mut self, sha256: &str, elapsed_ms: u64, outputs: &[PathBuf]) -> Result<()> {
-        self.transition(sha256, State::Running, State::Done, |entry| {
+        self.transition(sha256, &[State::Running], State::Done, |entry| {
             entry.elapsed_ms = Some(elapsed_ms);
             entry.outputs = outputs.iter().map(|output| output.to_string_lossy().into_owned()).collect();
         })
     }
 
     pub fn finish_failed(&mut self, sha256: &str, error: &str) -> Result<()> {
-        self.transition(sha256, State::Running, State::Failed, |entry| {
+        self.transition(sha256, &[State::Running], State::Failed, |entry| {
             entry.error = Some(error.to_string());
         })
     }
 
-    /// Appends `from` → `to`; any other order is a bug in the caller, refused before it is
-    /// written so that the journal never says something that did not happen.
-    fn transition(&mut self, sha256: &str, from: State, to: State, details: impl FnOnce(&mut Entry)) -> Result<()> {
+    /// Appends one of `from` → `to`; any other order is a bug in the caller, refused before it
+    /// is written so that the journal never says something that did not happen.
+    fn transition(&mut self, sha256: &str, from: &[State], to: State, details: impl FnOnce(&mut Entry)) -> Result<()> {
         let Some(current) = self.entries.get(sha256) else {
             bail!("journal: {sha256} was never queued");
         };
-        if current.state != from {
+        if !from.contains(&current.state) {
             bail!("journal: {sha256} is {}, cannot become {}", current.state.name(), to.name());
         }
         let mut next = Entry { state: to, at: now(), ..current.clone() };
@@ -336,7 +378,7 @@ mod tests {
         history.push_str(r#"{"sha256":"torn","sta"#);
         fs::write(dir.path().join(JOURNAL_FILE), history).unwrap();
 
-        let Opened { mut journal, interrupted, unreadable_lines } = Journal::open(dir.path()).unwrap();
+        let Opened { mut journal, interrupted, unreadable_lines, .. } = Journal::open(dir.path()).unwrap();
         assert_eq!(unreadable_lines, 1);
         assert_eq!(interrupted, [entry("killed", State::Running, &still_there)]);
         assert_eq!(
@@ -378,6 +420,45 @@ mod tests {
         journal.start("aa").unwrap();
         assert!(journal.start("aa").is_err(), "already running");
         assert_eq!(lines(dir.path()).len(), 2);
+    }
+
+    #[test]
+    fn an_output_failure_waits_and_is_retried() {
+        let dir = tempfile::tempdir().unwrap();
+        let call = dir.path().join("call.wav");
+        fs::write(&call, b"x").unwrap();
+        let mut journal = Journal::open(dir.path()).unwrap().journal;
+        journal.claim("aa", &call).unwrap();
+        journal.start("aa").unwrap();
+        journal.wait_for_outputs("aa", "disk full").unwrap();
+        assert!(matches!(journal.claim("aa", &call).unwrap(), Claim::Seen(Entry { state: State::Waiting, .. })));
+        journal.start("aa").expect("a waiting recording is started again");
+        journal.wait_for_outputs("aa", "disk full").unwrap();
+        drop(journal);
+        // A restart retries it too.
+        let Opened { interrupted, .. } = Journal::open(dir.path()).unwrap();
+        assert_eq!(interrupted.len(), 1);
+        assert_eq!((interrupted[0].state, interrupted[0].error.as_deref()), (State::Waiting, Some("disk full")));
+    }
+
+    #[test]
+    fn a_journal_emptied_by_damage_is_restored_from_its_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut journal = Journal::open(dir.path()).unwrap().journal;
+        journal.claim("aa", Path::new("a.wav")).unwrap();
+        journal.start("aa").unwrap();
+        journal.finish_done("aa", 1, &[]).unwrap();
+        drop(journal);
+        drop(Journal::open(dir.path()).unwrap());
+        fs::write(dir.path().join(JOURNAL_FILE), "").unwrap();
+
+        let replayed = replay(dir.path()).unwrap().unwrap();
+        assert!(replayed.restored_from_backup);
+        assert_eq!(replayed.entries.iter().map(|e| e.state).collect::<Vec<_>>(), [State::Done]);
+        let Opened { mut journal, restored_from_backup, .. } = Journal::open(dir.path()).unwrap();
+        assert!(restored_from_backup);
+        assert!(matches!(journal.claim("aa", Path::new("a.wav")).unwrap(), Claim::Seen(_)), "not redone");
+        assert_eq!(lines(dir.path()).len(), 1, "the restored history is the journal again");
     }
 
     #[test]

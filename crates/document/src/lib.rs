@@ -45,6 +45,7 @@ pub fn build_draft(transcript: &Transcript, extraction: Extraction, rules_versio
                 .map_or_else(|| source.path.clone(), |name| name.to_string_lossy().into_owned()),
             sha256: source.sha256.clone(),
             duration_ms: source.duration_ms,
+            truncated: source.truncated,
         },
         created_at: created_at.to_owned(),
         model: transcript.model.clone(),

@@ -137,6 +137,14 @@ fn title(doc: &mut Doc, handoff: &Handoff) {
         clock(handoff.source.duration_ms, ':'),
         status_line(handoff.status)
     ));
+    if handoff.source.truncated {
+        doc.line("");
+        doc.line(&format!(
+            "**Partial notes: the recording file ends early (cut short or damaged).** Only its first {} \
+             could be heard; ask the SDR what came after.",
+            clock(handoff.source.duration_ms, ':')
+        ));
+    }
 }
 
 fn prospect_summary(doc: &mut Doc, handoff: &Handoff) {

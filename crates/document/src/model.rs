@@ -42,6 +42,9 @@ pub struct Source {
     pub file: String,
     pub sha256: String,
     pub duration_ms: u64,
+    /// The file ended before its container said it would: the notes cover only `duration_ms`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -294,7 +297,7 @@ mod tests {
         let path = dir.join("call.handoff.json");
         let mut handoff = Handoff {
             schema_version: HANDOFF_SCHEMA_VERSION,
-            source: Source { file: "call.wav".into(), sha256: "00".into(), duration_ms: 1 },
+            source: Source { file: "call.wav".into(), sha256: "00".into(), duration_ms: 1, truncated: false },
             created_at: "2026-11-20T09:00:00Z".into(),
             model: "m".into(),
             rules_version: "r".into(),

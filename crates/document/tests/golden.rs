@@ -43,3 +43,19 @@ fn an_empty_call_says_so_in_every_section() {
     assert!(rendered.contains("- No budget discussed\n"));
     assert!(rendered.contains("**DRAFT — not yet reviewed by the SDR**\n"));
 }
+
+#[test]
+fn a_truncated_recording_is_flagged_as_partial_notes_in_json_and_markdown() {
+    let mut transcript = common::transcript();
+    transcript.source.truncated = true;
+    let handoff = handoff_document::build_draft(&transcript, common::rich_extraction(), "r", "2026-11-28T10:00:00Z");
+    let json: serde_json::Value = serde_json::from_str(&handoff.to_json()).unwrap();
+    assert_eq!(json["source"]["truncated"], true);
+    let rendered = render_markdown(&handoff);
+    let header = rendered.split("\n## ").next().unwrap();
+    assert!(header.contains("**Partial notes: the recording file ends early"), "{header}");
+    // A whole recording says nothing of the kind, in either form.
+    let whole = common::rich();
+    assert!(!whole.to_json().contains("truncated"));
+    assert!(!render_markdown(&whole).contains("Partial notes"));
+}
