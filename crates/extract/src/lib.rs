@@ -15,8 +15,10 @@ mod lexicon;
 pub mod model;
 mod numbers;
 mod people;
+mod products;
 mod rules;
 mod sentences;
+mod words;
 
 pub use item::item_id;
 pub use model::*;
@@ -29,18 +31,19 @@ use handoff_transcript::Transcript;
 pub fn extract(transcript: &Transcript, rules: &RuleSet) -> Extraction {
     let call = call::Call::new(transcript, rules);
     let identities = extractors::prospect::identify(&call);
+    let systems = extractors::entities::systems(&call, &identities.participants);
     Extraction {
         rules_version: rules.version().to_string(),
         stakeholders: extractors::stakeholders::stakeholders(&call, &identities.participants),
         next_steps: extractors::next_steps::next_steps(&call, &identities.participants),
         prospect: identities.prospect,
         pain_points: extractors::pains::pain_points(&call),
-        systems: extractors::entities::systems(&call),
+        systems: systems.clone(),
         regulations: extractors::entities::regulations(&call),
         timeline: extractors::timeline::timeline(&call),
         budget: extractors::budget::budget(&call),
         objections: extractors::objections::objections(&call),
-        competitors: extractors::entities::competitors(&call),
+        competitors: extractors::entities::competitors(&call, &systems),
         previous_attempts: extractors::previous_attempts::previous_attempts(&call),
     }
 }

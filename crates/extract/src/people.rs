@@ -37,15 +37,15 @@ const MAX_NAME_TOKENS: usize = 3;
 
 /// A word of the sentence with its byte range, trailing punctuation and "'s" removed.
 #[derive(Debug, Clone, Copy)]
-struct Word<'a> {
-    text: &'a str,
-    start: usize,
-    end: usize,
+pub(crate) struct Word<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
     /// Punctuation right after the word (",", ".") ends a name run.
-    punctuated: bool,
+    pub punctuated: bool,
 }
 
-fn words(text: &str) -> Vec<Word<'_>> {
+pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut offset = 0;
     for raw in text.split(' ') {

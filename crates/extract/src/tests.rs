@@ -523,3 +523,32 @@ fn ordinary_words_are_not_fuzzy_names() {
     let team = extract(&call(&turns), team_rules());
     assert!(team.competitors.is_empty(), "{:#?}", team.competitors);
 }
+
+#[test]
+fn products_no_pack_lists_are_inferred_from_how_they_are_used() {
+    let extraction = run(&[
+        (SDR, "Hi Dana, this is Sam from Acme. How do orders get to the warehouse today?"),
+        (
+            PROSPECT,
+            "Honestly, someone rekeys every order into PackTrack by hand, and the labels come out of ShipWizard.",
+        ),
+        (PROSPECT, "We also had a call with Frobnicor last week, and we're evaluating Zentrix for next year."),
+        (PROSPECT, "Our branch in Kearney is closed on Fridays, and Renee Albright signs anything over fifty."),
+        (PROSPECT, "That was an epic fail, to be honest."),
+    ]);
+    let names: Vec<(&str, SystemStatus, &str)> =
+        extraction.systems.iter().map(|s| (s.detail.name.as_str(), s.detail.status, s.rule.as_str())).collect();
+    for wanted in ["PackTrack", "ShipWizard", "Frobnicor", "Zentrix"] {
+        assert!(
+            names.iter().any(|(name, _, rule)| *name == wanted && *rule == "systems/inferred"),
+            "{wanted}: {names:?}"
+        );
+    }
+    for never in ["Kearney", "Renee Albright", "Renee", "Acme", "Dana", "Sam"] {
+        assert!(!names.iter().any(|(name, ..)| name.contains(never)), "{never}: {names:?}");
+    }
+    assert!(names.iter().any(|(name, status, _)| *name == "Zentrix" && *status == SystemStatus::Evaluating));
+    let competitors: Vec<&str> = extraction.competitors.iter().map(|c| c.detail.name.as_str()).collect();
+    assert!(competitors.contains(&"Zentrix"), "{competitors:?}");
+    assert!(extraction.systems.iter().all(|s| s.detail.name != "Epic" || s.rule != "systems/inferred"));
+}

@@ -3,13 +3,20 @@
 
 use crate::call::{Answer, Call};
 use crate::item::{item, CONFIRMED_BY_ANSWER_FACTOR};
-use crate::lexicon::Hit;
+use crate::lexicon::{Hit, Layer};
 use crate::model::{Category, Competitor, Item, Regulation, System, SystemStatus};
+use crate::products;
 use crate::rules::schema::{CueKind, EntityKind};
 use std::collections::HashMap;
 
 /// An SDR naming a competitor is worth knowing, but less than the prospect naming it.
 const SDR_MENTION_FACTOR: f32 = 0.7;
+/// Rule of a system no pack lists, found from its context.
+const INFERRED_SYSTEM_RULE: &str = "systems/inferred";
+/// Rule of a competitor that is a system the prospect is evaluating.
+const EVALUATED_COMPETITOR_RULE: &str = "competitors/evaluated-system";
+/// An evaluated system is a competitor unless it is the seller's own product: a little less sure.
+const EVALUATED_FACTOR: f32 = 0.9;
 /// How many sentences back "it" / "which" may reach for the system it stands for.
 const PRONOUN_REACH_SENTENCES: usize = 2;
 
@@ -58,56 +65,77 @@ fn parse_status(value: Option<&str>) -> SystemStatus {
     }
 }
 
+/// Where a sighting's name came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Origin {
+    /// A dictionary entry (rule index).
+    Rule(u32),
+    /// No pack lists it; its context says it is a product (see `products`).
+    Inferred,
+}
+
 /// One sighting of an entity: where, what it said about it, how sure.
 #[derive(Debug, Clone, Copy)]
 struct Sighting<S> {
-    /// The dictionary entry (rule) that matched.
-    entity: u32,
+    origin: Origin,
     sentence: usize,
     attribute: S,
     confidence: f32,
 }
 
-/// Sightings per entity (by rule index), in order of first sighting.
-/// Keyed by canonical name: two entries naming the same thing (one gated by context, say) give
-/// one item.
-struct Ledger<'r, S> {
-    order: Vec<&'r str>,
-    sightings: HashMap<&'r str, Vec<Sighting<S>>>,
+/// Sightings per entity, in order of first sighting, keyed by canonical name (case folded for
+/// inferred names): two entries naming the same thing (one gated by context, say) give one item.
+struct Ledger<S> {
+    order: Vec<String>,
+    names: HashMap<String, String>,
+    sightings: HashMap<String, Vec<Sighting<S>>>,
 }
 
-impl<'r, S: Copy> Ledger<'r, S> {
+impl<S: Copy> Ledger<S> {
     fn new() -> Self {
-        Ledger { order: Vec::new(), sightings: HashMap::new() }
+        Ledger { order: Vec::new(), names: HashMap::new(), sightings: HashMap::new() }
     }
 
-    fn add(&mut self, call: &Call<'r>, sighting: Sighting<S>) {
-        let name = call.rules.entity(sighting.entity).name.as_str();
+    fn add(&mut self, name: &str, sighting: Sighting<S>) {
+        let key = name.to_lowercase();
+        self.names.entry(key.clone()).or_insert_with(|| name.to_string());
         self.sightings
-            .entry(name)
+            .entry(key.clone())
             .or_insert_with(|| {
-                self.order.push(name);
+                self.order.push(key);
                 Vec::new()
             })
             .push(sighting);
     }
 
-    /// One item per entity, from the sighting `choose` picks, ordered by time.
+    fn add_rule(&mut self, call: &Call, entity: u32, sighting: Sighting<S>) {
+        self.add(&call.rules.entity(entity).name, sighting);
+    }
+
+    /// One item per entity, from the sighting `choose` picks, ordered by time. `detail` gets the
+    /// entity's name and dictionary group ("unknown" when inferred).
     fn items<D>(
         self,
         call: &Call,
         category: Category,
+        inferred_rule: &str,
         choose: impl Fn(&[Sighting<S>]) -> Sighting<S>,
-        detail: impl Fn(&crate::rules::Entity, S) -> D,
+        detail: impl Fn(&str, &str, S) -> D,
     ) -> Vec<Item<D>> {
         let mut items: Vec<Item<D>> = self
             .order
             .iter()
-            .map(|name| {
-                let chosen = choose(&self.sightings[name]);
-                let rule = call.rules.entity(chosen.entity);
+            .map(|key| {
+                let chosen = choose(&self.sightings[key]);
                 let sentence = call.sentence(chosen.sentence);
-                item(category, sentence, &sentence.text, &rule.rule, chosen.confidence, detail(rule, chosen.attribute))
+                let (name, group, rule) = match chosen.origin {
+                    Origin::Rule(index) => {
+                        let entity = call.rules.entity(index);
+                        (entity.name.as_str(), entity.group.as_deref().unwrap_or("other"), entity.rule.as_str())
+                    }
+                    Origin::Inferred => (self.names[key].as_str(), "unknown", inferred_rule),
+                };
+                item(category, sentence, &sentence.text, rule, chosen.confidence, detail(name, group, chosen.attribute))
             })
             .collect();
         items.sort_by_key(|item| item.start_ms);
@@ -134,7 +162,7 @@ fn evidence_weight(call: &Call, sentence: usize) -> Option<f32> {
     }
 }
 
-pub(crate) fn systems(call: &Call) -> Vec<Item<System>> {
+pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>> {
     let mut ledger = Ledger::new();
     // The last system named on the prospect side, for "we're replacing it".
     let mut last_named: Option<(usize, u32)> = None;
@@ -142,26 +170,43 @@ pub(crate) fn systems(call: &Call) -> Vec<Item<System>> {
         let Some(weight) = evidence_weight(call, sentence) else {
             continue;
         };
-        let mentions: Vec<Hit> = call.entities(sentence, EntityKind::System).copied().collect();
+        let mut mentions: Vec<Hit> = call.entities(sentence, EntityKind::System).copied().collect();
+        let known = mentions.len();
+        let inferred = products::inferred_names(call, sentence, participants);
+        // Inferred names take part in lists and "from X to Y" like dictionary ones.
+        mentions.extend(inferred.iter().map(|name| Hit {
+            layer: Layer::Entity(EntityKind::System),
+            index: u32::MAX,
+            start: name.span.start,
+            end: name.span.end,
+        }));
         let cues: Vec<Hit> = call.cues(sentence, CueKind::SystemStatus).copied().collect();
-        for mention in &mentions {
+        for (at, mention) in mentions.iter().enumerate() {
             let mut cues = cues.clone();
             cues.extend(call.adjacent_cues(sentence, mention, CueKind::SystemStatus));
             let status = status_from_cues(call, sentence, mention, &mentions, &cues);
-            let confidence = call.entity(mention).confidence * weight;
-            ledger.add(call, Sighting { entity: mention.index, sentence, attribute: status, confidence });
+            match at.checked_sub(known) {
+                None => {
+                    let confidence = call.entity(mention).confidence * weight;
+                    let sighting =
+                        Sighting { origin: Origin::Rule(mention.index), sentence, attribute: status, confidence };
+                    ledger.add_rule(call, mention.index, sighting);
+                }
+                Some(which) => {
+                    let name = &inferred[which];
+                    let confidence = name.confidence * weight;
+                    ledger.add(
+                        &name.name,
+                        Sighting { origin: Origin::Inferred, sentence, attribute: status, confidence },
+                    );
+                }
+            }
         }
+        mentions.truncate(known);
         for (cue, target) in pronoun_cues(call, sentence, &mentions, &cues, last_named) {
             let confidence = call.rules.entity(target).confidence * weight * call.cue(&cue).confidence;
-            ledger.add(
-                call,
-                Sighting {
-                    entity: target,
-                    sentence,
-                    attribute: parse_status(call.cue(&cue).value.as_deref()),
-                    confidence,
-                },
-            );
+            let attribute = parse_status(call.cue(&cue).value.as_deref());
+            ledger.add_rule(call, target, Sighting { origin: Origin::Rule(target), sentence, attribute, confidence });
         }
         if let Some(last) = mentions.last() {
             last_named = Some((sentence, last.index));
@@ -170,16 +215,13 @@ pub(crate) fn systems(call: &Call) -> Vec<Item<System>> {
     ledger.items(
         call,
         Category::System,
+        INFERRED_SYSTEM_RULE,
         |sightings| {
             // Leaving beats evaluating beats current beats a bare mention; the first such.
             let best = sightings.iter().map(|s| status_rank(s.attribute)).max().unwrap_or(0);
             preferred(call, sightings, |s| status_rank(s.attribute) == best)
         },
-        |entity, status| System {
-            name: entity.name.clone(),
-            kind: entity.group.clone().unwrap_or_else(|| "other".into()),
-            status,
-        },
+        |name, group, status| System { name: name.to_string(), kind: group.to_string(), status },
     )
 }
 
@@ -271,22 +313,49 @@ fn pronoun_cues(
     found
 }
 
-pub(crate) fn competitors(call: &Call) -> Vec<Item<Competitor>> {
+/// Vendors the prospect evaluated, compared or talked to: the team's competitor list (surest),
+/// and every system, listed or inferred, the prospect is evaluating.
+pub(crate) fn competitors(call: &Call, systems: &[Item<System>]) -> Vec<Item<Competitor>> {
     let mut ledger = Ledger::new();
     for sentence in 0..call.len() {
         let weight = evidence_weight(call, sentence).unwrap_or(SDR_MENTION_FACTOR);
         for mention in call.entities(sentence, EntityKind::Competitor) {
             let confidence = call.entity(mention).confidence * weight;
-            ledger.add(call, Sighting { entity: mention.index, sentence, attribute: (), confidence });
+            ledger.add_rule(
+                call,
+                mention.index,
+                Sighting { origin: Origin::Rule(mention.index), sentence, attribute: (), confidence },
+            );
         }
     }
-    ledger.items(
+    let mut items = ledger.items(
         call,
         Category::Competitor,
+        // Competitors and regulations come from lists only.
+        "",
         // The prospect's own words first; an SDR mention only when nothing else.
         |sightings| *sightings.iter().find(|s| call.is_prospect_side(s.sentence)).unwrap_or(&sightings[0]),
-        |entity, ()| Competitor { name: entity.name.clone() },
-    )
+        |name, _, ()| Competitor { name: name.to_string() },
+    );
+    let listed: Vec<String> = items.iter().map(|item| item.detail.name.to_lowercase()).collect();
+    for system in systems.iter().filter(|system| system.detail.status == SystemStatus::Evaluating) {
+        if listed.contains(&system.detail.name.to_lowercase()) {
+            continue;
+        }
+        items.push(Item {
+            id: crate::item::item_id(Category::Competitor, system.start_ms, &system.quote),
+            category: Category::Competitor,
+            quote: system.quote.clone(),
+            speaker: system.speaker,
+            start_ms: system.start_ms,
+            end_ms: system.end_ms,
+            rule: EVALUATED_COMPETITOR_RULE.to_string(),
+            confidence: system.confidence * EVALUATED_FACTOR,
+            detail: Competitor { name: system.detail.name.clone() },
+        });
+    }
+    items.sort_by_key(|item| item.start_ms);
+    items
 }
 
 pub(crate) fn regulations(call: &Call) -> Vec<Item<Regulation>> {
@@ -308,17 +377,19 @@ pub(crate) fn regulations(call: &Call) -> Vec<Item<Regulation>> {
             // An SDR question answered "no" ("Any HIPAA requirements?" "No.") negates too.
             let applies = !negated && answer != Some(Answer::No);
             let confidence = call.entity(mention).confidence * weight;
-            ledger.add(call, Sighting { entity: mention.index, sentence, attribute: applies, confidence });
+            let sighting = Sighting { origin: Origin::Rule(mention.index), sentence, attribute: applies, confidence };
+            ledger.add_rule(call, mention.index, sighting);
         }
     }
     ledger.items(
         call,
         Category::Regulation,
+        "",
         // Said not to apply anywhere: it does not apply; the sentence that says so is the quote.
         |sightings| {
             let denied = sightings.iter().any(|s| !s.attribute);
             preferred(call, sightings, |s| s.attribute != denied)
         },
-        |entity, applies| Regulation { name: entity.name.clone(), applies },
+        |name, _, applies| Regulation { name: name.to_string(), applies },
     )
 }

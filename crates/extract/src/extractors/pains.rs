@@ -40,6 +40,10 @@ pub(crate) fn pain_points(call: &Call) -> Vec<Item<PainPoint>> {
             continue;
         }
         let pains = pains_in(call, sentence);
+        if pains.is_empty() {
+            items.extend(scored_pain(call, sentence));
+            continue;
+        }
         let themes_differ = pains.windows(2).any(|pair| pair[0].theme != pair[1].theme);
         let text = call.text(sentence);
         let question_factor = if call.sentence(sentence).is_question() { QUESTION_FACTOR } else { 1.0 };
@@ -84,6 +88,87 @@ pub(crate) fn pain_points(call: &Call) -> Vec<Item<PainPoint>> {
         }
     }
     items
+}
+
+/// Problem-word weight (sum of the VADER valences of negative words) that makes a prospect's
+/// own sentence a pain with nothing else in it: "it's been brutal, honestly a mess".
+const PROBLEM_WORDS_ALONE: f32 = 3.0;
+/// With a consequence (what it cost), this much problem weight is enough; a consequence
+/// counts as this much weight on its own.
+const CONSEQUENCE_WEIGHT: f32 = 1.5;
+const WITH_CONSEQUENCE: f32 = 1.5;
+/// Words more negative than this count as problem words; "no" and the like are grammar.
+const PROBLEM_VALENCE: f32 = -0.9;
+/// Confidence of a scored pain: no cue named it, the sentence's words did.
+const SCORED_CONFIDENCE: f32 = 0.55;
+/// Words that put the sentence on the prospect's own side.
+const OWNERSHIP: &[&str] =
+    &["we", "we're", "we've", "we'd", "we'll", "our", "ours", "us", "i", "i'm", "i've", "i'd", "my", "me", "myself"];
+/// Openings of a hypothetical: "if we ever doubled, that might get messy" is no pain yet.
+const HYPOTHETICAL_OPENINGS: &[&str] = &["if", "unless", "suppose", "imagine", "hypothetically", "maybe if"];
+
+/// A prospect's sentence no pain cue matched, scored from its problem words and what it says
+/// went wrong or cost them; the rule names the reasons ("pains/scored:money-lost+problem-words").
+fn scored_pain(call: &Call, sentence: usize) -> Option<Item<PainPoint>> {
+    let text = call.text(sentence);
+    if call.sentence(sentence).is_question() || call.has_cue(sentence, CueKind::OffTopic) {
+        return None;
+    }
+    let lower = text.to_lowercase();
+    let words: Vec<&str> =
+        lower.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|word| !word.is_empty()).collect();
+    if words.first().is_some_and(|first| HYPOTHETICAL_OPENINGS.contains(first))
+        || !words.iter().any(|word| OWNERSHIP.contains(word))
+    {
+        return None;
+    }
+    let problem: f32 = words
+        .iter()
+        .enumerate()
+        .filter_map(|(at, word)| {
+            let valence = call.rules.words.valence(word).filter(|v| *v <= PROBLEM_VALENCE)?;
+            let negated = words[at.saturating_sub(2)..at]
+                .iter()
+                .any(|w| matches!(*w, "not" | "no" | "never") || w.ends_with("n't"));
+            (!negated).then_some(-valence)
+        })
+        .sum();
+    let consequences: Vec<&Hit> = call
+        .cues(sentence, CueKind::PainConsequence)
+        .filter(|cue| !negated_before(text, cue.start, call.matched(sentence, cue), 2))
+        .collect();
+    let weight = problem + CONSEQUENCE_WEIGHT * consequences.len() as f32;
+    let is_pain = if consequences.is_empty() {
+        problem >= PROBLEM_WORDS_ALONE
+    } else {
+        weight >= CONSEQUENCE_WEIGHT + WITH_CONSEQUENCE
+    };
+    if !is_pain {
+        return None;
+    }
+    let mut reasons: Vec<&str> = consequences.iter().map(|cue| rule_id(&call.cue(cue).rule)).collect();
+    reasons.dedup();
+    if problem > 0.0 {
+        reasons.push("problem-words");
+    }
+    let theme = call
+        .cues(sentence, CueKind::PainTopic)
+        .next()
+        .or(consequences.first().copied())
+        .and_then(|cue| call.cue(cue).value.clone())
+        .unwrap_or_else(|| "other".into());
+    let quote = if text.len() > MAX_QUOTE_BYTES {
+        consequences.first().map_or(text, |cue| tidy(&text[call.clause(sentence, cue.start)]))
+    } else {
+        text
+    };
+    let rule = format!("pains/scored:{}", reasons.join("+"));
+    Some(item(Category::PainPoint, call.sentence(sentence), quote, &rule, SCORED_CONFIDENCE, PainPoint { theme }))
+}
+
+/// "pains/money-lost" -> "money-lost".
+fn rule_id(rule: &str) -> &str {
+    rule.rsplit('/').next().unwrap_or(rule)
 }
 
 fn tidy(part: &str) -> &str {

@@ -10,6 +10,7 @@ pub use error::RuleError;
 
 use crate::fuzzy::{is_fuzzy_kind, FuzzyIndex, FUZZY_CONFIDENCE_FACTOR};
 use crate::lexicon::{Layer, Lexicon, LexiconBuilder};
+use crate::words::Words;
 use schema::{Attribute, CueDef, EntityKind, EntryDef, PackDoc, PackSpec, PACKS};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -65,8 +66,11 @@ pub struct RuleSet {
     pub(crate) cues: Vec<Cue>,
     pub(crate) not_names: HashSet<String>,
     pub(crate) first_names: HashSet<String>,
+    /// Lowercase words never taken for an unknown product's name.
+    pub(crate) not_products: HashSet<String>,
     /// Aliases of systems, competitors and regulations for misspelled mentions.
     pub(crate) fuzzy: FuzzyIndex,
+    pub(crate) words: Words,
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -161,6 +165,9 @@ impl RuleSet {
             hasher.update(source.content.as_bytes());
             hasher.update([0]);
         }
+        for list in Words::fingerprint_sources() {
+            hasher.update(list.as_bytes());
+        }
         let version = hex(&hasher.finalize())[..12].to_string();
 
         Ok(RuleSet {
@@ -171,7 +178,9 @@ impl RuleSet {
             cues: compiler.cues,
             not_names: compiler.not_names,
             first_names: compiler.first_names,
+            not_products: compiler.not_products,
             fuzzy,
+            words: Words::builtin(),
         })
     }
 
@@ -283,6 +292,7 @@ struct Compiler {
     aliases: HashMap<(EntityKind, String), (String, String, String, usize)>,
     not_names: HashSet<String>,
     first_names: HashSet<String>,
+    not_products: HashSet<String>,
     /// (alias, kind, entry index, requirement) of every entry matched fuzzily too.
     fuzzy_aliases: Vec<(String, EntityKind, u32, Option<u32>)>,
 }
@@ -369,6 +379,9 @@ impl Compiler {
             self.not_names.extend(pack.doc.not_names.iter().map(|name| name.get_ref().to_lowercase()));
             self.first_names.extend(pack.doc.first_names.iter().map(|name| name.get_ref().to_lowercase()));
         }
+        if pack.spec.macros {
+            self.not_products.extend(pack.doc.not_products.iter().map(|word| word.get_ref().to_lowercase()));
+        }
         Ok(())
     }
 
@@ -398,6 +411,7 @@ impl Compiler {
             ("macros", !pack.doc.macros.is_empty(), spec.macros),
             ("not_names", !pack.doc.not_names.is_empty(), spec.name_lists),
             ("first_names", !pack.doc.first_names.is_empty(), spec.name_lists),
+            ("not_products", !pack.doc.not_products.is_empty(), spec.macros),
         ];
         for (field, present, allowed) in misplaced {
             if *present && !allowed {
@@ -405,7 +419,10 @@ impl Compiler {
                     pack.doc.pack.span(),
                     field,
                     format!("`{field}` is not read from a `{}` pack", spec.name),
-                    format!("move `{field}` to the pack that reads it (vocabulary for macros, stakeholders for names)"),
+                    format!(
+                        "move `{field}` to the pack that reads it (vocabulary for macros and not_products, \
+                         stakeholders for names)"
+                    ),
                 ));
             }
         }

@@ -22,6 +22,10 @@ pub(crate) struct PackDoc {
     /// First names recognised even without a role next to them (stakeholders pack only).
     #[serde(default)]
     pub first_names: Vec<Spanned<String>>,
+    /// Capitalised words and acronyms that are never a product's name: kinds of system ("LMS"),
+    /// departments, places (vocabulary pack only).
+    #[serde(default)]
+    pub not_products: Vec<Spanned<String>>,
 
     #[serde(default)]
     pub system: Vec<EntryDef>,
@@ -54,6 +58,10 @@ pub(crate) struct PackDoc {
     pub cue: Vec<CueDef>,
     #[serde(default)]
     pub topic: Vec<CueDef>,
+    #[serde(default)]
+    pub consequence: Vec<CueDef>,
+    #[serde(default)]
+    pub off_topic: Vec<CueDef>,
     #[serde(default)]
     pub pitch: Vec<CueDef>,
     #[serde(default)]
@@ -147,6 +155,10 @@ pub(crate) enum CueKind {
     PainCue,
     PainTopic,
     PainNegation,
+    /// What a problem cost: time, money, customers, rework, a failed check.
+    PainConsequence,
+    /// Small talk (weather, traffic, sports): never scored as a pain.
+    OffTopic,
     Deadline,
     Period,
     TimelineGoal,
@@ -309,6 +321,8 @@ pub(crate) const PACKS: &[PackSpec] = &[
             cue("cue", CueKind::PainCue, Attribute::OneOf("theme", PAIN_THEMES)),
             cue("topic", CueKind::PainTopic, Attribute::OneOf("theme", PAIN_THEMES)),
             cue("negation", CueKind::PainNegation, Attribute::None),
+            cue("consequence", CueKind::PainConsequence, Attribute::OneOf("theme", PAIN_THEMES)),
+            cue("off_topic", CueKind::OffTopic, Attribute::None),
         ],
         macros: false,
         name_lists: false,
@@ -395,6 +409,8 @@ impl PackDoc {
             "greeting" => &self.greeting,
             "cue" => &self.cue,
             "topic" => &self.topic,
+            "consequence" => &self.consequence,
+            "off_topic" => &self.off_topic,
             "pitch" => &self.pitch,
             "deadline" => &self.deadline,
             "period" => &self.period,
@@ -431,6 +447,8 @@ impl PackDoc {
         "greeting",
         "cue",
         "topic",
+        "consequence",
+        "off_topic",
         "pitch",
         "deadline",
         "period",

@@ -1,0 +1,59 @@
+//! Word lists shipped as data under `rules/words/` (see scripts/make_word_lists.sh): which words
+//! are ordinary English, and how negative or positive a word sounds. Extraction uses them where
+//! fixed phrase lists cannot reach: an unknown capitalised word that is no English word may be a
+//! product; a prospect's sentence full of problem words may be a pain no cue names.
+
+use std::collections::{HashMap, HashSet};
+
+const ENGLISH: &str = include_str!("../../../rules/words/english.txt");
+const SENTIMENT: &str = include_str!("../../../rules/words/sentiment.txt");
+
+pub(crate) struct Words {
+    english: HashSet<&'static str>,
+    valence: HashMap<&'static str, f32>,
+}
+
+impl Words {
+    pub fn builtin() -> Words {
+        let lines = |text: &'static str| text.lines().filter(|line| !line.starts_with('#') && !line.is_empty());
+        let english = lines(ENGLISH).collect();
+        let valence = lines(SENTIMENT)
+            .filter_map(|line| {
+                let (word, value) = line.split_once('\t')?;
+                Some((word, value.parse().ok()?))
+            })
+            .collect();
+        Words { english, valence }
+    }
+
+    /// Whether `word` (any case) is an ordinary English word, or an inflection the list keeps.
+    pub fn is_english(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        self.english.contains(lower.as_str())
+    }
+
+    /// -4 (most negative) .. 4 (most positive), for the lowercase `word`; None when neutral.
+    pub fn valence(&self, lower: &str) -> Option<f32> {
+        self.valence.get(lower).copied()
+    }
+
+    /// Text for the rule-set version: outputs made with other lists are stale too.
+    pub fn fingerprint_sources() -> [&'static str; 2] {
+        [ENGLISH, SENTIMENT]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_load_and_answer() {
+        let words = Words::builtin();
+        assert!(words.is_english("Canvas") && words.is_english("epic"));
+        assert!(!words.is_english("MeridianLink") && !words.is_english("Dentrix"));
+        assert!(words.valence("frustrating").is_some_and(|v| v < -1.0));
+        assert!(words.valence("love").is_some_and(|v| v > 1.0));
+        assert_eq!(words.valence("invoice"), None);
+    }
+}
