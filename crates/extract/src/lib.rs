@@ -10,12 +10,12 @@
 mod call;
 mod extractors;
 mod fuzzy;
+mod inferred;
 mod item;
 mod lexicon;
 pub mod model;
 mod numbers;
 mod people;
-mod products;
 mod rules;
 mod sentences;
 mod words;

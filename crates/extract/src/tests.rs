@@ -552,3 +552,21 @@ fn products_no_pack_lists_are_inferred_from_how_they_are_used() {
     assert!(competitors.contains(&"Zentrix"), "{competitors:?}");
     assert!(extraction.systems.iter().all(|s| s.detail.name != "Epic" || s.rule != "systems/inferred"));
 }
+
+#[test]
+fn regulations_no_pack_lists_are_inferred_from_the_shape_of_their_names() {
+    let extraction = run(&[
+        (SDR, "Any compliance requirements I should know about?"),
+        (PROSPECT, "The Fair Work Act, obviously, and our examiners dinged us on ECOA last year."),
+        (PROSPECT, "We also need CPS 234 sorted, and the Cyber Essentials Plus accreditation renews in May."),
+        (PROSPECT, "If we ever expanded into Europe, the Widget Labelling Act might apply, but not yet."),
+        (PROSPECT, "Our IT team uses Slack for everything."),
+    ]);
+    let regulations: Vec<(&str, bool)> =
+        extraction.regulations.iter().map(|r| (r.detail.name.as_str(), r.detail.applies)).collect();
+    for wanted in ["Fair Work Act", "ECOA", "CPS 234", "Cyber Essentials Plus"] {
+        assert!(regulations.contains(&(wanted, true)), "{wanted}: {regulations:?}");
+    }
+    assert!(regulations.contains(&("Widget Labelling Act", false)), "{regulations:?}");
+    assert!(!regulations.iter().any(|(name, _)| ["IT", "CPS", "The Fair Work Act"].contains(name)), "{regulations:?}");
+}

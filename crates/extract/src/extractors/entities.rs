@@ -2,10 +2,10 @@
 //! regulations (with whether they apply). One item per entity over the whole call.
 
 use crate::call::{Answer, Call};
+use crate::inferred;
 use crate::item::{item, CONFIRMED_BY_ANSWER_FACTOR};
 use crate::lexicon::{Hit, Layer};
 use crate::model::{Category, Competitor, Item, Regulation, System, SystemStatus};
-use crate::products;
 use crate::rules::schema::{CueKind, EntityKind};
 use std::collections::HashMap;
 
@@ -13,6 +13,8 @@ use std::collections::HashMap;
 const SDR_MENTION_FACTOR: f32 = 0.7;
 /// Rule of a system no pack lists, found from its context.
 const INFERRED_SYSTEM_RULE: &str = "systems/inferred";
+/// Rule of a regulation or standard no pack lists, found from the shape of its name.
+const INFERRED_REGULATION_RULE: &str = "regulations/inferred";
 /// Rule of a competitor that is a system the prospect is evaluating.
 const EVALUATED_COMPETITOR_RULE: &str = "competitors/evaluated-system";
 /// An evaluated system is a competitor unless it is the seller's own product: a little less sure.
@@ -45,6 +47,12 @@ fn cue_reaches(call: &Call, sentence: usize, cue: &Hit, target: &Hit, peers: &[H
     chain.push((target.start, target.end));
     chain.sort();
     chain.windows(2).all(|pair| is_coordination(&text[pair[0].1..pair[1].0]))
+}
+
+/// An inferred name as a hit, so it takes part in lists, negations and "from X to Y" like a
+/// dictionary one. It points at no entry: only its position is read.
+fn synthetic_hit(kind: EntityKind, span: &std::ops::Range<usize>) -> Hit {
+    Hit { layer: Layer::Entity(kind), index: u32::MAX, start: span.start, end: span.end }
 }
 
 fn status_rank(status: SystemStatus) -> u8 {
@@ -172,14 +180,9 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
         };
         let mut mentions: Vec<Hit> = call.entities(sentence, EntityKind::System).copied().collect();
         let known = mentions.len();
-        let inferred = products::inferred_names(call, sentence, participants);
+        let inferred = inferred::product_names(call, sentence, participants);
         // Inferred names take part in lists and "from X to Y" like dictionary ones.
-        mentions.extend(inferred.iter().map(|name| Hit {
-            layer: Layer::Entity(EntityKind::System),
-            index: u32::MAX,
-            start: name.span.start,
-            end: name.span.end,
-        }));
+        mentions.extend(inferred.iter().map(|name| synthetic_hit(EntityKind::System, &name.span)));
         let cues: Vec<Hit> = call.cues(sentence, CueKind::SystemStatus).copied().collect();
         for (at, mention) in mentions.iter().enumerate() {
             let mut cues = cues.clone();
@@ -367,8 +370,11 @@ pub(crate) fn regulations(call: &Call) -> Vec<Item<Regulation>> {
             (false, Some(_)) => CONFIRMED_BY_ANSWER_FACTOR,
             (false, None) => continue,
         };
-        let mentions: Vec<Hit> = call.entities(sentence, EntityKind::Regulation).copied().collect();
-        for mention in &mentions {
+        let mut mentions: Vec<Hit> = call.entities(sentence, EntityKind::Regulation).copied().collect();
+        let known = mentions.len();
+        let inferred = inferred::regulation_names(call, sentence);
+        mentions.extend(inferred.iter().map(|name| synthetic_hit(EntityKind::Regulation, &name.span)));
+        for (at, mention) in mentions.iter().enumerate() {
             let adjacent = call.adjacent_cues(sentence, mention, CueKind::RegulationNegation);
             let negated = call
                 .cues(sentence, CueKind::RegulationNegation)
@@ -376,15 +382,30 @@ pub(crate) fn regulations(call: &Call) -> Vec<Item<Regulation>> {
                 .any(|cue| cue_reaches(call, sentence, cue, mention, &mentions, call.cue(cue).window));
             // An SDR question answered "no" ("Any HIPAA requirements?" "No.") negates too.
             let applies = !negated && answer != Some(Answer::No);
-            let confidence = call.entity(mention).confidence * weight;
-            let sighting = Sighting { origin: Origin::Rule(mention.index), sentence, attribute: applies, confidence };
-            ledger.add_rule(call, mention.index, sighting);
+            match at.checked_sub(known) {
+                None => {
+                    let confidence = call.entity(mention).confidence * weight;
+                    let sighting =
+                        Sighting { origin: Origin::Rule(mention.index), sentence, attribute: applies, confidence };
+                    ledger.add_rule(call, mention.index, sighting);
+                }
+                Some(which) => {
+                    let name = &inferred[which];
+                    let sighting = Sighting {
+                        origin: Origin::Inferred,
+                        sentence,
+                        attribute: applies,
+                        confidence: name.confidence * weight,
+                    };
+                    ledger.add(&name.name, sighting);
+                }
+            }
         }
     }
     ledger.items(
         call,
         Category::Regulation,
-        "",
+        INFERRED_REGULATION_RULE,
         // Said not to apply anywhere: it does not apply; the sentence that says so is the quote.
         |sightings| {
             let denied = sightings.iter().any(|s| !s.attribute);

@@ -61,6 +61,8 @@ pub(crate) struct PackDoc {
     #[serde(default)]
     pub consequence: Vec<CueDef>,
     #[serde(default)]
+    pub name_shape: Vec<CueDef>,
+    #[serde(default)]
     pub off_topic: Vec<CueDef>,
     #[serde(default)]
     pub pitch: Vec<CueDef>,
@@ -135,7 +137,8 @@ pub(crate) struct CueDef {
         alias = "cycle",
         alias = "topic",
         alias = "answer",
-        alias = "strength"
+        alias = "strength",
+        alias = "context"
     )]
     pub value: Option<Spanned<String>>,
 }
@@ -148,6 +151,10 @@ pub(crate) enum CueKind {
     Pitch,
     SystemStatus,
     RegulationNegation,
+    /// The shape of a regulation's name no entry lists ("... Act", "CPS 234").
+    RegulationShape,
+    /// Words of compliance talk, which some name shapes need in the sentence.
+    RegulationContext,
     Title,
     Relation,
     SelfIntro,
@@ -232,6 +239,8 @@ pub(crate) const PAIN_THEMES: &[&str] =
 pub(crate) const STEP_ACTIONS: &[&str] = &["meeting", "demo", "send_material", "invite", "trial", "follow_up", "other"];
 pub(crate) const ATTEMPT_STRENGTHS: &[&str] = &["strong", "weak"];
 pub(crate) const ANSWERS: &[&str] = &["yes", "no"];
+/// Whether a regulation name shape needs a compliance word in the sentence.
+pub(crate) const SHAPE_CONTEXTS: &[&str] = &["required", "none"];
 pub(crate) const SYSTEM_KINDS: &[&str] = &[
     "crm",
     "erp",
@@ -292,7 +301,11 @@ pub(crate) const PACKS: &[PackSpec] = &[
     PackSpec {
         name: "regulations",
         entities: Some(EntityTable { table: "regulation", kind: EntityKind::Regulation, kinds: REGULATION_KINDS }),
-        cues: &[cue("negation", CueKind::RegulationNegation, Attribute::None)],
+        cues: &[
+            cue("negation", CueKind::RegulationNegation, Attribute::None),
+            cue("name_shape", CueKind::RegulationShape, Attribute::OneOf("context", SHAPE_CONTEXTS)),
+            cue("context", CueKind::RegulationContext, Attribute::None),
+        ],
         macros: false,
         name_lists: false,
     },
@@ -410,6 +423,7 @@ impl PackDoc {
             "cue" => &self.cue,
             "topic" => &self.topic,
             "consequence" => &self.consequence,
+            "name_shape" => &self.name_shape,
             "off_topic" => &self.off_topic,
             "pitch" => &self.pitch,
             "deadline" => &self.deadline,
@@ -448,6 +462,7 @@ impl PackDoc {
         "cue",
         "topic",
         "consequence",
+        "name_shape",
         "off_topic",
         "pitch",
         "deadline",

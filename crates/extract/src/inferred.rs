@@ -1,12 +1,18 @@
-//! Products and vendors no pack lists, found from how the prospect talks about them: a
-//! capitalised name in the object of using, running, buying, evaluating, replacing or talking
-//! to a vendor ("we rekey them into MeridianLink", "Origence did a webinar", "we're on
-//! Corelation KeyStone"). The packs stay the way a team names its market; this catches the long
-//! tail of vertical and regional products, with a lower confidence and rule `systems/inferred`.
+//! Names no pack lists, found from how the prospect talks about them. The packs stay the way a
+//! team names its market; this catches the long tail, with a lower confidence and a rule that
+//! says it was inferred.
+//!
+//! - Products and vendors: a capitalised name in the object of using, running, buying,
+//!   evaluating, replacing or talking to a vendor ("we rekey them into MeridianLink", "Origence
+//!   did a webinar", "we're on Corelation KeyStone").
+//! - Regulations and standards: a name shaped like one ("the Fair Work Act", "CPS 234", "NFPA
+//!   70E", "Cyber Essentials Plus accreditation") or an acronym in a sentence about compliance
+//!   ("our examiners dinged us on ECOA").
 
 use crate::call::Call;
 use crate::lexicon::Layer;
 use crate::people::{listed, words, Word};
+use crate::rules::schema::CueKind;
 use std::ops::Range;
 
 /// Longest name inferred: "Corelation KeyStone Core" is three words, four is a sentence.
@@ -190,7 +196,7 @@ struct NameWord {
 
 /// Names in `sentence` that no dictionary entry, role or known person covers and whose context
 /// says they are products or vendors.
-pub(crate) fn inferred_names(call: &Call, sentence: usize, participants: &[String]) -> Vec<InferredName> {
+pub(crate) fn product_names(call: &Call, sentence: usize, participants: &[String]) -> Vec<InferredName> {
     let text = call.text(sentence);
     let tokens = words(text);
     let covered = |word: &Word| {
@@ -245,7 +251,6 @@ pub(crate) fn inferred_names(call: &Call, sentence: usize, participants: &[Strin
 /// Dictionary entries hide a name under them, and so do words about people (titles, relations,
 /// introductions); other cues (clause breaks, pain words) do not.
 fn is_blocking_cue(layer: Layer) -> bool {
-    use crate::rules::schema::CueKind;
     matches!(layer, Layer::Cue(CueKind::Title | CueKind::Relation | CueKind::SelfIntro | CueKind::Greeting))
 }
 
@@ -297,4 +302,58 @@ fn product_context(
         return None;
     }
     Some(INFERRED_CONFIDENCE + if shape.shaped { PRODUCT_SHAPE_BONUS } else { 0.0 })
+}
+
+/// Regulations and standards in `sentence` named by a [[name_shape]] of the regulations pack that
+/// no dictionary entry covers: trailing lowercase words ("accreditation") and leading grammar
+/// words ("The") are trimmed off; a shape that needs compliance talk gets it or is dropped; a
+/// name inside a longer one ("CPS" in "CPS 234") gives way to it.
+pub(crate) fn regulation_names(call: &Call, sentence: usize) -> Vec<InferredName> {
+    let text = call.text(sentence);
+    let compliance_talk = call.has_cue(sentence, CueKind::RegulationContext);
+    let mut found: Vec<InferredName> = Vec::new();
+    for hit in call.cues(sentence, CueKind::RegulationShape) {
+        let cue = call.cue(hit);
+        if cue.value.as_deref() == Some("required") && !compliance_talk {
+            continue;
+        }
+        let Some(span) = trim_name(call, text, hit.start..hit.end) else { continue };
+        let named_already = call
+            .hits(sentence)
+            .iter()
+            .any(|other| matches!(other.layer, Layer::Entity(_)) && other.start < span.end && span.start < other.end);
+        if named_already || found.iter().any(|name| name.span.start <= span.start && span.end <= name.span.end) {
+            continue;
+        }
+        found.retain(|name| !(span.start <= name.span.start && name.span.end <= span.end));
+        found.push(InferredName { name: text[span.clone()].to_string(), span, confidence: cue.confidence });
+    }
+    found
+}
+
+/// Words that open a sentence or a noun phrase before a name: "The Fair Work Act", "Our SOC 2".
+const LEADING_GRAMMAR: &[&str] = &[
+    "the", "a", "an", "our", "my", "your", "their", "this", "that", "these", "and", "or", "also", "plus", "under",
+    "per",
+];
+
+/// The name inside a shape's match: without trailing lowercase words, leading grammar words
+/// ("The", "Our"), or leading words that are never a product or regulation ("IT", "NCUA").
+fn trim_name(call: &Call, text: &str, span: Range<usize>) -> Option<Range<usize>> {
+    let tokens: Vec<Word> = words(&text[span.clone()]);
+    let keep = |word: &Word| is_capitalised(word.text) || word.text.chars().next().is_some_and(|c| c.is_ascii_digit());
+    let never = |word: &Word| {
+        LEADING_GRAMMAR.contains(&word.text.to_lowercase().as_str()) || listed(&call.rules.not_products, word.text)
+    };
+    let first = tokens.iter().position(|word| keep(word) && !never(word))?;
+    let last = tokens.iter().rposition(keep)?;
+    if last < first {
+        return None;
+    }
+    let name = &tokens[first..=last];
+    // A single English word ("Standard", "Compliance") is no name.
+    if name.len() == 1 && call.rules.words.is_english(name[0].text) && name[0].text.chars().any(|c| c.is_lowercase()) {
+        return None;
+    }
+    Some(span.start + name[0].start..span.start + name[name.len() - 1].end)
 }
