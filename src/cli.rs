@@ -8,6 +8,7 @@ Examples:
   handoff process call.mp3                    transcript + draft handoff next to the recording
   handoff process ~/calls/2026-11-25 --out ~/handoffs --jobs 2
   handoff process call.wav --channels sdr-right --format srt
+  handoff extract zoom-call.vtt --sdr Jordan  draft handoff from a transcript you already have
   handoff watch ~/Recordings/inbox            process every recording dropped into the folder
   handoff status ~/Recordings/inbox           what the watcher has queued, done and failed
   handoff review call.handoff.json            check the draft in the browser, then Finalize
@@ -26,6 +27,10 @@ pub struct Cli {
 pub enum Command {
     /// Transcribe recordings and write a draft handoff for each (files or folders).
     Process(ProcessArgs),
+    /// Write a draft handoff from transcripts a team already has, without audio or the model:
+    /// WebVTT (Zoom, Teams), SRT, text with one `Name: text` turn a line, or `handoff process`'s
+    /// own <name>.transcript.json. The format is told from the content.
+    Extract(ExtractArgs),
     /// Keep running and process every recording dropped into a folder, once each.
     ///
     /// Outputs go to --out, by default INBOX/handoffs/, with `<name>.error.txt` there for each
@@ -95,6 +100,31 @@ pub struct ProcessArgs {
     /// Redo recordings whose outputs are already up to date.
     #[arg(long)]
     pub force: bool,
+    /// Print a machine-readable JSON summary on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub verbosity: Verbosity,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Transcript files; each gives <name>.handoff.json and <name>.handoff.md, <name> being the
+    /// file name without .transcript.json, .vtt, .srt or .txt.
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+    /// Write outputs into DIR instead of next to each transcript.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// A speaker who is the SDR, by first or full name as the transcript shows it (any case);
+    /// repeat for several. Every other named speaker is the prospect's side. Without it (or when
+    /// no speaker matches), the speaker who introduces the selling company in their first turns
+    /// ("this is Jordan from Acme") is the SDR; when nobody does, speakers are UNKNOWN.
+    #[arg(long = "sdr", value_name = "NAME")]
+    pub sdr_names: Vec<String>,
+    /// Rule packs overriding the built-in ones (TOML files named like those in rules/).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
     /// Print a machine-readable JSON summary on stdout instead of the table.
     #[arg(long)]
     pub json: bool,

@@ -41,6 +41,12 @@ impl OutputPaths {
         Self { dir, stem }
     }
 
+    /// Names `<stem>.*` for an input whose stem is not simply its name without the last
+    /// extension (`call.transcript.json` gives `call`), in `out_dir` or next to the input.
+    pub fn with_stem(input: &Path, stem: String, out_dir: Option<&Path>) -> Self {
+        Self { stem, ..Self::for_recording(input, out_dir) }
+    }
+
     pub fn path(&self, suffix: &str) -> PathBuf {
         self.dir.join(format!("{}.{suffix}", self.stem))
     }

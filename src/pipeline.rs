@@ -84,22 +84,11 @@ impl Pipeline {
             timings_ms: StageTimings { decode_ms, transcribe_ms, total_ms: elapsed_ms(started) },
             segments: label_speakers(raw, &audio.activity, layout),
         };
-        let extraction = extract(&transcript, &self.rules);
-        let created_at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-        let handoff = build_draft(&transcript, extraction, self.rules.version(), &created_at);
-
-        let written_for = |result: Result<Vec<PathBuf>>| {
-            result.with_context(|| format!("{}: the outputs were not all written", recording.display()))
-        };
-        let mut written = written_for(self.write_transcript(outputs, &transcript))?;
-        written.extend(written_for(write_handoff(outputs, &handoff))?);
-        // The new draft is written either way; a review that cannot be re-applied is reported.
-        match crate::review::reapply_after_processing(&outputs.path("handoff.json")) {
-            Ok(finals) => written.extend(finals),
-            Err(error) => {
-                eprintln!("handoff: warning: {}: the SDR's review was not re-applied: {error:#}", recording.display())
-            }
-        }
+        let not_all_written = || format!("{}: the outputs were not all written", recording.display());
+        let mut written = self.write_transcript(outputs, &transcript).with_context(not_all_written)?;
+        let (handoff, drafted) =
+            draft_handoff(&transcript, &self.rules, outputs, recording).with_context(not_all_written)?;
+        written.extend(drafted);
         Ok(Processed { handoff, skipped: false, truncated: transcript.source.truncated, written })
     }
 
@@ -150,6 +139,30 @@ impl Pipeline {
     fn write_transcript(&self, outputs: &OutputPaths, transcript: &Transcript) -> Result<Vec<PathBuf>> {
         write_all(outputs, self.transcript_files(transcript))
     }
+}
+
+/// Transcript → extraction → draft handoff → `<stem>.handoff.json` and `.handoff.md`, then the
+/// SDR's review of the call, if there is one, re-applied to the new draft: the step `process`
+/// and `extract` share. `input` names the recording or transcript file in warnings. Returns the
+/// draft and the files written.
+pub fn draft_handoff(
+    transcript: &Transcript,
+    rules: &RuleSet,
+    outputs: &OutputPaths,
+    input: &Path,
+) -> Result<(Handoff, Vec<PathBuf>)> {
+    let extraction = extract(transcript, rules);
+    let created_at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let handoff = build_draft(transcript, extraction, rules.version(), &created_at);
+    let mut written = write_handoff(outputs, &handoff)?;
+    // The new draft is written either way; a review that cannot be re-applied is reported.
+    match crate::review::reapply_after_processing(&outputs.path("handoff.json")) {
+        Ok(finals) => written.extend(finals),
+        Err(error) => {
+            eprintln!("handoff: warning: {}: the SDR's review was not re-applied: {error:#}", input.display())
+        }
+    }
+    Ok((handoff, written))
 }
 
 /// The draft handoff as JSON and as Markdown.

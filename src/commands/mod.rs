@@ -1,5 +1,6 @@
 //! The commands: each drives the pipeline for one way sales teams work.
 
+mod extract;
 mod finalize;
 mod process;
 mod report;
@@ -30,6 +31,7 @@ impl Outcome {
 pub fn run(command: Command) -> Result<Outcome> {
     match command {
         Command::Process(args) => process::run(args),
+        Command::Extract(args) => extract::run(args),
         Command::Watch(args) => watch::run(args),
         Command::Status(args) => status::run(args),
         Command::Review(args) => review::run(args),

@@ -5,13 +5,16 @@
 //! ```
 //!
 //! For each `<stem>.truth.json` the transcript is `<DIR>/<stem>.transcript.json` with
-//! `--transcripts` (real whisper output), else the truth file's `script`: one segment per turn,
-//! the ideal transcript of clear speech. Prints precision / recall per category (precision only
+//! `--transcripts` (real whisper output); else, for a corpus call (`fixtures/corpus/*/`), the
+//! `Name: text` file its `transcript` names, beside it, read as `handoff extract` reads it with
+//! the truth's `sdr` names as `--sdr`; else the truth file's `script`: one segment per turn, the
+//! ideal transcript of clear speech. `scripts/quality.sh` scores the corpus. Prints precision / recall per category (precision only
 //! over calls whose truth lists that category: an empty list does not forbid findings),
 //! attribute accuracy on matched items, and `must_not_find` violations. `--verbose` lists every
 //! miss and extra, `--dump` prints each extraction as JSON.
 
 use handoff_extract::{extract, Extraction, RuleSet};
+use handoff_transcript::import::{read_transcript_file, RoleSource};
 use handoff_transcript::{Segment, SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -91,8 +94,13 @@ fn overlap(expected: &str, found: &str) -> f64 {
     shared as f64 / expected.len().max(1) as f64
 }
 
+/// The same name, or one a run of the other's words ("Epicor" for "Epicor Kinetic", "Aderant
+/// Expert" for "Aderant"): the AE knows which product is meant. The shorter side needs 4 letters,
+/// so "IT" or "AI" never stand for a whole name.
 fn same_name(expected: &str, found: &str) -> bool {
-    words(expected) == words(found)
+    let (expected, found) = (words(expected), words(found));
+    let (shorter, longer) = if expected.len() <= found.len() { (&expected, &found) } else { (&found, &expected) };
+    expected == found || (shorter.len() >= 4 && format!(" {longer} ").contains(&format!(" {shorter} ")))
 }
 
 fn person_matches(expected: &Value, name: Option<&str>, role: Option<&str>) -> bool {
@@ -303,15 +311,45 @@ fn script_transcript(truth: &Value, path: &Path) -> Result<Transcript, String> {
     })
 }
 
+/// A corpus call's transcript: a `Name: text` file beside the truth file, the SDR named in `sdr`.
+fn corpus_transcript(truth: &Value, path: &Path, file: &str) -> Result<Transcript, String> {
+    let sdr: Vec<String> =
+        truth["sdr"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
+    let file = path.parent().unwrap_or(Path::new("")).join(file);
+    let imported = read_transcript_file(&file, &sdr).map_err(|error| error.to_string())?;
+    // A misspelt `sdr` would score the call with the roles guessed or unknown.
+    if imported.roles != RoleSource::SdrNames {
+        return Err(format!("{}: `sdr` {sdr:?} names no speaker of {}", path.display(), file.display()));
+    }
+    Ok(imported.transcript)
+}
+
 fn load_transcript(truth: &Value, path: &Path, transcripts: Option<&Path>) -> Result<Transcript, String> {
     let Some(dir) = transcripts else {
-        return script_transcript(truth, path);
+        return match truth["transcript"].as_str() {
+            Some(file) => corpus_transcript(truth, path, file),
+            None => script_transcript(truth, path),
+        };
     };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let stem = name.strip_suffix(".truth.json").unwrap_or(name);
     let file = dir.join(format!("{stem}.transcript.json"));
     let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))
+}
+
+/// The folders the truth files are in (`dev`, `heldout`, `calls`), for the table's title.
+fn truth_folders(truths: &[PathBuf]) -> String {
+    let mut folders: Vec<String> = Vec::new();
+    for truth in truths {
+        let parent = truth.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = parent.canonicalize().unwrap_or_else(|_| parent.to_path_buf());
+        let name = name.file_name().map_or_else(|| parent.display().to_string(), |n| n.to_string_lossy().into_owned());
+        if !folders.contains(&name) {
+            folders.push(name);
+        }
+    }
+    folders.join(", ")
 }
 
 fn main() -> ExitCode {
@@ -402,6 +440,7 @@ fn main() -> ExitCode {
         }
     }
 
+    println!("{}: {} call(s)", truth_folders(&args.truths), args.truths.len());
     println!(
         "{:<18} {:>8} {:>8} {:>9} {:>9} {:>10}",
         "category", "expected", "recalled", "precision", "recall", "attribute"

@@ -3,6 +3,8 @@
 //! Kept free of audio and model dependencies so that the extraction stage (and anyone reading
 //! `<name>.transcript.json`) builds without whisper.cpp.
 
+pub mod import;
+
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
