@@ -8,6 +8,7 @@ use common::{handoff, json, stderr};
 use review_common::{beside, call_in, item, items, CALL};
 use serde_json::{json, Value};
 use std::path::Path;
+use std::thread;
 
 fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -19,7 +20,12 @@ fn path(path: &Path) -> &str {
 
 /// `handoff review HANDOFF --apply FILE` with `corrections` written to FILE.
 fn apply(draft: &Path, corrections: Value) -> std::process::Output {
-    let file = draft.with_file_name("corrections.json");
+    apply_from(draft, "corrections.json", corrections)
+}
+
+/// [`apply`] from a file of its own, for several writers at once.
+fn apply_from(draft: &Path, file_name: &str, corrections: Value) -> std::process::Output {
+    let file = draft.with_file_name(file_name);
     std::fs::write(&file, corrections.to_string()).unwrap();
     handoff(&["review", path(draft), "--apply", path(&file), "--reviewer", "Sam"])
 }
@@ -203,4 +209,78 @@ fn report_shows_completeness_and_review_effort_per_handoff() {
     assert_eq!(value(2, "status"), "draft");
     assert_eq!(value(2, "review_seconds"), "", "no corrections, no review time");
     assert!(value(2, "completeness").parse::<f64>().unwrap() < 1.0);
+}
+
+/// Two processes appending to one review log at once (scripts, or a script beside the page) each
+/// re-read the log under its lock, so neither drops what the other wrote.
+#[test]
+fn concurrent_applies_keep_every_correction() {
+    const EACH: usize = 30;
+    let dir = tempfile::tempdir().unwrap();
+    let draft_path = call_in(dir.path(), CALL);
+    let writers: Vec<_> = ["a", "b"]
+        .into_iter()
+        .map(|writer| {
+            let draft_path = draft_path.clone();
+            thread::spawn(move || {
+                for n in 0..EACH {
+                    let value = format!("{writer}-{n}");
+                    let corrections = json!([{"action": "set_field", "after": {"deal_size": value}}]);
+                    let output = apply_from(&draft_path, &format!("{writer}.json"), corrections);
+                    assert!(output.status.success(), "{value}: {}", stderr(&output));
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    let log = json(&beside(&draft_path, "review.json"));
+    let kept: Vec<&str> =
+        log["corrections"].as_array().unwrap().iter().filter_map(|c| c["after"]["deal_size"].as_str()).collect();
+    let lost: Vec<String> = ["a", "b"]
+        .iter()
+        .flat_map(|writer| (0..EACH).map(move |n| format!("{writer}-{n}")))
+        .filter(|value| !kept.contains(&value.as_str()))
+        .collect();
+    assert!(lost.is_empty(), "kept {} of {}; lost {lost:?}", kept.len(), 2 * EACH);
+    assert_eq!(kept.len(), 2 * EACH);
+}
+
+/// Corrections that would make an impossible handoff are refused with the reason, and a file
+/// holding one records nothing, not even its good corrections.
+#[test]
+fn apply_refuses_impossible_corrections() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft_path = call_in(dir.path(), CALL);
+    let draft = json(&draft_path);
+    let person = first(&draft, "stakeholders");
+    let duration = draft["source"]["duration_ms"].as_u64().unwrap();
+    let good = json!({"action": "set_field", "after": {"company": "Northwind Traders"}});
+    let edit =
+        |after: Value| json!({"action": "edit", "item_id": person["id"], "category": "stakeholder", "after": after});
+    let cases = [
+        (edit(json!({"start_ms": 5000, "end_ms": 4000})), "ends before it starts"),
+        (edit(json!({"end_ms": duration + 1})), "after the call ends"),
+        (
+            json!({"action": "add", "category": "pain_point", "after": {"quote": "  ", "theme": "cost", "start_ms": 1000}}),
+            "quote is empty",
+        ),
+        (json!({"action": "set_field", "after": {"decision_date": "next spring"}}), "not a date"),
+        (json!({"action": "set_field", "after": {"call_date": "2027-02-30"}}), "not a date"),
+    ];
+    for (bad, reason) in cases {
+        let output = apply(&draft_path, json!([good, bad]));
+        let error = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{bad}: {error}");
+        assert!(error.contains("correction #2") && error.contains(reason), "{bad}: {error}");
+        assert!(error.contains("nothing was applied"), "{error}");
+        assert!(!beside(&draft_path, "review.json").exists(), "{bad} recorded something");
+    }
+    // The same kinds of change, possible ones, are recorded.
+    let output = apply(
+        &draft_path,
+        json!([good, edit(json!({"start_ms": 1000, "end_ms": duration})), {"action": "set_field", "after": {"decision_date": "2028-02-29"}}]),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
 }

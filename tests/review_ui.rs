@@ -9,13 +9,12 @@ mod review_common;
 use common::json;
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
-use review_common::{beside, call_in, item, CALL};
+use review_common::{beside, call_in, item, review_page, Running, CALL};
 use serde_json::{json, Value};
 use std::error::Error;
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 type Outcome<T = ()> = Result<T, Box<dyn Error>>;
@@ -35,37 +34,9 @@ const CHROMIUM_FLAGS: [&str; 10] = [
     "--autoplay-policy=no-user-gesture-required",
 ];
 
-/// A process of the test's, killed when the test ends, pass or fail.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
-}
-
-/// `handoff review` on a free port, and the address it prints.
-fn review_page(handoff: &Path) -> (Running, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_handoff"))
-        .args(["review", handoff.to_str().unwrap(), "--no-open", "--reviewer", "Sam"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let server = Running(child);
-    let url = line
-        .split_whitespace()
-        .find(|word| word.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("`handoff review` printed no address: {line:?}"))
-        .to_owned();
-    (server, url)
 }
 
 /// chromedriver on a free port, and a browser session through it.
@@ -172,7 +143,7 @@ struct Done {
 }
 
 async fn review(client: &Client, url: &str, phrase: &str) -> Outcome<Done> {
-    client.goto(url).await?;
+    client.goto(&format!("{url}/")).await?;
     until(client, "document.querySelector('#items .item')", "the items").await?;
 
     // The recording plays from the page: ranges work and the browser can decode it.
@@ -282,7 +253,7 @@ async fn an_sdr_reviews_a_call_in_the_browser() {
     let draft_text = std::fs::read_to_string(&draft_path).unwrap();
     let phrase = demo_request(&json(&beside(&draft_path, "transcript.json")));
 
-    let (_server, url) = review_page(&draft_path);
+    let (_server, url) = review_page(&draft_path, dir.path());
     let (_driver, client) = browser(&dir.path().join("chromium-profile")).await;
     let outcome = review(&client, &url, &phrase).await;
     client.close().await.unwrap();

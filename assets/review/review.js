@@ -138,6 +138,10 @@ function input(field, value, prefix) {
     case 'optional_number':
       control = el('input', { type: 'number', step: 'any', id, name, value: value ?? '' });
       break;
+    case 'optional_date':
+      // Its value is always YYYY-MM-DD or empty, the only dates the server takes.
+      control = el('input', { type: 'date', id, name, value: value ?? '' });
+      break;
     default:
       control = el('input', { type: 'text', id, name, value: value ?? '' });
   }
@@ -148,7 +152,8 @@ function readField(form, field) {
   const control = form.querySelector(`[name="${field.name}"]`);
   switch (field.kind) {
     case 'flag': return control.checked;
-    case 'optional_text': return control.value.trim() === '' ? null : control.value.trim();
+    case 'optional_text':
+    case 'optional_date': return control.value.trim() === '' ? null : control.value.trim();
     case 'optional_number': return control.value.trim() === '' ? null : Number(control.value);
     default: return control.value.trim();
   }
@@ -597,7 +602,8 @@ function onKey(event) {
 
 async function finalize() {
   try {
-    setState(await api('POST', '/api/finalize'));
+    // An empty JSON body: the server takes changes only as application/json (see server.rs).
+    setState(await api('POST', '/api/finalize', {}));
     toast('Ready for the AE: final files written');
   } catch (error) {
     toast(error.message, 'error');

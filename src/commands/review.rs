@@ -19,13 +19,16 @@ pub fn run(args: ReviewArgs) -> Result<Outcome> {
             apply_file(&mut review, file, &reviewer)?;
         }
         if args.accept_all {
-            let accepts = review.accept_unreviewed(&review.current()?, &reviewer)?;
-            println!("accepted {} item(s) nobody had reviewed", accepts.len());
-            review.record(accepts)?;
+            let mut accepted = 0;
+            review.record_from(|review, current| {
+                let accepts = review.accept_unreviewed(current, &reviewer)?;
+                accepted = accepts.len();
+                Ok(accepts)
+            })?;
+            println!("accepted {accepted} item(s) nobody had reviewed");
         }
-        let current = review.current()?;
         // Also when nothing changed, so the final files always match the draft and the log.
-        review.write_final(&current)?;
+        let current = review.refresh_final()?;
         summarize(&review, &current);
         return Ok(Outcome::AllSucceeded);
     }
@@ -35,8 +38,7 @@ pub fn run(args: ReviewArgs) -> Result<Outcome> {
         eprintln!("handoff: warning: {problem}");
     }
     // Re-applying the log to the draft is the point of opening a re-processed call: write it.
-    let current = review.current()?;
-    review.write_final(&current)?;
+    let current = review.refresh_final()?;
     report_orphans(&review, &current);
     let name = review.files.name().to_owned();
     server::serve(review, call, reviewer, args.port, |url| {

@@ -6,6 +6,7 @@ use crate::pipeline::sha256_file;
 use anyhow::{bail, Context, Result};
 use handoff_document::Handoff;
 use handoff_transcript::Transcript;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub struct Call {
@@ -44,9 +45,17 @@ pub fn locate(files: &ReviewFiles, draft: &Handoff) -> Result<Call> {
     Ok(Call { transcript, recording })
 }
 
-/// Where the transcript says the recording was (relative paths are as `handoff process` was
-/// given them), else next to the transcript or the handoff; only a file with the processed
-/// content counts, so the page never plays another call.
+/// The recording, for the page's player. `handoff process` stored its path as it was given
+/// (relative to where `process` ran, in older builds) or absolute (newer ones), and `review` may
+/// run from anywhere, so these are tried in order:
+/// 1. the stored path, when absolute;
+/// 2. the stored path relative to the handoff's folder;
+/// 3. the stored path relative to the current folder;
+/// 4. the file name next to the handoff (or next to the transcript);
+/// 5. the stored path relative to each folder above the handoff's, for the common
+///    `handoff process calls/x.mp3 --out out` run from the parent of `out`.
+///
+/// Only a file with the processed content counts, so the page never plays another call.
 fn find_recording(
     transcript_path: &Path,
     transcript: &Transcript,
@@ -55,12 +64,33 @@ fn find_recording(
 ) -> Result<PathBuf, String> {
     let recorded = PathBuf::from(&transcript.source.path);
     let file_name = recorded.file_name().map(PathBuf::from).unwrap_or_default();
+    // Absolute, so that its parents are real folders even when the handoff was named as `x.json`.
+    let dir = if files.dir.as_os_str().is_empty() { Path::new(".") } else { files.dir.as_path() };
+    let handoff_dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let transcript_dir = transcript_path.parent().unwrap_or(Path::new(""));
-    let candidates = [recorded.clone(), transcript_dir.join(&file_name), files.dir.join(&draft.source.file)];
+    let mut candidates = Vec::new();
+    if recorded.is_absolute() {
+        candidates.push(recorded.clone());
+    } else {
+        candidates.extend([handoff_dir.join(&recorded), recorded.clone()]);
+    }
+    candidates.extend([
+        handoff_dir.join(&file_name),
+        handoff_dir.join(&draft.source.file),
+        transcript_dir.join(&file_name),
+    ]);
+    if recorded.is_relative() {
+        candidates.extend(handoff_dir.ancestors().skip(1).map(|folder| folder.join(&recorded)));
+    }
+    let mut tried = HashSet::new();
     let mut changed = None;
-    for candidate in candidates.iter().filter(|path| path.is_file()) {
-        match sha256_file(candidate) {
-            Ok(sha256) if sha256 == draft.source.sha256 => return Ok(candidate.clone()),
+    for candidate in candidates.into_iter().filter(|path| path.is_file()) {
+        // The same file reached two ways is hashed once.
+        if !tried.insert(candidate.canonicalize().unwrap_or_else(|_| candidate.clone())) {
+            continue;
+        }
+        match sha256_file(&candidate) {
+            Ok(sha256) if sha256 == draft.source.sha256 => return Ok(candidate),
             _ => changed = Some(candidate),
         }
     }
@@ -69,8 +99,11 @@ fn find_recording(
             "{} is not the recording this handoff was made from (its content changed); playback is off",
             path.display()
         ),
-        None => {
-            format!("the recording {} was not found (nor next to the transcript); playback is off", recorded.display())
-        }
+        None => format!(
+            "the recording {} was not found where `handoff process` read it, nor next to {}; \
+             copy it next to the handoff to play it (playback is off)",
+            recorded.display(),
+            files.draft.display()
+        ),
     })
 }

@@ -34,6 +34,9 @@ pub enum Kind {
     OptionalText,
     /// A number, or null when left empty.
     OptionalNumber,
+    /// A calendar date `YYYY-MM-DD`, or null when left empty: the server refuses anything else
+    /// (see [`handoff_review::DATE_FIELDS`]), so the page offers a date picker.
+    OptionalDate,
     Flag,
     /// One of `options` exactly (a Rust enum behind it).
     Choice {
@@ -55,7 +58,7 @@ impl Field {
     fn default_value(&self) -> Value {
         match self.kind {
             Kind::Text => json!(""),
-            Kind::OptionalText | Kind::OptionalNumber => Value::Null,
+            Kind::OptionalText | Kind::OptionalNumber | Kind::OptionalDate => Value::Null,
             Kind::Flag => json!(true),
             Kind::Choice { default, .. } | Kind::Suggest { default, .. } => json!(default),
         }
@@ -213,9 +216,9 @@ pub const ACCOUNT: [Field; 8] = [
     Field::new("prospect_name", "Prospect name", OptionalText),
     Field::new("prospect_title", "Prospect title", OptionalText),
     Field::new("deal_size", "Deal size", OptionalText),
-    Field::new("decision_date", "Decision date", OptionalText),
+    Field::new("decision_date", "Decision date", OptionalDate),
     Field::new("budget_owner", "Budget owner", OptionalText),
-    Field::new("call_date", "Call date", OptionalText),
+    Field::new("call_date", "Call date", OptionalDate),
     Field::new("decision_maker_unknown", "No decision maker known yet", Flag),
 ];
 
@@ -273,5 +276,12 @@ mod tests {
     fn account_fields_are_the_documents() {
         let names: Vec<&str> = ACCOUNT.iter().map(|field| field.name).collect();
         assert_eq!(names, Account::FIELDS);
+        let dates: Vec<&str> =
+            ACCOUNT.iter().filter(|field| matches!(field.kind, OptionalDate)).map(|field| field.name).collect();
+        assert_eq!(
+            dates,
+            handoff_review::DATE_FIELDS,
+            "the page offers a date picker for every date the server checks"
+        );
     }
 }

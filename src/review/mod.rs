@@ -16,8 +16,8 @@ use anyhow::{Context, Result};
 use handoff_document::{render_markdown, Findings, Handoff};
 use handoff_extract::Category;
 use handoff_review::{
-    apply, settle_status, Action, Anchor, ApplyStats, Correction, Missing, NotReady, Orphan, Requirements, ReviewLog,
-    SignOff,
+    apply_new, settle_status, Action, Anchor, ApplyStats, Correction, LogLock, Missing, NotReady, Orphan, Requirements,
+    ReviewLog, SignOff,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -132,8 +132,8 @@ impl Review {
         Ok(review)
     }
 
-    /// Re-reads the review log, so corrections another process added (a script's `--apply`
-    /// while the page is open) are kept rather than overwritten by the next correction.
+    /// Re-reads the review log, to show what other processes (another page, a script's
+    /// `--apply`) recorded. Reading needs no lock: the log is only ever replaced whole.
     pub fn reload(&mut self) -> Result<()> {
         if self.files.log.exists() {
             self.log = ReviewLog::load(&self.files.log)?;
@@ -141,16 +141,27 @@ impl Review {
         Ok(())
     }
 
+    /// Takes the log's lock and re-reads the log under it. Every change holds the returned lock
+    /// until the log and the final files are written: two processes that both read the log, then
+    /// both wrote it, would each drop the other's corrections.
+    fn lock(&mut self) -> Result<LogLock> {
+        let lock = LogLock::acquire(&self.files.log)?;
+        self.reload()?;
+        Ok(lock)
+    }
+
     pub fn requirements(&self) -> &Requirements {
         &self.requirements
     }
 
     pub fn current(&self) -> Result<Current> {
-        self.settle(&self.log)
+        self.settle(&self.log, self.log.corrections.len())
     }
 
-    fn settle(&self, log: &ReviewLog) -> Result<Current> {
-        let applied = apply(&self.draft, log)
+    /// `log` applied to the draft; corrections from `first_new` on are being recorded now and
+    /// held to [`apply_new`]'s checks.
+    fn settle(&self, log: &ReviewLog, first_new: usize) -> Result<Current> {
+        let applied = apply_new(&self.draft, log, first_new)
             .with_context(|| format!("cannot apply {} to {}", self.files.log.display(), self.files.draft.display()))?;
         let mut handoff = applied.handoff;
         let missing = settle_status(&mut handoff, log.finalized.is_some(), &self.requirements);
@@ -164,12 +175,21 @@ impl Review {
     /// only come from re-processing). Writes the log and the final files. A bad correction is
     /// reported as [`Refused`].
     pub fn record(&mut self, corrections: Vec<Correction>) -> Result<Current> {
+        self.record_from(|_, _| Ok(corrections))
+    }
+
+    /// [`Review::record`] of the corrections `make` builds from the review as it is on disk, under
+    /// the log's lock, so they are made on what other processes recorded just before.
+    pub fn record_from(&mut self, make: impl FnOnce(&Review, &Current) -> Result<Vec<Correction>>) -> Result<Current> {
+        let _lock = self.lock()?;
+        let corrections = make(self, &self.current()?)?;
         for (index, correction) in corrections.iter().enumerate() {
             correction.check().map_err(|reason| Refused { index, reason })?;
         }
         let mut log = self.log.clone();
+        let first_new = log.corrections.len();
         log.corrections.extend(corrections.iter().cloned());
-        let current = self.settle(&log)?;
+        let current = self.settle(&log, first_new)?;
         for orphan in &current.orphans {
             if let Some(index) = corrections.iter().position(|c| *c == orphan.correction) {
                 return Err(Refused { index, reason: orphan.reason.clone() }.into());
@@ -181,15 +201,17 @@ impl Review {
     /// Records the reviewer's sign-off when every requirement is met; otherwise fails with
     /// [`NotReady`] and records nothing.
     pub fn sign_off(&mut self, by: &str) -> Result<Current> {
+        let _lock = self.lock()?;
         let mut log = self.log.clone();
         log.finalized = Some(SignOff { at: now(), by: by.to_owned() });
-        let current = self.settle(&log)?;
+        let current = self.settle(&log, log.corrections.len())?;
         if !current.missing.is_empty() {
             return Err(NotReady { missing: current.missing }.into());
         }
         self.commit(log, current)
     }
 
+    /// Writes `log` and the final files made from it; the caller holds the log's lock.
     fn commit(&mut self, log: ReviewLog, current: Current) -> Result<Current> {
         write_atomically(&self.files.log, &log.to_json())?;
         self.log = log;
@@ -197,7 +219,16 @@ impl Review {
         Ok(current)
     }
 
-    pub fn write_final(&self, current: &Current) -> Result<()> {
+    /// Rewrites the final files from the log as it is on disk. Under the lock, so they never
+    /// overwrite newer final files that another process wrote with a longer log.
+    pub fn refresh_final(&mut self) -> Result<Current> {
+        let _lock = self.lock()?;
+        let current = self.current()?;
+        self.write_final(&current)?;
+        Ok(current)
+    }
+
+    fn write_final(&self, current: &Current) -> Result<()> {
         write_atomically(&self.files.final_json, &current.handoff.to_json())?;
         Ok(write_atomically(&self.files.final_md, &render_markdown(&current.handoff))?)
     }
@@ -305,10 +336,9 @@ pub fn reapply_after_processing(handoff: &Path) -> Result<Vec<PathBuf>> {
     if !files.log.exists() {
         return Ok(Vec::new());
     }
-    let review = Review::open(handoff, Requirements::load(None)?)?;
-    let current = review.current()?;
+    let mut review = Review::open(handoff, Requirements::load(None)?)?;
+    let current = review.refresh_final()?;
     report_orphans(&review, &current);
-    review.write_final(&current)?;
     Ok(vec![review.files.final_json.clone(), review.files.final_md.clone()])
 }
 

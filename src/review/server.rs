@@ -3,7 +3,8 @@
 //! `GET /` and the page's script and style (built into the binary), `GET /api/call` (what does
 //! not change while reviewing: transcript, field tables, requirements), `GET /api/state` (the
 //! corrected handoff, what is missing, orphans), `POST /api/corrections` and `POST
-//! /api/finalize` (both answer with the new state), and `GET /audio` (the recording, with ranges).
+//! /api/finalize` (both answer with the new state; JSON from the page's own origin only), and
+//! `GET /audio` (the recording, with ranges).
 
 use super::call::Call;
 use super::fields::{ACCOUNT, CATEGORIES, COMMON};
@@ -80,14 +81,13 @@ fn router(state: AppState) -> Router {
         .route("/api/corrections", post(correct))
         .route("/api/finalize", post(finalize))
         .route("/audio", get(recording))
+        .layer(middleware::from_fn_with_state(state.clone(), from_the_page))
         .layer(middleware::from_fn_with_state(state.clone(), local_only))
         .with_state(state)
 }
 
 /// Refuses requests addressed to any other host name: a web page elsewhere could otherwise reach
-/// this server through a DNS name it points at 127.0.0.1 and read or change the review. (Its
-/// cross-origin POSTs are already refused: the API only takes `application/json`, which browsers
-/// never send cross-origin without a CORS preflight this server does not answer.)
+/// this server through a DNS name it points at 127.0.0.1 and read or change the review.
 async fn local_only(State(state): State<AppState>, request: HttpRequest, next: Next) -> Response {
     let host = request.headers().get(header::HOST).and_then(|host| host.to_str().ok());
     if host.is_some_and(|host| state.hosts.iter().any(|known| known == host)) {
@@ -95,6 +95,37 @@ async fn local_only(State(state): State<AppState>, request: HttpRequest, next: N
     } else {
         (StatusCode::FORBIDDEN, "the review page is served on 127.0.0.1 only").into_response()
     }
+}
+
+/// Refuses changes that another web page open in the reviewer's browser could send. Any page may
+/// POST a form or a `no-cors` fetch to 127.0.0.1, but only as `text/plain`, form data or with no
+/// body; `application/json` from another site needs a CORS preflight, which this server never
+/// grants. Browsers also name the sending page in `Origin`, so a foreign one is refused outright.
+/// Reads (`GET`) change nothing and the audio player sends no `Origin`, so they pass.
+async fn from_the_page(State(state): State<AppState>, request: HttpRequest, next: Next) -> Response {
+    if request.method().is_safe() {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("(not text)");
+        if !state.hosts.iter().any(|host| origin.strip_prefix("http://") == Some(host.as_str())) {
+            let reason = format!(
+                "refused: the web page at {origin} asked to change this review; only the review page at http://{}/ may",
+                state.hosts[0]
+            );
+            return (StatusCode::FORBIDDEN, Json(json!({"error": reason}))).into_response();
+        }
+    }
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let media_type = content_type.split(';').next().unwrap_or_default().trim();
+    if !media_type.eq_ignore_ascii_case("application/json") {
+        let sent = if content_type.is_empty() { "no Content-Type" } else { content_type };
+        let reason =
+            format!("refused: changes must be sent as Content-Type: application/json with a JSON body, not {sent}");
+        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, Json(json!({"error": reason}))).into_response();
+    }
+    next.run(request).await
 }
 
 /// Everything the page needs that corrections do not change.
@@ -161,7 +192,8 @@ fn respond(review: &Review, result: Result<Current>) -> Response {
     }
 }
 
-// Each handler starts from the log on disk: see `Review::reload`.
+// Each handler starts from the log on disk, so the page shows what other pages and scripts
+// recorded; changes re-read it under the log's lock (see `Review::record_from`).
 
 async fn state_view(State(state): State<AppState>) -> Response {
     let mut review = state.review.lock().expect("a review is never left half-changed");
@@ -171,17 +203,14 @@ async fn state_view(State(state): State<AppState>) -> Response {
 
 async fn correct(State(state): State<AppState>, Json(request): Json<Request>) -> Response {
     let mut review = state.review.lock().expect("a review is never left half-changed");
-    let result = review.reload().and_then(|()| {
-        let current = review.current()?;
-        let correction = review.correction(&current, request, &state.reviewer)?;
-        review.record(vec![correction])
-    });
+    let result =
+        review.record_from(|review, current| Ok(vec![review.correction(current, request, &state.reviewer)?]));
     respond(&review, result)
 }
 
 async fn finalize(State(state): State<AppState>) -> Response {
     let mut review = state.review.lock().expect("a review is never left half-changed");
-    let result = review.reload().and_then(|()| review.sign_off(&state.reviewer));
+    let result = review.sign_off(&state.reviewer);
     respond(&review, result)
 }
 

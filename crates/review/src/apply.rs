@@ -3,6 +3,7 @@
 
 use crate::log::{Action, Correction, ReviewError, ReviewLog};
 use crate::matching::{Found, Targets};
+use crate::vet::Checks;
 use handoff_document::{list_key, Account, Findings, Handoff, ReviewMark, ReviewState, Status};
 use handoff_extract::Category;
 use handoff_transcript::Speaker;
@@ -51,6 +52,13 @@ enum Landed {
 /// Fails only when the log belongs to another recording; anything wrong with a single correction
 /// makes it an orphan instead.
 pub fn apply(draft: &Handoff, log: &ReviewLog) -> Result<Applied, ReviewError> {
+    apply_new(draft, log, log.corrections.len())
+}
+
+/// [`apply`] while corrections are being recorded: those from position `first_new` of the log on
+/// are new and must also keep their item's times inside the call, its quote non-empty and account
+/// dates real dates (see [`crate::DATE_FIELDS`]); one that does not is an orphan with the reason.
+pub fn apply_new(draft: &Handoff, log: &ReviewLog, first_new: usize) -> Result<Applied, ReviewError> {
     if log.handoff_source_sha256 != draft.source.sha256 {
         return Err(ReviewError::WrongRecording {
             log_sha256: log.handoff_source_sha256.clone(),
@@ -67,7 +75,7 @@ pub fn apply(draft: &Handoff, log: &ReviewLog) -> Result<Applied, ReviewError> {
     }
     // Stable, so corrections logged within the same second keep their logged order.
     ordered.sort_by_key(|(when, ..)| *when);
-    let mut work = Work::new(draft, log);
+    let mut work = Work::new(draft, log, first_new);
     let mut stats = ApplyStats::default();
     for (_, position, correction) in ordered {
         match work.apply(position, correction) {
@@ -130,10 +138,14 @@ impl WorkItem {
         Ok(())
     }
 
-    fn edit(&mut self, correction: &Correction) -> Result<(), String> {
+    fn edit(&mut self, correction: &Correction, checks: Option<Checks>) -> Result<(), String> {
         let mut fields = self.fields.clone();
-        fields.extend(after(correction));
+        let changed = after(correction);
+        fields.extend(changed.clone());
         let category = checked_category(&fields, "edited")?;
+        if let Some(checks) = checks {
+            checks.item(&fields, &changed)?;
+        }
         self.fields = fields;
         self.category = category;
         self.rejected = false;
@@ -189,24 +201,29 @@ struct Work {
     items: Vec<WorkItem>,
     account: Account,
     targets: Targets,
+    /// Log positions from here on are new corrections, checked as they are recorded.
+    first_new: usize,
+    checks: Checks,
 }
 
 impl Work {
-    fn new(draft: &Handoff, log: &ReviewLog) -> Work {
+    fn new(draft: &Handoff, log: &ReviewLog, first_new: usize) -> Work {
         let items = work_items(&draft.findings);
         let added: HashSet<String> =
             log.corrections.iter().filter(|correction| correction.action == Action::Add).map(human_id).collect();
         let targets = Targets::resolve(&items, log, &added);
-        Work { items, account: draft.account.clone(), targets }
+        let checks = Checks { duration_ms: draft.source.duration_ms };
+        Work { items, account: draft.account.clone(), targets, first_new, checks }
     }
 
     fn apply(&mut self, position: usize, correction: &Correction) -> Result<Landed, String> {
+        let checks = (position >= self.first_new).then_some(self.checks);
         match correction.action {
-            Action::SetField => self.set_fields(correction),
-            Action::Add => self.add(correction),
+            Action::SetField => self.set_fields(correction, checks),
+            Action::Add => self.add(correction, checks),
             Action::Accept => self.change(position, correction, |item| item.accept(correction)),
             Action::Reject => self.change(position, correction, WorkItem::reject),
-            Action::Edit => self.change(position, correction, |item| item.edit(correction)),
+            Action::Edit => self.change(position, correction, |item| item.edit(correction, checks)),
         }
     }
 
@@ -231,7 +248,7 @@ impl Work {
         self.items.iter().position(|item| item.id() == id)
     }
 
-    fn add(&mut self, correction: &Correction) -> Result<Landed, String> {
+    fn add(&mut self, correction: &Correction, checks: Option<Checks>) -> Result<Landed, String> {
         let category = correction.category.expect("checked: add names a category");
         let start_ms = correction.anchor.as_ref().map_or(0, |anchor| anchor.start_ms);
         let mut fields = Map::new();
@@ -247,6 +264,10 @@ impl Work {
         fields.insert("category".into(), to_json(&category));
         fields.insert("rule".into(), "human".into());
         checked_category(&fields, "added")?;
+        if let Some(checks) = checks {
+            // Everything about an added item is the reviewer's.
+            checks.item(&fields, &fields)?;
+        }
         let mut item = WorkItem { category, fields, review: None, rejected: false };
         item.mark(ReviewState::Added, correction);
         // The same add logged twice yields the same id: keep one item.
@@ -257,10 +278,14 @@ impl Work {
         Ok(Landed::Added)
     }
 
-    fn set_fields(&mut self, correction: &Correction) -> Result<Landed, String> {
+    fn set_fields(&mut self, correction: &Correction, checks: Option<Checks>) -> Result<Landed, String> {
+        let changed = after(correction);
+        if let Some(checks) = checks {
+            checks.account(&changed)?;
+        }
         let mut account: Map<String, Value> =
             serde_json::from_value(to_json(&self.account)).expect("an account is an object");
-        account.extend(after(correction));
+        account.extend(changed);
         self.account = serde_json::from_value(Value::Object(account))
             .map_err(|error| format!("the account fields are not valid: {error}"))?;
         Ok(Landed::FieldsSet)

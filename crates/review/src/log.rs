@@ -5,6 +5,7 @@ use handoff_document::Account;
 use handoff_extract::Category;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -103,11 +104,42 @@ pub enum ReviewError {
     Version { path: PathBuf, found: u32 },
     #[error("{path}: correction #{number} ({action} at {at}): {problem}; fix or remove that correction")]
     Invalid { path: PathBuf, number: usize, action: Action, at: String, problem: String },
+    #[error("cannot lock {path} to write the review log beside it: {source}; check that its folder is writable")]
+    Lock { path: PathBuf, source: std::io::Error },
     #[error(
         "the review log is for recording {log_sha256} but the handoff is of {draft_sha256}; \
          pair each handoff with the review.json written beside it"
     )]
     WrongRecording { log_sha256: String, draft_sha256: String },
+}
+
+/// An exclusive OS lock on a review log, released when dropped. Every process that changes the log
+/// holds it from reading the log to writing it back, so two writers (two review pages, a page and
+/// `--apply`) never both start from the same log and drop each other's corrections.
+///
+/// The lock is on a sidecar `<log>.lock` rather than the log itself because the log is replaced by
+/// an atomic rename: a lock on the old file would not stop a writer that opened the new one. The
+/// sidecar is left in place, since removing it would let two writers lock two different files.
+#[derive(Debug)]
+pub struct LogLock {
+    _file: File,
+}
+
+impl LogLock {
+    /// Waits until no other process holds the lock on `log`, then holds it.
+    pub fn acquire(log: &Path) -> Result<LogLock, ReviewError> {
+        let mut name = log.as_os_str().to_owned();
+        name.push(".lock");
+        let path = PathBuf::from(name);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .and_then(|file| file.lock().map(|()| file))
+            .map_err(|source| ReviewError::Lock { path, source })?;
+        Ok(LogLock { _file: file })
+    }
 }
 
 impl ReviewLog {

@@ -348,6 +348,58 @@ fn an_edit_that_leaves_an_invalid_item_is_an_orphan() {
     assert_eq!(result.handoff.findings, draft(FIRST).findings, "nothing changed");
 }
 
+/// New corrections must make a possible handoff; the same corrections already in a log apply as
+/// they were recorded, so an upgrade changes no finished review.
+#[test]
+fn only_new_corrections_are_held_to_times_quotes_and_dates() {
+    let mut sam = Reviewer::new(draft(FIRST));
+    sam.on(Action::Edit, "pain-1", Category::PainPoint, Some(json!({"start_ms": 9_000, "end_ms": 8_000})))
+        .on(Action::Edit, "pain-3", Category::PainPoint, Some(json!({"end_ms": 600_001})))
+        .add(Category::Objection, json!({"quote": "", "start_ms": 1_000}))
+        .set(json!({"decision_date": "end of Q3"}))
+        // Possible ones pass: times up to the end of the call, a real date.
+        .on(Action::Edit, "time-1", Category::Timeline, Some(json!({"start_ms": 599_000, "end_ms": 600_000})))
+        .set(json!({"call_date": "2026-11-20"}));
+    assert!(applied(&sam.draft, &sam.log).orphans.is_empty(), "recorded before: applied as they were");
+
+    let result = apply_new(&sam.draft, &sam.log, 0).unwrap();
+    let reasons: Vec<&str> = result.orphans.iter().map(|orphan| orphan.reason.as_str()).collect();
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    for (reason, expected) in
+        reasons.iter().zip(["ends before it starts", "after the call ends", "quote is empty", "not a date"])
+    {
+        assert!(reason.contains(expected), "{reason}");
+    }
+    assert_eq!(result.handoff.account.call_date.as_deref(), Some("2026-11-20"));
+    assert_eq!(find(&result.handoff, "time-1").unwrap()["end_ms"], 600_000);
+    assert_eq!(find(&result.handoff, "pain-1"), find(&draft(FIRST), "pain-1"), "an orphan changes nothing");
+    // Only from `first_new` on: the last two are new and fine.
+    assert!(apply_new(&sam.draft, &sam.log, 4).unwrap().orphans.is_empty());
+}
+
+/// The lock on a review log is exclusive: a second holder waits until the first lets go.
+#[test]
+fn the_log_lock_waits_for_the_holder() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("call.review.json");
+    let released = Arc::new(AtomicBool::new(false));
+    let held = LogLock::acquire(&log).unwrap();
+    let waiter = {
+        let (log, released) = (log.clone(), released.clone());
+        std::thread::spawn(move || {
+            let _lock = LogLock::acquire(&log).unwrap();
+            released.load(Ordering::SeqCst)
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    released.store(true, Ordering::SeqCst);
+    drop(held);
+    assert!(waiter.join().unwrap(), "the second lock was granted while the first was held");
+    assert!(dir.path().join("call.review.json.lock").is_file());
+}
+
 #[test]
 fn the_later_correction_of_an_item_wins() {
     let mut sam = Reviewer::new(draft(FIRST));
