@@ -11,7 +11,7 @@
 
 use crate::call::Call;
 use crate::lexicon::Layer;
-use crate::people::{listed, words, Word};
+use crate::people::{listed, may_mention_someone, mentions, words, Word};
 use crate::rules::schema::CueKind;
 use std::ops::Range;
 
@@ -26,120 +26,9 @@ const INFERRED_CONFIDENCE: f32 = 0.6;
 /// Mixed case ("RouteOne") or a dotted name ("Bill.com") is almost never anything but a product.
 const PRODUCT_SHAPE_BONUS: f32 = 0.1;
 
-/// Words right before a name that say the prospect uses, buys, evaluates or leaves it.
-const LEADS: &[&str] = &[
-    "use",
-    "uses",
-    "using",
-    "used",
-    "run",
-    "runs",
-    "running",
-    "ran",
-    "on",
-    "into",
-    "onto",
-    "from",
-    "to",
-    "with",
-    "through",
-    "via",
-    "called",
-    "replace",
-    "replaced",
-    "replacing",
-    "evaluate",
-    "evaluating",
-    "evaluated",
-    "at",
-    "trialing",
-    "trialed",
-    "piloting",
-    "piloted",
-    "license",
-    "licensed",
-    "bought",
-    "buy",
-    "pay",
-    "paid",
-    "paying",
-    "implemented",
-    "implementing",
-    "rolled",
-    "adopted",
-    "chose",
-    "picked",
-    "migrated",
-    "migrating",
-    "switched",
-    "switching",
-    "moved",
-    "moving",
-    "vs",
-    "versus",
-    "than",
-    "like",
-    "and",
-    "or",
-    "of",
-    "about",
-];
-/// Words right after a name that make it a product: "X contract", "X's add-on", "X for billing".
-const TAILS: &[&str] = &[
-    "for",
-    "instance",
-    "integration",
-    "integrations",
-    "contract",
-    "module",
-    "modules",
-    "add-on",
-    "license",
-    "licenses",
-    "platform",
-    "system",
-    "software",
-    "tool",
-    "app",
-    "portal",
-    "account",
-    "renewal",
-    "implementation",
-    "rollout",
-    "admin",
-    "dashboard",
-    "dashboards",
-    "reports",
-    "data",
-    "did",
-    "does",
-    "demoed",
-    "quoted",
-    "pitched",
-    "came",
-    "sent",
-    "gave",
-    "wanted",
-    "works",
-    "handles",
-    "doesn't",
-    "didn't",
-    "talks",
-    "pricing",
-    "price",
-    "quote",
-    "demo",
-    "webinar",
-    "subscription",
-    "seats",
-    "api",
-    "side",
-    "piece",
-    "setup",
-];
-/// Leads that only count for a name with a product's shape or no English reading: "in Kearney",
-/// "to Dana" and "with Marcus" are places and people as often as products.
-const WEAK_LEADS: &[&str] = &["to", "with", "at", "like", "and", "or", "of", "about", "than", "from", "on"];
+/// Words after a name in which a [[tail]] of inferred_systems.toml may start ("X, their
+/// implementation", "X did a demo").
+const TAIL_REACH_WORDS: usize = 3;
 
 /// A name no pack lists, in one sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +36,8 @@ pub(crate) struct InferredName {
     pub span: Range<usize>,
     pub name: String,
     pub confidence: f32,
+    /// The status the words before it give ("looking at" -> evaluating), for a product.
+    pub status: Option<String>,
 }
 
 fn is_capitalised(word: &str) -> bool {
@@ -196,7 +87,7 @@ struct NameWord {
 
 /// Names in `sentence` that no dictionary entry, role or known person covers and whose context
 /// says they are products or vendors.
-pub(crate) fn product_names(call: &Call, sentence: usize, participants: &[String]) -> Vec<InferredName> {
+pub(crate) fn product_names(call: &Call, sentence: usize, not_products: &NotProducts) -> Vec<InferredName> {
     let text = call.text(sentence);
     let tokens = words(text);
     let covered = |word: &Word| {
@@ -238,10 +129,10 @@ pub(crate) fn product_names(call: &Call, sentence: usize, participants: &[String
         let span = tokens[index].start..tokens[end - 1].end;
         let name = text[span.clone()].to_string();
         let run = &tokens[index..end];
-        if let Some(confidence) = product_context(call, sentence, &tokens, index, end, shape)
-            .filter(|_| !is_person(call, run) && !participants.iter().any(|p| names_overlap(p, &name)))
+        if let Some((confidence, status)) = product_context(call, sentence, &span, shape)
+            .filter(|_| !is_person(call, run) && !not_products.excludes(&name))
         {
-            found.push(InferredName { span, name, confidence });
+            found.push(InferredName { span, name, confidence, status });
         }
         index = end;
     }
@@ -249,9 +140,21 @@ pub(crate) fn product_names(call: &Call, sentence: usize, participants: &[String
 }
 
 /// Dictionary entries hide a name under them, and so do words about people (titles, relations,
-/// introductions); other cues (clause breaks, pain words) do not.
+/// introductions) and the words that frame a product ("Demoed Litify": "Demoed" is no name).
 fn is_blocking_cue(layer: Layer) -> bool {
-    matches!(layer, Layer::Cue(CueKind::Title | CueKind::Relation | CueKind::SelfIntro | CueKind::Greeting))
+    matches!(
+        layer,
+        Layer::Cue(
+            CueKind::Title
+                | CueKind::Relation
+                | CueKind::SelfIntro
+                | CueKind::Greeting
+                | CueKind::ProductLead
+                | CueKind::ProductWeakLead
+                | CueKind::ProductAlternative
+                | CueKind::SystemStatus
+        )
+    )
 }
 
 /// Two capitalised words neither of which is English and neither with a product's shape
@@ -262,46 +165,81 @@ fn is_person(call: &Call, run: &[Word]) -> bool {
         || run.iter().any(|word| listed(&call.rules.first_names, word.text))
 }
 
-fn names_overlap(participant: &str, name: &str) -> bool {
-    let participant = participant.to_lowercase();
-    name.split(' ').any(|word| participant.split(' ').any(|part| part == word.to_lowercase()))
+/// Names the call itself says are not products: the people on the call and their companies,
+/// and everyone the call mentions as a person ("Raymond, our IT director").
+pub(crate) struct NotProducts {
+    words: std::collections::HashSet<String>,
 }
 
-/// How sure the words around the name make it a product, or None when nothing does.
+impl NotProducts {
+    pub fn of_call(call: &Call, participants: &[String]) -> NotProducts {
+        let mut names: Vec<String> = participants.to_vec();
+        for sentence in (0..call.len()).filter(|&sentence| may_mention_someone(call, sentence)) {
+            names.extend(
+                mentions(call, sentence, &[]).into_iter().filter_map(|mention| mention.name.map(str::to_string)),
+            );
+        }
+        let words = names.iter().flat_map(|name| name.split(' ')).map(str::to_lowercase).collect();
+        NotProducts { words }
+    }
+
+    fn excludes(&self, name: &str) -> bool {
+        name.split(' ').any(|word| self.words.contains(&word.to_lowercase()))
+    }
+}
+
+/// How sure the words around the name make it a product, and the status its lead gives; None
+/// when nothing does (see the header of rules/inferred_systems.toml).
 fn product_context(
     call: &Call,
     sentence: usize,
-    tokens: &[Word],
-    start: usize,
-    end: usize,
+    name: &Range<usize>,
     shape: NameWord,
-) -> Option<f32> {
+) -> Option<(f32, Option<String>)> {
     let text = call.text(sentence);
-    let clause = call.clause(sentence, tokens[start].start);
-    let lower = |word: &Word| word.text.to_lowercase();
-    let before: Vec<String> = tokens[start.saturating_sub(LEAD_REACH_WORDS)..start]
-        .iter()
-        .filter(|w| w.start >= clause.start)
-        .map(lower)
-        .collect();
-    let after = tokens.get(end).filter(|w| w.end <= clause.end && !tokens[end - 1].punctuated).map(lower);
-    let possessive = text[tokens[end - 1].end..].starts_with("'s");
-    let strong_lead = before.iter().any(|word| LEADS.contains(&word.as_str()) && !WEAK_LEADS.contains(&word.as_str()));
-    let weak_lead = before.last().is_some_and(|word| WEAK_LEADS.contains(&word.as_str()));
-    let tail = after.as_deref().is_some_and(|word| TAILS.contains(&word)) || possessive;
+    let clause = call.clause(sentence, name.start);
+    let words_between = |from: usize, to: usize| text[from..to].split_whitespace().count();
+    let lead = call
+        .cues(sentence, CueKind::ProductLead)
+        .filter(|cue| cue.end <= name.start && cue.start >= clause.start)
+        .filter(|cue| words_between(cue.end, name.start) <= LEAD_REACH_WORDS)
+        .max_by_key(|cue| cue.end);
+    let weak_lead = call
+        .cues(sentence, CueKind::ProductWeakLead)
+        .any(|cue| cue.end <= name.start && text[cue.end..name.start].trim().is_empty());
+    let tail = call.cues(sentence, CueKind::ProductTail).any(|cue| {
+        cue.start >= name.end && cue.end <= clause.end && words_between(name.end, cue.start) <= TAIL_REACH_WORDS
+    });
     let made_up = !shape.english;
-    let evidence = match (strong_lead, weak_lead, tail) {
-        (true, _, _) => true,
-        (false, true, true) => true,
-        (false, true, false) => shape.shaped || (made_up && tokens[start].text.len() >= 5),
-        (false, false, true) => made_up || shape.shaped,
-        (false, false, false) => false,
-    };
-    // An English word ("Epic", "Canvas") needs a strong lead or a tail and a capital mid-sentence.
-    if !evidence || (shape.english && !shape.shaped && !(strong_lead || tail)) {
+    let asked = asked_which_product(call, sentence);
+    let evidence = lead.is_some()
+        || (tail && (made_up || shape.shaped))
+        || (weak_lead && shape.shaped)
+        || (asked.is_some() && (made_up || shape.shaped));
+    // An English word ("Epic", "Prism") needs a lead or a tail.
+    if !evidence || (shape.english && !shape.shaped && lead.is_none() && !tail) {
         return None;
     }
-    Some(INFERRED_CONFIDENCE + if shape.shaped { PRODUCT_SHAPE_BONUS } else { 0.0 })
+    let confidence = INFERRED_CONFIDENCE + if shape.shaped { PRODUCT_SHAPE_BONUS } else { 0.0 };
+    Some((confidence, lead.and_then(|cue| call.cue(cue).value.clone()).or(asked)))
+}
+
+/// Replies this many sentences deep still answer the question before them.
+const REPLY_SENTENCES: usize = 2;
+
+/// The status an SDR question gives when `sentence` opens the prospect's reply to it and it asks
+/// which product they use or tried ("What's your core?" "Corelation.").
+fn asked_which_product(call: &Call, sentence: usize) -> Option<String> {
+    let turn = call.sentence(sentence).turn;
+    let opening = (0..=sentence).rev().take_while(|&at| call.sentence(at).turn == turn).last()?;
+    if sentence - opening >= REPLY_SENTENCES || opening == 0 {
+        return None;
+    }
+    let question = opening - 1;
+    if call.sentence(question).speaker != handoff_transcript::Speaker::Sdr || !call.sentence(question).is_question() {
+        return None;
+    }
+    call.cues(question, CueKind::ProductQuestion).last().and_then(|cue| call.cue(cue).value.clone())
 }
 
 /// Regulations and standards in `sentence` named by a [[name_shape]] of the regulations pack that
@@ -310,7 +248,7 @@ fn product_context(
 /// name inside a longer one ("CPS" in "CPS 234") gives way to it.
 pub(crate) fn regulation_names(call: &Call, sentence: usize) -> Vec<InferredName> {
     let text = call.text(sentence);
-    let compliance_talk = call.has_cue(sentence, CueKind::RegulationContext);
+    let compliance_talk = compliance_talk_near(call, sentence);
     let mut found: Vec<InferredName> = Vec::new();
     for hit in call.cues(sentence, CueKind::RegulationShape) {
         let cue = call.cue(hit);
@@ -318,6 +256,13 @@ pub(crate) fn regulation_names(call: &Call, sentence: usize) -> Vec<InferredName
             continue;
         }
         let Some(span) = trim_name(call, text, hit.start..hit.end) else { continue };
+        // "ISO ClaimSearch", "STP Phase 2": an acronym opening a longer name is not the name.
+        let continues = text[span.end..].trim_start().starts_with(|c: char| c.is_uppercase())
+            && text[span.end..].starts_with(' ')
+            && span.end == hit.end;
+        if continues && text[span.clone()].chars().all(|c| c.is_ascii_uppercase()) {
+            continue;
+        }
         let named_already = call
             .hits(sentence)
             .iter()
@@ -326,9 +271,26 @@ pub(crate) fn regulation_names(call: &Call, sentence: usize) -> Vec<InferredName
             continue;
         }
         found.retain(|name| !(span.start <= name.span.start && name.span.end <= span.end));
-        found.push(InferredName { name: text[span.clone()].to_string(), span, confidence: cue.confidence });
+        found.push(InferredName {
+            name: text[span.clone()].to_string(),
+            span,
+            confidence: cue.confidence,
+            status: None,
+        });
     }
     found
+}
+
+/// Whether compliance is being talked about: in the sentence, the one before it in the same
+/// turn, or the SDR question the turn answers ("Anything on the compliance side?" "ECOA, mostly.").
+fn compliance_talk_near(call: &Call, sentence: usize) -> bool {
+    let turn = call.sentence(sentence).turn;
+    let opening = (0..=sentence).rev().take_while(|&at| call.sentence(at).turn == turn).last().unwrap_or(sentence);
+    let question = opening.checked_sub(1).filter(|&at| {
+        sentence - opening < REPLY_SENTENCES && call.sentence(at).speaker == handoff_transcript::Speaker::Sdr
+    });
+    let before = sentence.checked_sub(1).filter(|&at| at >= opening);
+    [Some(sentence), before, question].into_iter().flatten().any(|at| call.has_cue(at, CueKind::RegulationContext))
 }
 
 /// Words that open a sentence or a noun phrase before a name: "The Fair Work Act", "Our SOC 2".
@@ -342,10 +304,14 @@ const LEADING_GRAMMAR: &[&str] = &[
 fn trim_name(call: &Call, text: &str, span: Range<usize>) -> Option<Range<usize>> {
     let tokens: Vec<Word> = words(&text[span.clone()]);
     let keep = |word: &Word| is_capitalised(word.text) || word.text.chars().next().is_some_and(|c| c.is_ascii_digit());
-    let never = |word: &Word| {
-        LEADING_GRAMMAR.contains(&word.text.to_lowercase().as_str()) || listed(&call.rules.not_products, word.text)
+    // "EPA 608" is a certification though "EPA" alone is an agency: a number keeps the word.
+    let numbered =
+        |at: usize| tokens.get(at + 1).is_some_and(|next| next.text.starts_with(|c: char| c.is_ascii_digit()));
+    let never = |at: usize, word: &Word| {
+        LEADING_GRAMMAR.contains(&word.text.to_lowercase().as_str())
+            || (listed(&call.rules.not_products, word.text) && !numbered(at))
     };
-    let first = tokens.iter().position(|word| keep(word) && !never(word))?;
+    let first = tokens.iter().enumerate().position(|(at, word)| keep(word) && !never(at, word))?;
     let last = tokens.iter().rposition(keep)?;
     if last < first {
         return None;

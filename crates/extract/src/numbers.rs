@@ -94,18 +94,36 @@ fn tens_value(word: &str) -> Option<f64> {
 
 /// Multiplier words and whether they mark money on their own ("k", "grand" do; "million" not).
 fn scale_word(word: &str) -> Option<(f64, bool)> {
-    match word.to_ascii_lowercase().as_str() {
-        "hundred" => Some((100.0, false)),
-        "thousand" => Some((1e3, false)),
-        "k" | "grand" => Some((1e3, true)),
-        "million" | "mil" | "mm" | "m" => Some((1e6, false)),
-        "billion" | "bn" | "b" => Some((1e9, false)),
-        _ => None,
+    // Compared without allocating: this runs on every word of every number-bearing sentence.
+    const SCALES: &[(&str, f64, bool)] = &[
+        ("hundred", 100.0, false),
+        ("thousand", 1e3, false),
+        ("k", 1e3, true),
+        ("grand", 1e3, true),
+        ("million", 1e6, false),
+        ("mil", 1e6, false),
+        ("mm", 1e6, false),
+        ("m", 1e6, false),
+        ("billion", 1e9, false),
+        ("bn", 1e9, false),
+        ("b", 1e9, false),
+    ];
+    if word.len() > 8 {
+        return None;
     }
+    SCALES.iter().find(|(name, _, _)| name.eq_ignore_ascii_case(word)).map(|(_, scale, money)| (*scale, *money))
 }
 
 fn is_currency_word(word: &str) -> bool {
-    matches!(word.to_ascii_lowercase().as_str(), "dollars" | "dollar" | "bucks" | "usd")
+    matches!(
+        word.to_ascii_lowercase().as_str(),
+        "dollars" | "dollar" | "bucks" | "usd" | "pounds" | "quid" | "gbp" | "euros" | "eur" | "aud" | "cad"
+    )
+}
+
+/// Vague tails of a round number: "ninety-some thousand", "forty-odd", "fifty-ish".
+fn is_vague_tail(word: &str) -> bool {
+    ["some", "odd", "ish"].iter().any(|tail| tail.eq_ignore_ascii_case(word))
 }
 
 fn tokenize(text: &str) -> Vec<Token<'_>> {
@@ -219,6 +237,21 @@ fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bo
     // and fifty" (a range).
     let mut after_scale = false;
 
+    // Most words start no number: leave before any work.
+    let first = word(at)?;
+    if unit_value(first).is_none()
+        && tens_value(first).is_none()
+        && !["a", "an", "half"].iter().any(|w| w.eq_ignore_ascii_case(first))
+    {
+        return None;
+    }
+    // "a dollar", "a buck": one of the currency.
+    if word(index).is_some_and(|w| w.eq_ignore_ascii_case("a"))
+        && word(index + 1)
+            .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "dollar" | "buck" | "pound" | "euro"))
+    {
+        return Some((1.0, index + 1, false, false));
+    }
     if word(index).is_some_and(|w| w.eq_ignore_ascii_case("half"))
         && word(index + 1).is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"))
         && word(index + 2).and_then(scale_word).is_some_and(|(scale, _)| scale >= 1e3)
@@ -228,10 +261,10 @@ fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bo
     }
     loop {
         let Some(text) = word(index) else {
-            // A hyphen between number words: "forty-five".
+            // A hyphen between number words: "forty-five", "ninety-some".
             if saw_number
                 && tokens.get(index).is_some_and(|t| t.kind == TokenKind::Dash)
-                && word(index + 1).and_then(unit_value).is_some()
+                && word(index + 1).is_some_and(|w| unit_value(w).is_some() || is_vague_tail(w))
             {
                 index += 1;
                 continue;
@@ -239,6 +272,19 @@ fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bo
             break;
         };
         let lower = text.to_ascii_lowercase();
+        // "ninety-some thousand", "forty odd": the round number stands for the amount.
+        if is_vague_tail(&lower) && saw_number && fraction_digits.is_none() && current >= 20.0 {
+            index += 1;
+            continue;
+        }
+        // "four hundred and six hundred thousand": a second "hundred" after "and" starts the
+        // high end of a range, not part of this number.
+        if lower == "and" && was_scale_hundred(tokens, index) && current >= 100.0 {
+            let next_is_hundreds = word(index + 2).is_some_and(|w| w.eq_ignore_ascii_case("hundred"));
+            if next_is_hundreds {
+                break;
+            }
+        }
         let was_after_scale = std::mem::take(&mut after_scale);
         if let Some(value) = unit_value(&lower) {
             if let Some(place) = fraction_digits.as_mut() {
@@ -291,6 +337,18 @@ fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bo
     saw_number.then_some((total + current, index, money, scaled))
 }
 
+/// Whether the token before `index` is the word "hundred".
+fn was_scale_hundred(tokens: &[Token], index: usize) -> bool {
+    index > 0 && tokens[index - 1].kind == TokenKind::Word && tokens[index - 1].text.eq_ignore_ascii_case("hundred")
+}
+
+/// "a dollar fifty", "two dollars fifty": cents said right after the currency word.
+fn cents_after(tokens: &[Token], at: usize) -> Option<(f64, usize)> {
+    tokens.get(at).filter(|t| t.kind == TokenKind::Word)?;
+    let (cents, next, money, scaled) = spoken_number_at(tokens, at)?;
+    (!money && !scaled && (1.0..100.0).contains(&cents) && cents.fract() == 0.0).then_some((cents / 100.0, next))
+}
+
 /// Every number in the text, with currency and range information.
 pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
     let tokens = tokenize(text);
@@ -311,15 +369,30 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
             scaled,
         };
         let mut after = next;
-        // A range: "forty to fifty thousand", "$40k-$50k", "between 40 and 50 thousand".
+        // "a dollar and a dollar fifty": the currency word may follow the low end already.
+        if let Some((cents, next)) = currency_after(&tokens, after, quantity.value) {
+            quantity.money = true;
+            quantity.value += cents;
+            quantity.end = tokens[next - 1].end;
+            after = next;
+        }
+        // A range: "forty to fifty thousand", "$40k-$50k", "between 40 and 50 thousand",
+        // "sixty, seventy thousand".
         let joiner = tokens.get(after).is_some_and(|t| {
             t.kind == TokenKind::Dash
                 || (t.kind == TokenKind::Word && matches!(t.text.to_ascii_lowercase().as_str(), "to" | "and" | "or"))
+                || (t.text == "," && !quantity.scaled && !quantity.money)
         });
         if joiner {
+            let comma = tokens[after].text == ",";
             let high_at =
                 if tokens.get(after + 1).is_some_and(|t| t.kind == TokenKind::Dollar) { after + 2 } else { after + 1 };
-            if let Some((high, high_next, high_money, high_scaled)) = number_at(&tokens, high_at) {
+            if let Some((mut high, mut high_next, mut high_money, high_scaled)) = number_at(&tokens, high_at) {
+                if let Some((cents, next)) = currency_after(&tokens, high_next, high) {
+                    high += cents;
+                    high_money = true;
+                    high_next = next;
+                }
                 let mut low = quantity.value;
                 if !quantity.scaled && high_scaled {
                     // The scale said once applies to both ends: "forty to fifty thousand".
@@ -327,8 +400,11 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
                     if low * scale <= high {
                         low *= scale;
                     }
+                } else if !quantity.scaled && low < 10.0 && (100.0..1e3).contains(&high) && low * 100.0 <= high {
+                    // "four to five hundred".
+                    low *= 100.0;
                 }
-                if high > low {
+                if high > low && (!comma || (high_scaled && low * 2.0 >= high)) {
                     quantity.value = low;
                     quantity.max = Some(high);
                     quantity.money |=
@@ -339,15 +415,27 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
                 }
             }
         }
-        if tokens.get(after).is_some_and(|t| t.kind == TokenKind::Word && is_currency_word(t.text)) {
-            quantity.money = true;
-            quantity.end = tokens[after].end;
-            after += 1;
-        }
         found.push(quantity);
         at = after.max(at + 1);
     }
     found
+}
+
+/// A currency word at `at` ("dollars", "pounds", but not "pounds of produce", a weight), with
+/// cents said after it for small amounts ("a dollar fifty"): (cents, index after).
+fn currency_after(tokens: &[Token], at: usize, value: f64) -> Option<(f64, usize)> {
+    let token = tokens.get(at).filter(|t| t.kind == TokenKind::Word && is_currency_word(t.text))?;
+    if token.text.eq_ignore_ascii_case("pounds")
+        && tokens.get(at + 1).is_some_and(|t| t.text.eq_ignore_ascii_case("of"))
+    {
+        return None;
+    }
+    if value < 100.0 {
+        if let Some((cents, next)) = cents_after(tokens, at + 1) {
+            return Some((cents, next));
+        }
+    }
+    Some((0.0, at + 1))
 }
 
 /// The power of a thousand a scaled number was said in: 1e3 for 50000, 1e6 for 1.2e6.
@@ -462,10 +550,27 @@ mod tests {
 
     #[test]
     fn ranges_share_the_scale() {
+        let hundreds = first("four to five hundred a month");
+        assert_eq!((hundreds.value, hundreds.max), (400.0, Some(500.0)));
         let range = first("somewhere between forty and fifty thousand");
         assert_eq!((range.value, range.max), (40_000.0, Some(50_000.0)));
         let written = first("$40k-$60k");
         assert_eq!((written.value, written.max, written.money), (40_000.0, Some(60_000.0), true));
+    }
+
+    #[test]
+    fn vague_amounts_ranges_and_cents() {
+        assert_eq!(first("something like ninety-some thousand a year").value, 90_000.0);
+        assert_eq!(first("forty odd grand").value, 40_000.0);
+        let hundreds = first("between three hundred and seven hundred thousand dollars");
+        assert_eq!((hundreds.value, hundreds.max, hundreds.money), (300_000.0, Some(700_000.0), true));
+        assert_eq!(first("a hundred and twenty thousand").value, 120_000.0);
+        let listed = first("probably twenty, thirty thousand in fees");
+        assert_eq!((listed.value, listed.max), (20_000.0, Some(30_000.0)));
+        let cents = first("between a dollar and a dollar seventy-five per seat");
+        assert_eq!((cents.value, cents.max, cents.money), (1.0, Some(1.75), true));
+        assert!(!first("twelve thousand pounds of flour").money);
+        assert!(first("eight thousand pounds for the licence").money);
     }
 
     #[test]

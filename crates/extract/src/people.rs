@@ -19,11 +19,18 @@ pub(crate) struct PersonMention<'a> {
     pub span: Range<usize>,
     /// "our CFO", "my boss", "your IT team": tied to the prospect's company.
     pub possessive: bool,
+    /// The possessive is "our" / "my": the speaker's own side (the seller's, when the SDR says it).
+    pub ours: bool,
+    /// The role as said ("IT director" for the dictionary role "Head of IT").
+    pub role_said: Option<&'a str>,
+    /// The part a dictionary role usually plays in a purchase (its `kind`), when it has one.
+    pub role_relation: Option<&'a str>,
 }
 
-/// Words allowed between a name and the role after it: "Sarah, our CFO", "Sarah is the CFO".
+/// Words allowed between a name and the role after it: "Sarah, our CFO", "Sarah is the CFO",
+/// "Marcus in IT", "Priya from IT".
 const NAME_ROLE_GAP: &[&str] =
-    &["is", "our", "my", "the", "your", "their", "who", "who's", "as", "she's", "he's", "and"];
+    &["is", "'s", "our", "my", "the", "your", "their", "who", "who's", "as", "she's", "he's", "and", "in", "from"];
 /// Words allowed between a role and the name after it: "our CFO Sarah", "the CFO is Sarah".
 const ROLE_NAME_GAP: &[&str] = &["is", "named", "called"];
 /// Words before a capitalised word that make it a person rather than a place or a company.
@@ -33,6 +40,85 @@ const PERSON_LEAD_INS: &[&str] = &[
     "thank", "hi", "hey", "hello",
 ];
 const POSSESSIVES: &[&str] = &["our", "my", "your"];
+/// Words between a possessive and a role that keep it possessive: "my two AP clerks".
+const ROLE_MODIFIERS: &[&str] = &[
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "few",
+    "couple",
+    "other",
+    "younger",
+    "older",
+    "senior",
+    "junior",
+    "new",
+    "main",
+    "outside",
+    "external",
+    "whole",
+    "entire",
+    "own",
+    "best",
+    "top",
+    "field",
+    "site",
+    "local",
+    "full-time",
+];
+/// Titles before a surname: "Dr. Nakamura" is a person even with a surname no list knows.
+const HONORIFICS: &[&str] = &["Dr", "Mr", "Mrs", "Ms", "Mx", "Prof"];
+/// Departments after "Kim in HR", "Priya from IT": the capitalised word before is a person.
+const DEPARTMENTS: &[&str] = &[
+    "it",
+    "hr",
+    "finance",
+    "accounting",
+    "legal",
+    "ops",
+    "operations",
+    "sales",
+    "marketing",
+    "purchasing",
+    "procurement",
+    "compliance",
+    "quality",
+    "qa",
+    "engineering",
+    "security",
+    "dev",
+    "development",
+    "payroll",
+    "billing",
+    "support",
+    "admissions",
+    "facilities",
+    "maintenance",
+    "risk",
+    "audit",
+    "treasury",
+    "product",
+    "data",
+];
+/// Words after a name that say the person is on the call: "Gail's joining too", "I've got Tony
+/// on with me".
+const ON_THE_CALL: &[&[&str]] = &[
+    &["is", "joining"],
+    &["joining"],
+    &["on", "with", "me"],
+    &["with", "me"],
+    &["here", "with", "me"],
+    &["is", "on", "the", "call"],
+    &["on", "the", "call"],
+    &["on", "the", "line"],
+    &["is", "on", "the", "line"],
+    &["is", "on", "with", "me"],
+    &["with", "you"],
+    &["is", "with", "you"],
+    &["is", "with", "me"],
+];
 const MAX_NAME_TOKENS: usize = 3;
 
 /// A word of the sentence with its byte range, trailing punctuation and "'s" removed.
@@ -65,6 +151,13 @@ pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
 }
 
 fn looks_like_name(word: &str) -> bool {
+    // "She'd", "They'll", "You've" are pronouns, not names ("O'Brien" is).
+    let contraction = word.rsplit_once('\'').is_some_and(|(_, tail)| {
+        matches!(tail.to_ascii_lowercase().as_str(), "d" | "ll" | "ve" | "re" | "m" | "t" | "s")
+    });
+    if contraction {
+        return false;
+    }
     let mut chars = word.chars();
     chars.next().is_some_and(|c| c.is_uppercase())
         && word.chars().any(|c| c.is_lowercase())
@@ -79,13 +172,33 @@ pub(crate) fn name_runs(call: &Call, sentence: usize) -> Vec<Range<usize>> {
     let is_name_word = |word: &Word| {
         looks_like_name(word.text)
             && !listed(&call.rules.not_names, word.text)
+            // "Send it.", "Ask Donna.": a sentence's first word is capitalised anyway.
+            && !(word.start == 0
+                && !word.punctuated
+                && call.rules.words.is_english(word.text)
+                && !listed(&call.rules.first_names, word.text)
+                && !text[word.end..].trim_start().starts_with(|c: char| c.is_uppercase()))
             && !hits
                 .iter()
                 .any(|hit| matches!(hit.layer, Layer::Entity(_)) && hit.start < word.end && word.start < hit.end)
     };
     let mut runs: Vec<Range<usize>> = Vec::new();
     let mut current: Option<(Range<usize>, usize)> = None;
+    let mut honorific: Option<usize> = None;
     for word in words(text) {
+        if HONORIFICS.contains(&word.text) && current.is_none() {
+            honorific = Some(word.start);
+            continue;
+        }
+        if let Some(start) = honorific.take() {
+            if is_name_word(&word) {
+                current = Some((start..word.end, 0));
+                if word.punctuated {
+                    runs.extend(current.take().map(|(range, _)| range));
+                }
+                continue;
+            }
+        }
         if is_name_word(&word) {
             current = match current.take() {
                 Some((range, count)) if count < MAX_NAME_TOKENS && text[range.end..word.start].trim().is_empty() => {
@@ -105,7 +218,21 @@ pub(crate) fn name_runs(call: &Call, sentence: usize) -> Vec<Range<usize>> {
         }
     }
     runs.extend(current.map(|(range, _)| range));
+    // "Dr. Samuel Ortiz" is Samuel Ortiz; "Dr. Nakamura" keeps the title it is known by.
+    for run in &mut runs {
+        let name = &text[run.clone()];
+        if name.split(' ').count() >= 3 && HONORIFICS.iter().any(|h| name.starts_with(h)) {
+            if let Some(space) = name.find(' ') {
+                run.start += space + 1;
+            }
+        }
+    }
     runs
+}
+
+/// Whether a name is preceded by a title ("Dr. Nakamura").
+pub(crate) fn has_honorific(name: &str) -> bool {
+    name.split(' ').next().is_some_and(|first| HONORIFICS.contains(&first.trim_end_matches('.'))) && name.contains(' ')
 }
 
 /// A cheap first look: could the sentence name someone at all? A role or relation cue, a
@@ -136,6 +263,54 @@ pub(crate) fn may_mention_someone(call: &Call, sentence: usize) -> bool {
     }
 }
 
+/// Whether the name at `run` is someone on the call: "Gail's joining too", "I've got Tony Vu on
+/// with me", "joined by Alma".
+pub(crate) fn joins_the_call(text: &str, run: &Range<usize>) -> bool {
+    let rest = &text[run.end..];
+    let rest = rest.strip_prefix("'s").map_or_else(
+        || gap_words(rest),
+        |tail| {
+            let mut words = vec!["is".to_string()];
+            words.extend(gap_words(tail));
+            words
+        },
+    );
+    let joined_by = text[..run.start].trim_end().to_ascii_lowercase().ends_with("joined by");
+    joined_by
+        || ON_THE_CALL
+            .iter()
+            .any(|shape| rest.len() >= shape.len() && rest.iter().zip(shape.iter()).all(|(word, want)| word == want))
+}
+
+/// Whether the name at `run` is said to someone on the call rather than about someone:
+/// "Rachel, your note mentioned...", "Tony, how are you tracking...", "Thanks, Evan.",
+/// "Let me be honest with you, Tyler, I'm...".
+pub(crate) fn is_vocative(text: &str, run: &Range<usize>) -> bool {
+    let before = text[..run.start].trim_end();
+    let after = &text[run.end..];
+    let second_person = |words: &[String]| {
+        words
+            .iter()
+            .take(4)
+            .any(|w| matches!(w.as_str(), "you" | "your" | "you're" | "you'd" | "you've" | "you'll" | "yours"))
+    };
+    // At the start, set off by a comma and followed by talk to "you".
+    if before.is_empty() && after.starts_with(',') {
+        return second_person(&gap_words(after));
+    }
+    // At the end, after a comma: "Thanks, Evan." / "Sure thing, Tyler!"
+    let ends = after.trim().is_empty() || after.starts_with(['.', '!', '?']);
+    if before.ends_with(',') && ends {
+        return true;
+    }
+    // In the middle between commas, before "I" or "you": "honest with you, Tyler, I'm taking".
+    before.ends_with(',')
+        && after.starts_with(',')
+        && gap_words(after).first().is_some_and(|w| {
+            matches!(w.as_str(), "i" | "i'm" | "i'd" | "i'll" | "i've" | "you" | "you're" | "we" | "we're")
+        })
+}
+
 /// Lowercase words of a gap, punctuation dropped.
 pub(crate) fn gap_words(gap: &str) -> Vec<String> {
     gap.split(|c: char| c.is_whitespace() || c == ',')
@@ -154,6 +329,10 @@ fn gap_allows(gap: &str, allowed: &[&str], max_words: usize) -> bool {
 pub(crate) struct RoleHit<'a> {
     pub span: Range<usize>,
     pub role: &'a str,
+    /// The words said, without a leading "the" / "our" ("IT director").
+    pub said: &'a str,
+    /// The dictionary role's usual part in a purchase (`kind`), if any.
+    pub relation: Option<&'a str>,
     pub rule: &'a str,
     pub confidence: f32,
 }
@@ -167,7 +346,14 @@ pub(crate) fn role_hits<'a>(call: &'a Call, sentence: usize, with_titles: bool) 
         .iter()
         .map(|hit| {
             let entity = call.entity(hit);
-            RoleHit { span: hit.start..hit.end, role: &entity.name, rule: &entity.rule, confidence: entity.confidence }
+            RoleHit {
+                span: hit.start..hit.end,
+                role: &entity.name,
+                said: strip_determiner(&text[hit.start..hit.end]),
+                relation: entity.group.as_deref(),
+                rule: &entity.rule,
+                confidence: entity.confidence,
+            }
         })
         .collect();
     let titles = if with_titles { call.rules.lexicon.scan_on_demand(text) } else { Vec::new() };
@@ -177,11 +363,32 @@ pub(crate) fn role_hits<'a>(call: &'a Call, sentence: usize, with_titles: bool) 
         }
         if let Some(span) = trim_title(text, title.start..title.end) {
             let cue = call.cue(title);
-            found.push(RoleHit { role: &text[span.clone()], span, rule: &cue.rule, confidence: cue.confidence * 0.9 });
+            let said = &text[span.clone()];
+            found.push(RoleHit {
+                role: said,
+                said,
+                relation: None,
+                span,
+                rule: &cue.rule,
+                confidence: cue.confidence * 0.9,
+            });
         }
     }
     found.sort_by_key(|role| role.span.start);
     found
+}
+
+/// "the board" -> "board", "our IT director" -> "IT director", "the CIO's security team" stays.
+fn strip_determiner(said: &str) -> &str {
+    let mut rest = said;
+    while let Some((first, tail)) = rest.split_once(' ') {
+        if matches!(first.to_ascii_lowercase().as_str(), "the" | "our" | "my" | "your" | "their" | "a" | "an") {
+            rest = tail;
+        } else {
+            break;
+        }
+    }
+    rest.strip_suffix("'s").unwrap_or(rest)
 }
 
 /// A title pattern match without leading articles and trailing "at Brightside" etc.
@@ -189,7 +396,8 @@ pub(crate) fn trim_title(text: &str, span: Range<usize>) -> Option<Range<usize>>
     const LEADING: &[&str] = &["the", "a", "an", "our", "my", "your", "their", "his", "her", "i'm", "im", "am", "is"];
     const STOP: &[&str] = &[
         "at", "for", "with", "from", "here", "in", "on", "over", "and", "who", "that", "which", "to", "so", "but",
-        "we", "i",
+        "we", "i", "would", "will", "should", "could", "can", "may", "might", "must", "is", "was", "has", "had",
+        "probably", "does", "did", "wants", "said", "says",
     ];
     let mut start = span.start;
     let mut end = span.start;
@@ -231,6 +439,7 @@ pub(crate) fn mentions<'a>(call: &'a Call, sentence: usize, known: &[String]) ->
         let before = runs.iter().enumerate().rev().find(|(i, run)| {
             !used_runs[*i]
                 && run.end <= role.span.start
+                && !text[run.end..role.span.start].trim().is_empty()
                 && gap_allows(&text[run.end..role.span.start], NAME_ROLE_GAP, 3)
         });
         if let Some((i, _)) = before {
@@ -253,17 +462,28 @@ pub(crate) fn mentions<'a>(call: &'a Call, sentence: usize, known: &[String]) ->
         }
     }
     for (role, run) in roles.iter().zip(&paired) {
-        let word_before_role = gap_words(&text[..role.span.start]).pop().unwrap_or_default();
+        // "our CFO", "my two AP clerks", "our younger estimators": a possessive up to one
+        // modifier back.
+        let mut before_role = gap_words(&text[..role.span.start]);
+        let mut word_before_role = before_role.pop().unwrap_or_default();
+        if !POSSESSIVES.contains(&word_before_role.as_str()) && ROLE_MODIFIERS.contains(&word_before_role.as_str()) {
+            word_before_role = before_role.pop().unwrap_or_default();
+        }
         let run = run.map(|i| runs[i].clone());
         let span =
             run.as_ref().map_or(role.span.clone(), |run| role.span.start.min(run.start)..role.span.end.max(run.end));
+        let own_word = gap_words(&text[role.span.clone()]).into_iter().next().unwrap_or_default();
+        let possessive_word = [word_before_role, own_word].into_iter().find(|w| POSSESSIVES.contains(&w.as_str()));
         found.push(PersonMention {
             name: run.map(|run| &text[run]),
             role: Some(role.role),
             role_rule: Some(role.rule),
             role_confidence: role.confidence,
             span,
-            possessive: POSSESSIVES.contains(&word_before_role.as_str()),
+            possessive: possessive_word.is_some(),
+            ours: possessive_word.is_some_and(|w| w != "your"),
+            role_said: Some(role.said),
+            role_relation: role.relation,
         });
     }
 
@@ -280,9 +500,21 @@ pub(crate) fn mentions<'a>(call: &'a Call, sentence: usize, known: &[String]) ->
         let before_relation = relation_cues
             .iter()
             .any(|cue| cue.start >= run.end && text[run.end..cue.start].split_whitespace().count() <= 3);
+        let before: Vec<String> = gap_words(&text[..run.start]).into_iter().rev().take(2).collect();
+        let after = gap_words(&text[run.end..]);
+        let after: Vec<&str> = after.iter().take(3).map(String::as_str).collect();
+        // "you and Keenan", "Kim in HR", "Priya from IT": shapes only people take.
+        let with_you = before.len() == 2 && before[0] == "and" && matches!(before[1].as_str(), "you" | "me");
+        let in_department = after.len() >= 2
+            && matches!(after[0], "in" | "from")
+            && (DEPARTMENTS.contains(&after[1])
+                || (after[1] == "our" && after.get(2).is_some_and(|w| DEPARTMENTS.contains(w))));
         let accepted = call.rules.first_names.contains(&first)
+            || has_honorific(name)
             || is_known
             || before_relation
+            || with_you
+            || in_department
             || (mid_sentence && PERSON_LEAD_INS.contains(&lead_in.as_str()));
         if accepted {
             found.push(PersonMention {
@@ -292,6 +524,9 @@ pub(crate) fn mentions<'a>(call: &'a Call, sentence: usize, known: &[String]) ->
                 role_confidence: 0.0,
                 span: run.clone(),
                 possessive: false,
+                ours: false,
+                role_said: None,
+                role_relation: None,
             });
         }
     }
@@ -327,6 +562,11 @@ fn merge_appositions<'a>(text: &str, mentions: Vec<PersonMention<'a>>) -> Vec<Pe
 /// "Sarah" matches "Sarah Chen"; "Sarah Chen" does not match "Sarah Park". Spellings one
 /// transcription slip apart still match ("Maria" / "Marie", "Sarah Chen" / "Sarah Ken").
 pub(crate) fn names_match(a: &str, b: &str) -> bool {
+    if has_honorific(a) || has_honorific(b) {
+        // "Dr. Feldman" is known by the surname: it matches "Feldman" and "Dr. Ann Feldman".
+        let last = |name: &str| name.rsplit(' ').next().unwrap_or("").trim_end_matches('.').to_string();
+        return similar(&last(a), &last(b), 1);
+    }
     let single = |name: &str| !name.contains(' ');
     let first = |name: &'_ str| name.split(' ').next().unwrap_or("").to_string();
     let last = |name: &'_ str| name.rsplit(' ').next().unwrap_or("").to_string();

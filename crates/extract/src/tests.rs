@@ -97,6 +97,49 @@ fn regulation_misspellings_and_spoken_numbers() {
 }
 
 #[test]
+fn regulations_of_other_industries_come_from_the_dictionary() {
+    let found = run(&[
+        (PROSPECT, "We're subject to ECOA and Reg Z, and the examiners pull our HMDA data every year."),
+        (PROSPECT, "Our AS9100 audit is in May."),
+        (PROSPECT, "Over in London we need Cyber Essentials Plus, and contractors fall under IR35."),
+        (PROSPECT, "Most of our LIHTC buildings get NSPIRE inspections now."),
+    ]);
+    let found: Vec<(&str, &str)> =
+        found.regulations.iter().map(|r| (r.detail.name.as_str(), r.rule.as_str())).collect();
+    for (name, rule) in [
+        ("ECOA", "regulations/ecoa"),
+        ("TILA", "regulations/tila"),
+        ("HMDA", "regulations/hmda"),
+        ("AS9100", "regulations/as9100"),
+        ("Cyber Essentials Plus", "regulations/cyber-essentials-plus"),
+        ("IR35", "regulations/ir35"),
+        ("LIHTC", "regulations/lihtc"),
+        ("NSPIRE", "regulations/nspire"),
+    ] {
+        assert!(found.contains(&(name, rule)), "{name}: {found:?}");
+    }
+}
+
+#[test]
+fn acronyms_that_are_english_words_need_their_capitals_or_context() {
+    let found = run(&[
+        (PROSPECT, "I have an idea for the rollout."),
+        (PROSPECT, "We need to reach out to their ops team first."),
+        (PROSPECT, "So far the reps like it, and Ada in ops agrees."),
+        (PROSPECT, "Can you dot the i's on the proposal by Friday?"),
+        (PROSPECT, "We file our taxes with the CRA in April."),
+        (PROSPECT, "Section 8 of the contract covers renewals."),
+    ]);
+    assert!(found.regulations.is_empty(), "{:#?}", found.regulations);
+    let written = run(&[
+        (PROSPECT, "Special ed runs on IDEA, and our coatings need REACH sign-off."),
+        (PROSPECT, "Our CRA rating matters to the bank examiners."),
+    ]);
+    let names: Vec<&str> = written.regulations.iter().map(|r| r.detail.name.as_str()).collect();
+    assert_eq!(names, ["IDEA", "REACH", "CRA"]);
+}
+
+#[test]
 fn sdr_statements_do_not_make_regulations_or_systems() {
     let found = run(&[(SDR, "We are SOC 2 certified and integrate with Salesforce.")]);
     assert!(found.regulations.is_empty() && found.systems.is_empty(), "{found:#?}");
@@ -254,6 +297,67 @@ fn the_people_on_the_call_are_not_stakeholders() {
 }
 
 #[test]
+fn everyone_on_the_call_is_left_out_of_stakeholders() {
+    let found = run(&[
+        (SDR, "Hi Tanya, hi Oscar, thanks for hopping on."),
+        (PROSPECT, "Sure. I've got Wendell Price on with me too, he runs our warehouse."),
+        (SDR, "Oscar, how do you log picks today?"),
+        (PROSPECT, "Paper sheets, mostly. Our CFO, Ingrid Holm, owns the budget."),
+        (PROSPECT, "Thanks, Reuben."),
+    ]);
+    let names: Vec<Option<&str>> = found.stakeholders.iter().map(|s| s.detail.name.as_deref()).collect();
+    assert_eq!(names, [Some("Ingrid Holm")], "{:#?}", found.stakeholders);
+}
+
+#[test]
+fn stakeholder_roles_are_shown_as_said_and_imply_a_part() {
+    let found = run(&[
+        (PROSPECT, "Our IT director will look at the security side."),
+        (PROSPECT, "Anything over forty thousand has to go to the board of trustees."),
+        (PROSPECT, "And my two schedulers would be the ones living in it all day."),
+        (PROSPECT, "Our CEO will want to see it too."),
+    ]);
+    let people: Vec<(Option<&str>, Relation)> =
+        found.stakeholders.iter().map(|s| (s.detail.role.as_deref(), s.detail.relation)).collect();
+    assert_eq!(
+        people,
+        [
+            (Some("IT director"), Relation::Influencer),
+            (Some("board of trustees"), Relation::DecisionMaker),
+            (Some("schedulers"), Relation::User),
+            // A chief executive who "wants to see it" is still the one who decides.
+            (Some("CEO"), Relation::DecisionMaker),
+        ]
+    );
+}
+
+#[test]
+fn the_answer_to_who_signs_is_the_decision_maker() {
+    let found = run(&[
+        (SDR, "Who would need to sign off on something like this?"),
+        (PROSPECT, "My COO, Bernadette Vance. She's careful, but fair."),
+        (PROSPECT, "Over that amount it goes to Dr. Okafor."),
+    ]);
+    let people: Vec<(Option<&str>, Relation)> =
+        found.stakeholders.iter().map(|s| (s.detail.name.as_deref(), s.detail.relation)).collect();
+    assert_eq!(
+        people,
+        [(Some("Bernadette Vance"), Relation::DecisionMaker), (Some("Dr. Okafor"), Relation::DecisionMaker)]
+    );
+}
+
+#[test]
+fn the_sellers_own_people_are_not_stakeholders() {
+    let found = run(&[
+        (SDR, "Our engineers sit with your team for the first month."),
+        (PROSPECT, "Send it over. Ask Tobias if you need the file."),
+    ]);
+    let people: Vec<(Option<&str>, Option<&str>)> =
+        found.stakeholders.iter().map(|s| (s.detail.name.as_deref(), s.detail.role.as_deref())).collect();
+    assert_eq!(people, [(Some("Tobias"), None)], "{:#?}", found.stakeholders);
+}
+
+#[test]
 fn prospect_from_own_introduction() {
     let found = run(&[(PROSPECT, "This is Maria Lopez, COO of Brightside Health.")]);
     let prospect = found.prospect.expect("prospect").detail;
@@ -279,13 +383,15 @@ fn timeline_with_reason_and_spoken_quarter() {
 #[test]
 fn timeline_reason_in_the_next_sentence_and_goal_gate() {
     let found = run(&[(PROSPECT, "We want it live within ninety days. Our contract with Zendesk renews in April.")]);
-    assert_eq!(found.timeline.len(), 1, "{:#?}", found.timeline);
-    assert_eq!(found.timeline[0].detail.normalized, "within 90 days");
+    assert_eq!(found.timeline.len(), 2, "{:#?}", found.timeline);
+    assert_eq!(found.timeline[0].detail.normalized, "live within 90 days");
     assert!(found.timeline[0].detail.reason.as_deref().is_some_and(|r| r.contains("renews")));
+    // The renewal is a date of its own.
+    assert!(found.timeline[1].detail.phrase.ends_with("renews in April"), "{:#?}", found.timeline);
     let no_goal = run(&[(PROSPECT, "We grew a lot this year.")]);
     assert!(no_goal.timeline.is_empty(), "{:#?}", no_goal.timeline);
     let dated = run(&[(PROSPECT, "We need a decision by March fifteenth.")]);
-    assert_eq!(dated.timeline[0].detail.normalized, "by March 15");
+    assert_eq!(dated.timeline[0].detail.normalized, "a decision by March 15");
 }
 
 #[test]
@@ -319,9 +425,16 @@ fn a_call_without_budget_has_none() {
     let found = run(&[
         (PROSPECT, "We spend about 200 hours a month on this."),
         (PROSPECT, "We have 1.2 million patient records."),
-        (PROSPECT, "We don't have budget for this right now."),
     ]);
     assert!(found.budget.is_empty(), "{:#?}", found.budget);
+    // Saying there is no budget is worth one item, with no amount.
+    let none = run(&[
+        (PROSPECT, "We don't have budget for this right now."),
+        (PROSPECT, "There's no money for it, to be honest."),
+    ]);
+    assert_eq!(none.budget.len(), 1, "{:#?}", none.budget);
+    assert_eq!(none.budget[0].detail.amount_usd, None);
+    assert!(run(&[(PROSPECT, "We can't afford another outage like that.")]).budget.is_empty());
 }
 
 #[test]
@@ -366,12 +479,19 @@ fn next_steps_merge_when_and_who() {
 }
 
 #[test]
-fn competitors_come_from_the_team_pack() {
+fn competitors_are_vendors_evaluated_and_the_team_pack_raises_confidence() {
     let transcript = call(&[(PROSPECT, "We looked at Gong but it was too expensive. We also talked to Clari.")]);
-    assert!(extract(&transcript, rules()).competitors.is_empty(), "no competitors by default");
+    let names_and_confidence = |found: &Extraction| -> Vec<(String, f32)> {
+        found.competitors.iter().map(|c| (c.detail.name.clone(), c.confidence)).collect()
+    };
+    let inferred = names_and_confidence(&extract(&transcript, rules()));
     let found = extract(&transcript, team_rules());
-    let names: Vec<&str> = found.competitors.iter().map(|c| c.detail.name.as_str()).collect();
-    assert_eq!(names, ["Gong", "Clari"]);
+    let listed = names_and_confidence(&found);
+    assert_eq!(inferred.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(), ["Gong", "Clari"]);
+    assert_eq!(listed.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(), ["Gong", "Clari"]);
+    for ((name, without_list), (_, with_list)) in inferred.iter().zip(&listed) {
+        assert!(with_list > without_list, "{name}: the team's list raises confidence ({without_list} -> {with_list})");
+    }
     assert!(found.pain_points.is_empty(), "a complaint about a competitor is not a pain: {:#?}", found.pain_points);
     assert!(found.objections.is_empty(), "nor an objection: {:#?}", found.objections);
 }
@@ -569,4 +689,114 @@ fn regulations_no_pack_lists_are_inferred_from_the_shape_of_their_names() {
     }
     assert!(regulations.contains(&("Widget Labelling Act", false)), "{regulations:?}");
     assert!(!regulations.iter().any(|(name, _)| ["IT", "CPS", "The Fair Work Act"].contains(name)), "{regulations:?}");
+}
+
+#[test]
+fn a_pain_after_two_joined_parts_is_cut_without_panicking() {
+    // The second ", and" used to be measured from the moved start of the part: out of bounds.
+    let extraction =
+        run(&[(PROSPECT, "I've got two younger estimators, sharp kids, and they, uh, they hate AutoBid.")]);
+    assert_eq!(extraction.pain_points.len(), 1);
+    assert!(extraction.pain_points[0].quote.contains("they hate AutoBid"), "{:?}", extraction.pain_points);
+}
+
+#[test]
+fn a_terse_reply_to_which_product_names_one() {
+    let extraction = run(&[
+        (SDR, "What are you using today for intake?"),
+        (PROSPECT, "Clientora. For now."),
+        (SDR, "Have you looked at anything else?"),
+        (PROSPECT, "Demoed Litigo. Too expensive."),
+        (PROSPECT, "Lawmatix, maybe."),
+        (SDR, "How was the weekend?"),
+        (PROSPECT, "Quiet. Ruby came over."),
+    ]);
+    let names: Vec<(&str, SystemStatus)> =
+        extraction.systems.iter().map(|s| (s.detail.name.as_str(), s.detail.status)).collect();
+    assert!(names.contains(&("Clientora", SystemStatus::Current)), "{names:?}");
+    assert!(names.contains(&("Litigo", SystemStatus::Evaluating)), "{names:?}");
+    assert!(!names.iter().any(|(name, _)| *name == "Ruby" || *name == "Quiet"), "{names:?}");
+}
+
+#[test]
+fn timeline_events_named_after_before_and_with_their_dates() {
+    let found =
+        run(&[(PROSPECT, "We'd like it running before the spring rush, because that's when our phones explode.")]);
+    assert_eq!(found.timeline.len(), 1, "{:#?}", found.timeline);
+    assert_eq!(found.timeline[0].detail.phrase, "running before the spring rush");
+    assert!(found.timeline[0].detail.reason.as_deref().is_some_and(|r| r.contains("phones explode")));
+
+    let renewal = run(&[(PROSPECT, "Our Acme contract renews in September.")]);
+    assert_eq!(renewal.timeline[0].detail.phrase, "Our Acme contract renews in September");
+
+    let copula = run(&[(PROSPECT, "The regional trade expo is in November and we show the new line there.")]);
+    assert!(copula.timeline[0].detail.phrase.contains("expo is in November"), "{:#?}", copula.timeline);
+
+    let raise = run(&[(PROSPECT, "He won't want to sign anything before the funding round closes.")]);
+    assert_eq!(raise.timeline[0].detail.phrase, "before the funding round closes");
+}
+
+#[test]
+fn timeline_skips_the_past_rates_modal_may_and_empty_befores() {
+    for text in [
+        "We switched vendors in March and it was a mess.",
+        "In April, we failed to file two of the notices.",
+        "Before then we did everything by hand.",
+        "I want to look at it before we talk pricing.",
+        "Anything over twenty thousand dollars in a year needs the board.",
+        "Finance may well push back on it.",
+        "It's ninety degrees and it's June.",
+    ] {
+        let found = run(&[(PROSPECT, text)]);
+        assert!(found.timeline.is_empty(), "{text}: {:#?}", found.timeline);
+    }
+}
+
+#[test]
+fn timeline_short_answers_and_fillers_after_by() {
+    let found = run(&[(SDR, "When would you want to go live?"), (PROSPECT, "October, probably.")]);
+    assert_eq!(found.timeline[0].detail.phrase, "October, probably");
+    let filler = run(&[(PROSPECT, "We'd have to sign by, um, the end of June.")]);
+    assert!(filler.timeline[0].detail.phrase.ends_with("the end of June"), "{:#?}", filler.timeline);
+    let decision = run(&[(PROSPECT, "So a decision by May.")]);
+    assert_eq!(decision.timeline[0].detail.phrase, "a decision by May");
+}
+
+#[test]
+fn budget_limits_bodies_and_bare_round_numbers() {
+    let found =
+        run(&[(PROSPECT, "Anything above eighty thousand has to go to the Investment Committee for sign-off.")]);
+    let limit = &found.budget[0].detail;
+    assert_eq!(limit.amount_usd, Some(80_000.0));
+    assert_eq!(limit.owner.as_deref(), Some("Investment Committee"));
+
+    let bare = run(&[
+        (PROSPECT, "We pay about twenty thousand a year for the current tool."),
+        (PROSPECT, "Anything above thirty would be a board conversation."),
+    ]);
+    let amounts: Vec<_> = bare.budget.iter().map(|b| b.detail.amount_usd).collect();
+    assert_eq!(amounts, [Some(20_000.0), Some(30_000.0)], "{:#?}", bare.budget);
+
+    let monthly = run(&[(SDR, "What would you want to spend?"), (PROSPECT, "Maybe three hundred a month, tops.")]);
+    let monthly = &monthly.budget[0].detail;
+    assert_eq!((monthly.amount_usd, monthly.cycle.as_deref()), (Some(300.0), Some("monthly")));
+
+    let two = run(&[(
+        PROSPECT,
+        "Anything over forty thousand dollars needs an RFP, and any contract above ninety thousand must go to the council.",
+    )]);
+    assert_eq!(two.budget.len(), 2, "{:#?}", two.budget);
+    assert_eq!(two.budget[1].detail.owner.as_deref(), Some("council"));
+}
+
+#[test]
+fn budget_owner_said_before_with_a_pronoun() {
+    let found = run(&[
+        (SDR, "Who decides on the budget?"),
+        (PROSPECT, "Priya runs finance for us."),
+        (PROSPECT, "She's said somewhere between twenty and thirty thousand a year."),
+    ]);
+    let budget = &found.budget[0].detail;
+    assert_eq!((budget.amount_usd, budget.amount_usd_max), (Some(20_000.0), Some(30_000.0)));
+    assert_eq!(budget.owner.as_deref(), Some("Priya"));
 }

@@ -15,8 +15,8 @@ const SDR_MENTION_FACTOR: f32 = 0.7;
 const INFERRED_SYSTEM_RULE: &str = "systems/inferred";
 /// Rule of a regulation or standard no pack lists, found from the shape of its name.
 const INFERRED_REGULATION_RULE: &str = "regulations/inferred";
-/// Rule of a competitor that is a system the prospect is evaluating.
-const EVALUATED_COMPETITOR_RULE: &str = "competitors/evaluated-system";
+/// Rule of a competitor that is a system the prospect evaluates or names without using.
+const EVALUATED_COMPETITOR_RULE: &str = "competitors/alternative-system";
 /// An evaluated system is a competitor unless it is the seller's own product: a little less sure.
 const EVALUATED_FACTOR: f32 = 0.9;
 /// How many sentences back "it" / "which" may reach for the system it stands for.
@@ -172,6 +172,7 @@ fn evidence_weight(call: &Call, sentence: usize) -> Option<f32> {
 
 pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>> {
     let mut ledger = Ledger::new();
+    let not_products = inferred::NotProducts::of_call(call, participants);
     // The last system named on the prospect side, for "we're replacing it".
     let mut last_named: Option<(usize, u32)> = None;
     for sentence in 0..call.len() {
@@ -180,16 +181,17 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
         };
         let mut mentions: Vec<Hit> = call.entities(sentence, EntityKind::System).copied().collect();
         let known = mentions.len();
-        let inferred = inferred::product_names(call, sentence, participants);
+        let inferred = inferred::product_names(call, sentence, &not_products);
         // Inferred names take part in lists and "from X to Y" like dictionary ones.
         mentions.extend(inferred.iter().map(|name| synthetic_hit(EntityKind::System, &name.span)));
         let cues: Vec<Hit> = call.cues(sentence, CueKind::SystemStatus).copied().collect();
         for (at, mention) in mentions.iter().enumerate() {
             let mut cues = cues.clone();
             cues.extend(call.adjacent_cues(sentence, mention, CueKind::SystemStatus));
-            let status = status_from_cues(call, sentence, mention, &mentions, &cues);
+            let cued = status_from_cues(call, sentence, mention, &mentions, &cues);
             match at.checked_sub(known) {
                 None => {
+                    let status = cued.unwrap_or_else(|| uncued_status(call, sentence));
                     let confidence = call.entity(mention).confidence * weight;
                     let sighting =
                         Sighting { origin: Origin::Rule(mention.index), sentence, attribute: status, confidence };
@@ -197,6 +199,12 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
                 }
                 Some(which) => {
                     let name = &inferred[which];
+                    // The lead that made it a product ("looking at X") says more than a cue further off.
+                    let status = match (name.status.as_deref(), cued) {
+                        (Some("current"), Some(cued)) => cued,
+                        (Some(lead), _) => parse_status(Some(lead)),
+                        (None, cued) => cued.unwrap_or_else(|| uncued_status(call, sentence)),
+                    };
                     let confidence = name.confidence * weight;
                     ledger.add(
                         &name.name,
@@ -230,10 +238,16 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
 
 /// The status cues give a system. "From X to Y" / "replace X with Y": Y is where they are going.
 /// Otherwise the most confident cue before it in reach (then the nearest), else the first cue
-/// after it, else a bare mention.
-fn status_from_cues(call: &Call, sentence: usize, mention: &Hit, mentions: &[Hit], cues: &[Hit]) -> SystemStatus {
+/// after it; None when no cue reaches it.
+fn status_from_cues(
+    call: &Call,
+    sentence: usize,
+    mention: &Hit,
+    mentions: &[Hit],
+    cues: &[Hit],
+) -> Option<SystemStatus> {
     if let Some(status) = destination_status(call, sentence, mention, mentions, cues) {
-        return status;
+        return Some(status);
     }
     // Lists are common ("we use HubSpot for X, Jira for Y and Sheets"): other systems between a
     // cue and this one do not block it; the window and the clause do.
@@ -244,7 +258,7 @@ fn status_from_cues(call: &Call, sentence: usize, mention: &Hit, mentions: &[Hit
         .filter(reaches)
         .max_by(|a, b| call.cue(a).confidence.total_cmp(&call.cue(b).confidence).then(a.end.cmp(&b.end)));
     if let Some(cue) = before {
-        return parse_status(call.cue(cue).value.as_deref());
+        return Some(parse_status(call.cue(cue).value.as_deref()));
     }
     let after = cues
         .iter()
@@ -252,7 +266,18 @@ fn status_from_cues(call: &Call, sentence: usize, mention: &Hit, mentions: &[Hit
         .filter(|cue| !mentions.iter().any(|other| other.start >= mention.end && other.end <= cue.start))
         .filter(reaches)
         .min_by_key(|cue| cue.start);
-    after.map_or(SystemStatus::Mentioned, |cue| parse_status(call.cue(cue).value.as_deref()))
+    after.map(|cue| parse_status(call.cue(cue).value.as_deref()))
+}
+
+/// A system no status cue reaches: the prospect's own systems are named plainly ("Zendesk,
+/// Recharge, Klaviyo...", "infra is Terraform"), so it is in use, unless the sentence talks about
+/// vendors and alternatives ([[alternative]] in inferred_systems.toml: "a demo", "heard of").
+fn uncued_status(call: &Call, sentence: usize) -> SystemStatus {
+    if call.has_cue(sentence, CueKind::ProductAlternative) || !call.is_prospect_side(sentence) {
+        SystemStatus::Mentioned
+    } else {
+        SystemStatus::Current
+    }
 }
 
 /// "moving from NetSuite to Workday", "replacing Zendesk with Freshdesk": the system after
@@ -317,7 +342,9 @@ fn pronoun_cues(
 }
 
 /// Vendors the prospect evaluated, compared or talked to: the team's competitor list (surest),
-/// and every system, listed or inferred, the prospect is evaluating.
+/// and every system, listed or inferred, the prospect is evaluating or names without using it
+/// ("somebody mentioned Cityworks", "I know IDeaS exists"): a product a prospect brings up but
+/// does not run is an alternative to the one being sold.
 pub(crate) fn competitors(call: &Call, systems: &[Item<System>]) -> Vec<Item<Competitor>> {
     let mut ledger = Ledger::new();
     for sentence in 0..call.len() {
@@ -341,7 +368,8 @@ pub(crate) fn competitors(call: &Call, systems: &[Item<System>]) -> Vec<Item<Com
         |name, _, ()| Competitor { name: name.to_string() },
     );
     let listed: Vec<String> = items.iter().map(|item| item.detail.name.to_lowercase()).collect();
-    for system in systems.iter().filter(|system| system.detail.status == SystemStatus::Evaluating) {
+    let alternative = |status| matches!(status, SystemStatus::Evaluating | SystemStatus::Mentioned);
+    for system in systems.iter().filter(|system| alternative(system.detail.status)) {
         if listed.contains(&system.detail.name.to_lowercase()) {
             continue;
         }

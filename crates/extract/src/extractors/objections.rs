@@ -3,28 +3,59 @@
 
 use crate::call::{negated_before, Call};
 use crate::item::item;
+use crate::lexicon::Hit;
 use crate::model::{Category, Item, Mention, Objection};
-use crate::rules::schema::CueKind;
+use crate::rules::schema::{CueKind, EntityKind};
 use handoff_transcript::Speaker;
 
 /// An SDR reply shorter than this ("Totally.", "I hear you.") is joined with the next sentence.
 const SHORT_REPLY_WORDS: usize = 5;
+/// An objection sentence this short ("Not now.", "Another login?") is quoted with the short
+/// sentences beside it in the same turn ("Not now. Snow season.").
+const SHORT_SENTENCE_WORDS: usize = 5;
+/// At most this many sentences are added after an objection.
+const MAX_FOLLOWING: usize = 2;
+/// A sentence this short right after an objection in the same turn is its tail ("That's usually
+/// three months by itself.").
+const TAIL_WORDS: usize = 6;
+/// An SDR reply made only of questions and acknowledgements this short ("Understood. Is there a
+/// budget?") moves on: the objection was not answered.
+const ACKNOWLEDGEMENT_WORDS: usize = 5;
+/// How a question probing the objection starts ("What would you need to see?"): such a reply
+/// takes the objection up.
+const PROBES: &[&str] =
+    &["what would", "what did", "what do you", "what makes", "what part", "what specifically", "why"];
+/// A sentence this short right before an objection in the same turn names its subject
+/// ("Validation. This is the big fear.").
+const TOPIC_WORDS: usize = 3;
+/// Words of an SDR question about money: a budget or timing cue in its answer is a fact for the
+/// budget, not pushback ("Is there budget?" "Not this year, nothing in the budget.").
+const MONEY_QUESTION_WORDS: &[&str] = &["budget", "budgets", "money", "funding", "funded", "spend", "afford"];
+/// Topics that are facts, not pushback, when they answer a question about money.
+const MONEY_TOPICS: &[&str] = &["budget", "timing"];
 
 pub(crate) fn objections(call: &Call) -> Vec<Item<Objection>> {
     let mut items = Vec::new();
     // One objection per topic per turn: repeating it in the same breath is one objection.
     let mut turn_topics: (usize, Vec<Option<String>>) = (usize::MAX, Vec::new());
+    // Sentences already quoted by an objection.
+    let mut quoted_up_to: Option<usize> = None;
     for sentence in 0..call.len() {
-        if !call.is_prospect_side(sentence) {
+        if !call.is_prospect_side(sentence) || quoted_up_to.is_some_and(|last| sentence <= last) {
             continue;
         }
         let text = call.text(sentence);
         let Some(cue) = call.cues(sentence, CueKind::Objection).find(|cue| {
             !negated_before(text, cue.start, call.matched(sentence, cue), 2)
-                && !call.about_an_alternative(sentence, cue)
+                && !about_an_alternative(call, sentence, cue)
+                && !answers_a_money_question(call, sentence, cue)
+                && !about_a_regulation(call, sentence, cue)
         }) else {
             continue;
         };
+        if after_an_alternative(call, sentence) {
+            continue;
+        }
         let rule = call.cue(cue);
         let turn = call.sentence(sentence).turn;
         if turn_topics.0 != turn {
@@ -34,16 +65,117 @@ pub(crate) fn objections(call: &Call) -> Vec<Item<Objection>> {
             continue;
         }
         turn_topics.1.push(rule.value.clone());
-        let detail = Objection { topic: rule.value.clone(), response: response(call, sentence) };
-        items.push(item(Category::Objection, call.sentence(sentence), text, &rule.rule, rule.confidence, detail));
+        let (mut first, last) = quoted_sentences(call, sentence);
+        if quoted_up_to.is_some_and(|done| first <= done) {
+            first = sentence;
+        }
+        quoted_up_to = Some(last);
+        let quote = (first..=last).map(|i| call.text(i).trim()).collect::<Vec<_>>().join(" ");
+        let detail = Objection { topic: rule.value.clone(), response: response(call, last) };
+        let mut objection =
+            item(Category::Objection, call.sentence(first), &quote, &rule.rule, rule.confidence, detail);
+        objection.end_ms = call.sentence(last).end_ms;
+        items.push(objection);
     }
     items
+}
+
+/// "We looked at X but it was too expensive": a complaint after a competitor or a past attempt
+/// is about that alternative, unless the prospect starts a clause of their own in between
+/// ("I had a demo with X, and I'm not sure we need a whole system").
+fn about_an_alternative(call: &Call, sentence: usize, cue: &Hit) -> bool {
+    let text = call.text(sentence);
+    let alternative = call
+        .entities(sentence, EntityKind::Competitor)
+        .chain(call.cues(sentence, CueKind::Attempt))
+        .filter(|hit| hit.end <= cue.start)
+        .map(|hit| hit.end)
+        .max();
+    let Some(end) = alternative else {
+        return false;
+    };
+    !call.cues(sentence, CueKind::ClauseBreak).any(|join| {
+        join.start >= end && join.end <= cue.start && {
+            let last = text[join.start..join.end].split_whitespace().last().unwrap_or("").to_ascii_lowercase();
+            matches!(last.as_str(), "i" | "we" | "we're" | "i'm")
+        }
+    })
+}
+
+/// A budget or timing cue in the prospect's answer to the SDR's question about money.
+fn answers_a_money_question(call: &Call, sentence: usize, cue: &Hit) -> bool {
+    if !call.cue(cue).value.as_deref().is_some_and(|topic| MONEY_TOPICS.contains(&topic)) {
+        return false;
+    }
+    let turn = call.sentence(sentence).turn;
+    let Some(question) = (0..sentence).rev().find(|&i| call.sentence(i).turn != turn) else {
+        return false;
+    };
+    let asked = call.sentence(question);
+    asked.speaker == Speaker::Sdr
+        && asked.is_question()
+        && asked
+            .text
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|word| MONEY_QUESTION_WORDS.contains(&word.to_ascii_lowercase().as_str()))
+}
+
+/// "PIPEDA would matter, but that's not this year": timing of a regulation, not of the purchase.
+fn about_a_regulation(call: &Call, sentence: usize, cue: &Hit) -> bool {
+    call.cue(cue).value.as_deref() == Some("timing") && call.entities(sentence, EntityKind::Regulation).next().is_some()
+}
+
+/// "Demoed X. Too expensive.": a short complaint right after naming an alternative or a past
+/// attempt in the same turn is about that alternative.
+fn after_an_alternative(call: &Call, sentence: usize) -> bool {
+    if sentence == 0 || call.text(sentence).split_whitespace().count() > SHORT_SENTENCE_WORDS {
+        return false;
+    }
+    let previous = sentence - 1;
+    call.sentence(previous).turn == call.sentence(sentence).turn
+        && (call.entities(previous, EntityKind::Competitor).next().is_some()
+            || call.has_cue(previous, CueKind::Attempt))
+}
+
+/// The sentences quoted for an objection: a short tail after it in the same turn, another
+/// pushback right after it ("Honestly? Not now. Not in the middle of summer."), and for a short
+/// one the short sentence before it ("Validation. This is the big fear.").
+fn quoted_sentences(call: &Call, sentence: usize) -> (usize, usize) {
+    let words = |i: usize| call.text(i).split_whitespace().count();
+    let same_turn = |i: usize| call.sentence(i).turn == call.sentence(sentence).turn;
+    let first = if sentence > 0
+        && same_turn(sentence - 1)
+        && (words(sentence - 1) <= TOPIC_WORDS
+            || (words(sentence) <= SHORT_SENTENCE_WORDS && words(sentence - 1) <= SHORT_SENTENCE_WORDS))
+    {
+        sentence - 1
+    } else {
+        sentence
+    };
+    let mut last = sentence;
+    while last + 1 < call.len()
+        && last - sentence < MAX_FOLLOWING
+        && same_turn(last + 1)
+        && (words(last + 1) <= TAIL_WORDS || call.has_cue(last + 1, CueKind::Objection))
+    {
+        last += 1;
+    }
+    (first, last)
 }
 
 /// The first sentence(s) of the next turn when it is the SDR's.
 fn response(call: &Call, sentence: usize) -> Option<Mention> {
     let first = call.next_turn_by(sentence, Speaker::Sdr)?;
     let opening = call.sentence(first);
+    let reply = (first..call.len()).take_while(|&i| call.sentence(i).turn == opening.turn);
+    let moves_on = reply.clone().all(|i| {
+        let text = call.text(i).trim_start_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase();
+        let probe = PROBES.iter().any(|probe| text.starts_with(probe));
+        (call.sentence(i).is_question() && !probe) || text.split_whitespace().count() <= ACKNOWLEDGEMENT_WORDS
+    });
+    if moves_on {
+        return None;
+    }
     let mut quote = opening.text.clone();
     let mut end_ms = opening.end_ms;
     let second = first + 1;

@@ -34,9 +34,13 @@ struct Pain<'a> {
 }
 
 pub(crate) fn pain_points(call: &Call) -> Vec<Item<PainPoint>> {
-    let mut items = Vec::new();
+    // (item, weight): every candidate, then the strongest few, in call order.
+    let mut items: Vec<(Item<PainPoint>, f32)> = Vec::new();
     for sentence in 0..call.len() {
         if !call.is_prospect_side(sentence) {
+            continue;
+        }
+        if is_hypothetical(call.text(sentence)) {
             continue;
         }
         let pains = pains_in(call, sentence);
@@ -44,6 +48,7 @@ pub(crate) fn pain_points(call: &Call) -> Vec<Item<PainPoint>> {
             items.extend(scored_pain(call, sentence));
             continue;
         }
+        let weight = CUE_WEIGHT + evidence(call, sentence).map_or(0.0, |evidence| evidence.weight);
         let themes_differ = pains.windows(2).any(|pair| pair[0].theme != pair[1].theme);
         let text = call.text(sentence);
         let question_factor = if call.sentence(sentence).is_question() { QUESTION_FACTOR } else { 1.0 };
@@ -77,49 +82,100 @@ pub(crate) fn pain_points(call: &Call) -> Vec<Item<PainPoint>> {
         };
         for (pain, quote) in chosen {
             let rule = call.cue(pain.cue);
-            items.push(item(
+            let found = item(
                 Category::PainPoint,
                 call.sentence(sentence),
                 quote,
                 &rule.rule,
                 rule.confidence * question_factor,
                 PainPoint { theme: pain.theme },
-            ));
+            );
+            items.push((found, weight));
         }
     }
-    items
+    strongest(items, call.len())
 }
 
-/// Problem-word weight (sum of the VADER valences of negative words) that makes a prospect's
-/// own sentence a pain with nothing else in it: "it's been brutal, honestly a mess".
-const PROBLEM_WORDS_ALONE: f32 = 3.0;
-/// With a consequence (what it cost), this much problem weight is enough; a consequence
-/// counts as this much weight on its own.
+/// A cue naming the pain ("nightmare", "by hand") weighs this much on top of the rest.
+const CUE_WEIGHT: f32 = 2.0;
+/// The AE reads a handful of pains, not every complaint: at most this many per call, plus one
+/// per this many sentences of call.
+const PAINS_AT_LEAST: usize = 6;
+const SENTENCES_PER_EXTRA_PAIN: usize = 100;
+
+/// The strongest pains (by weight; earlier first on ties), back in call order.
+fn strongest(mut items: Vec<(Item<PainPoint>, f32)>, sentences: usize) -> Vec<Item<PainPoint>> {
+    let keep = PAINS_AT_LEAST + sentences / SENTENCES_PER_EXTRA_PAIN;
+    items.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.start_ms.cmp(&b.0.start_ms)));
+    items.truncate(keep);
+    let mut kept: Vec<Item<PainPoint>> = items.into_iter().map(|(item, _)| item).collect();
+    kept.sort_by_key(|item| item.start_ms);
+    kept
+}
+
+/// Weight a prospect's sentence needs to be scored a pain when no cue names one. Problem words
+/// weigh their VADER valence ("brutal" 3.1, "stuck" 1.0); the rest as below.
+const PAIN_WEIGHT: f32 = 1.5;
+/// What went wrong or what it cost ([[consequence]]): the strongest sign.
 const CONSEQUENCE_WEIGHT: f32 = 1.5;
-const WITH_CONSEQUENCE: f32 = 1.5;
+/// A problem played down ([[understatement]]).
+const UNDERSTATEMENT_WEIGHT: f32 = 1.0;
+/// A number of hours, days, dollars or people: how big the problem is.
+const QUANTITY_WEIGHT: f32 = 0.5;
+/// The sentence opens the reply to an SDR question about problems ([[problem_question]]).
+const ASKED_WEIGHT: f32 = 1.0;
+/// How many sentences of a reply still answer the question before it.
+const REPLY_SENTENCES: usize = 3;
 /// Words more negative than this count as problem words; "no" and the like are grammar.
 const PROBLEM_VALENCE: f32 = -0.9;
+/// Problem words count up to this much, so one angry sentence is not three pains' worth.
+const PROBLEM_CAP: f32 = 3.0;
 /// Confidence of a scored pain: no cue named it, the sentence's words did.
 const SCORED_CONFIDENCE: f32 = 0.55;
 /// Words that put the sentence on the prospect's own side.
 const OWNERSHIP: &[&str] =
     &["we", "we're", "we've", "we'd", "we'll", "our", "ours", "us", "i", "i'm", "i've", "i'd", "my", "me", "myself"];
 /// Openings of a hypothetical: "if we ever doubled, that might get messy" is no pain yet.
-const HYPOTHETICAL_OPENINGS: &[&str] = &["if", "unless", "suppose", "imagine", "hypothetically", "maybe if"];
+const HYPOTHETICAL_OPENINGS: &[&str] = &["if", "unless", "suppose", "imagine", "hypothetically", "whether"];
 
-/// A prospect's sentence no pain cue matched, scored from its problem words and what it says
-/// went wrong or cost them; the rule names the reasons ("pains/scored:money-lost+problem-words").
-fn scored_pain(call: &Call, sentence: usize) -> Option<Item<PainPoint>> {
+/// Whether a prospect's sentence opens with a hypothetical ("If they won't use it, ...").
+fn is_hypothetical(text: &str) -> bool {
+    let first = text.split(|c: char| !c.is_alphanumeric() && c != '\'').find(|word| !word.is_empty());
+    first.is_some_and(|word| HYPOTHETICAL_OPENINGS.contains(&word.to_lowercase().as_str()))
+}
+
+/// Whether `sentence` is among the first of the prospect's reply to an SDR question about problems.
+fn answers_a_problem_question(call: &Call, sentence: usize) -> bool {
+    let turn = call.sentence(sentence).turn;
+    let Some(opening) = (0..=sentence).rev().take_while(|&at| call.sentence(at).turn == turn).last() else {
+        return false;
+    };
+    opening > 0
+        && sentence - opening < REPLY_SENTENCES
+        && call.sentence(opening - 1).speaker == handoff_transcript::Speaker::Sdr
+        && call.has_cue(opening - 1, CueKind::PainQuestion)
+}
+
+/// What a prospect's sentence says about a problem, beyond any cue.
+struct Evidence<'a> {
+    weight: f32,
+    consequences: Vec<&'a Hit>,
+    reasons: Vec<&'a str>,
+}
+
+/// The weight of a prospect's own sentence as a pain: its problem words, what it says went wrong
+/// or cost them, understatement, numbers, and whether it answers a question about problems.
+/// None for questions, small talk, hypotheticals and sentences not about the prospect's side.
+fn evidence<'a>(call: &'a Call, sentence: usize) -> Option<Evidence<'a>> {
     let text = call.text(sentence);
-    if call.sentence(sentence).is_question() || call.has_cue(sentence, CueKind::OffTopic) {
+    if call.sentence(sentence).is_question() || call.has_cue(sentence, CueKind::OffTopic) || is_hypothetical(text) {
         return None;
     }
     let lower = text.to_lowercase();
     let words: Vec<&str> =
         lower.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|word| !word.is_empty()).collect();
-    if words.first().is_some_and(|first| HYPOTHETICAL_OPENINGS.contains(first))
-        || !words.iter().any(|word| OWNERSHIP.contains(word))
-    {
+    let asked = answers_a_problem_question(call, sentence);
+    if !asked && !words.iter().any(|word| OWNERSHIP.contains(word)) {
         return None;
     }
     let problem: f32 = words
@@ -132,25 +188,39 @@ fn scored_pain(call: &Call, sentence: usize) -> Option<Item<PainPoint>> {
                 .any(|w| matches!(*w, "not" | "no" | "never") || w.ends_with("n't"));
             (!negated).then_some(-valence)
         })
-        .sum();
+        .sum::<f32>()
+        .min(PROBLEM_CAP);
     let consequences: Vec<&Hit> = call
         .cues(sentence, CueKind::PainConsequence)
         .filter(|cue| !negated_before(text, cue.start, call.matched(sentence, cue), 2))
         .collect();
-    let weight = problem + CONSEQUENCE_WEIGHT * consequences.len() as f32;
-    let is_pain = if consequences.is_empty() {
-        problem >= PROBLEM_WORDS_ALONE
-    } else {
-        weight >= CONSEQUENCE_WEIGHT + WITH_CONSEQUENCE
-    };
-    if !is_pain {
-        return None;
-    }
+    let understated = call.has_cue(sentence, CueKind::PainUnderstatement);
+    let quantified = !crate::numbers::quantities(text).is_empty();
+    let weight = problem
+        + CONSEQUENCE_WEIGHT * consequences.len().min(2) as f32
+        + if understated { UNDERSTATEMENT_WEIGHT } else { 0.0 }
+        + if quantified { QUANTITY_WEIGHT } else { 0.0 }
+        + if asked { ASKED_WEIGHT } else { 0.0 };
     let mut reasons: Vec<&str> = consequences.iter().map(|cue| rule_id(&call.cue(cue).rule)).collect();
     reasons.dedup();
-    if problem > 0.0 {
-        reasons.push("problem-words");
+    for (present, reason) in [
+        (problem > 0.0, "problem-words"),
+        (understated, "understatement"),
+        (quantified, "quantity"),
+        (asked, "answers-problem-question"),
+    ] {
+        if present {
+            reasons.push(reason);
+        }
     }
+    Some(Evidence { weight, consequences, reasons })
+}
+
+/// A prospect's sentence no pain cue matched, when its [`evidence`] weighs enough; the rule names
+/// the reasons ("pains/scored:money-lost+problem-words").
+fn scored_pain(call: &Call, sentence: usize) -> Option<(Item<PainPoint>, f32)> {
+    let Evidence { weight, consequences, reasons } = evidence(call, sentence).filter(|e| e.weight >= PAIN_WEIGHT)?;
+    let text = call.text(sentence);
     let theme = call
         .cues(sentence, CueKind::PainTopic)
         .next()
@@ -163,7 +233,9 @@ fn scored_pain(call: &Call, sentence: usize) -> Option<Item<PainPoint>> {
         text
     };
     let rule = format!("pains/scored:{}", reasons.join("+"));
-    Some(item(Category::PainPoint, call.sentence(sentence), quote, &rule, SCORED_CONFIDENCE, PainPoint { theme }))
+    let found =
+        item(Category::PainPoint, call.sentence(sentence), quote, &rule, SCORED_CONFIDENCE, PainPoint { theme });
+    Some((found, weight))
 }
 
 /// "pains/money-lost" -> "money-lost".
@@ -213,8 +285,10 @@ fn pains_in<'a>(call: &'a Call, sentence: usize) -> Vec<Pain<'a>> {
 fn part_around(call: &Call, sentence: usize, position: usize) -> Range<usize> {
     let text = call.text(sentence);
     let mut part = call.clause(sentence, position);
+    // Offsets are into the clause as it was before `part` starts moving.
+    let clause_start = part.start;
     for (comma, _) in text[part.clone()].match_indices(", ") {
-        let at = part.start + comma;
+        let at = clause_start + comma;
         let next_word = text[at + 2..].split(' ').next().unwrap_or("").to_ascii_lowercase();
         if !PART_JOINERS.contains(&next_word.as_str()) {
             continue;

@@ -11,6 +11,16 @@ use crate::rules::schema::{CueKind, EntityKind};
 const TRIED_MAX_WORDS: usize = 8;
 /// Subjects dropped from a cue used as the "tried" text ("we built our own" -> "built our own").
 const SUBJECTS: &[&str] = &["we", "i", "we've", "i've", "we'd", "they"];
+/// Words right before a cue that make it a plan or a condition, not something done ("we could
+/// set up a tracker", "if we hired a consultant").
+const NOT_DONE: &[&str] = &[
+    "will", "would", "could", "should", "can", "might", "may", "must", "if", "to", "gonna", "going", "wanna", "let's",
+    "we'll", "i'll", "we'd", "i'd", "unless", "whether",
+];
+/// A weak cue counts when a named system stands within this many words after it ("we had GreenSky").
+const NAMED_WITHIN_WORDS: usize = 1;
+/// A sentence this short ("Tried it last year.", "She quit.") is quoted with its neighbour.
+const SHORT_SENTENCE_WORDS: usize = 5;
 
 pub(crate) fn previous_attempts(call: &Call) -> Vec<Item<PreviousAttempt>> {
     let mut items = Vec::new();
@@ -18,28 +28,78 @@ pub(crate) fn previous_attempts(call: &Call) -> Vec<Item<PreviousAttempt>> {
         if !call.is_prospect_side(sentence) {
             continue;
         }
-        let Some(cue) = call.cues(sentence, CueKind::Attempt).next() else {
+        let text = call.text(sentence);
+        // The first strong cue, else the first weak one with an outcome or a name after it.
+        let counts = |cue: &&Hit| {
+            !not_done(text, cue)
+                && (call.cue(cue).value.as_deref() != Some("weak")
+                    || outcome(call, sentence, cue).is_some()
+                    || names_what(call, sentence, cue))
+        };
+        let Some(cue) = call.cues(sentence, CueKind::Attempt).find(counts) else {
             continue;
         };
         let rule = call.cue(cue);
         let outcome = outcome(call, sentence, cue);
-        if rule.value.as_deref() == Some("weak") && outcome.is_none() {
-            continue;
-        }
         let detail = PreviousAttempt { tried: tried(call, sentence, cue), outcome };
-        let text = call.text(sentence);
-        items.push(item(Category::PreviousAttempt, call.sentence(sentence), text, &rule.rule, rule.confidence, detail));
+        let (first, last) = quoted_sentences(call, sentence);
+        let quote = (first..=last).map(|i| call.text(i).trim()).collect::<Vec<_>>().join(" ");
+        let mut attempt =
+            item(Category::PreviousAttempt, call.sentence(first), &quote, &rule.rule, rule.confidence, detail);
+        attempt.end_ms = call.sentence(last).end_ms;
+        items.push(attempt);
     }
     items
 }
 
-/// A named system or competitor in the sentence, else the words after the cue up to the end
+fn not_done(text: &str, cue: &Hit) -> bool {
+    text[..cue.start].split_whitespace().rev().take(2).any(|word| {
+        NOT_DONE.contains(&word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_ascii_lowercase().as_str())
+    })
+}
+
+/// A named system or competitor right after a weak cue, in its clause: "we had GreenSky".
+fn names_what(call: &Call, sentence: usize, cue: &Hit) -> bool {
+    let text = call.text(sentence);
+    let clause = call.clause(sentence, cue.start);
+    call.entities(sentence, EntityKind::System).chain(call.entities(sentence, EntityKind::Competitor)).any(|hit| {
+        hit.start >= cue.end
+            && hit.start < clause.end.max(cue.end)
+            && text[cue.end..hit.start].split_whitespace().count() <= NAMED_WITHIN_WORDS
+    })
+}
+
+/// "Buildium has a maintenance thing. Tried it last year.": a short attempt takes the short
+/// sentence before it in the same turn, and a short outcome after it ("She quit.").
+fn quoted_sentences(call: &Call, sentence: usize) -> (usize, usize) {
+    let short = |i: usize| call.text(i).split_whitespace().count() <= SHORT_SENTENCE_WORDS;
+    let same_turn = |i: usize| call.sentence(i).turn == call.sentence(sentence).turn;
+    if !short(sentence) {
+        return (sentence, sentence);
+    }
+    let first = if sentence > 0
+        && same_turn(sentence - 1)
+        && call.text(sentence - 1).split_whitespace().count() <= 2 * SHORT_SENTENCE_WORDS
+    {
+        sentence - 1
+    } else {
+        sentence
+    };
+    let last = if sentence + 1 < call.len() && same_turn(sentence + 1) && short(sentence + 1) {
+        sentence + 1
+    } else {
+        sentence
+    };
+    (first, last)
+}
+
+/// A named system or competitor in the attempt, else the words after the cue up to the end
 /// of its clause, else the cue itself without its subject.
 fn tried(call: &Call, sentence: usize, cue: &Hit) -> Option<String> {
     let named = call
         .entities(sentence, EntityKind::System)
         .chain(call.entities(sentence, EntityKind::Competitor))
-        .find(|hit| hit.start >= cue.end);
+        .find(|hit| hit.start >= cue.start);
     if let Some(hit) = named {
         return Some(call.entity(hit).name.clone());
     }

@@ -5,7 +5,7 @@ use crate::call::Call;
 use crate::item::item;
 use crate::lexicon::Hit;
 use crate::model::{Category, Item, Prospect};
-use crate::people::{gap_words, name_runs, names_match, role_hits};
+use crate::people::{gap_words, joins_the_call, name_runs, names_match, role_hits};
 use crate::rules::schema::CueKind;
 use handoff_transcript::Speaker;
 use std::ops::Range;
@@ -46,6 +46,26 @@ pub(crate) fn identify(call: &Call) -> Identities {
 
     for sentence in 0..call.len().min(INTRODUCTION_SENTENCES) {
         let speaker = call.sentence(sentence).speaker;
+        let text = call.text(sentence);
+        for run in name_runs(call, sentence) {
+            if joins_the_call(text, &run) {
+                // "I've got Tony on with me", "Gail's joining too": a third person on the call.
+                participants.push(text[run].to_string());
+            } else if speaker == Speaker::Sdr
+                && sentence < OPENING_SENTENCES
+                && right_after_greeted(call, sentence, &run)
+            {
+                // "Hi Curt, Jamal Price, Wrenchbase.": the name right after the one greeted is
+                // the SDR's own.
+                participants.push(text[run].to_string());
+            } else if speaker == Speaker::Sdr && sentence < OPENING_SENTENCES {
+                // "Hi Chris, Elena from Launchpath": the SDR naming themself and their company.
+                if let Some(company) = company_right_after(text, run.end) {
+                    participants.push(text[run].to_string());
+                    participants.push(company);
+                }
+            }
+        }
         for cue in call.cues(sentence, CueKind::SelfIntro) {
             let intro = introduction_after(call, sentence, cue);
             if intro.fields() == 0 {
@@ -68,6 +88,8 @@ pub(crate) fn identify(call: &Call) -> Identities {
                 continue;
             };
             if speaker == Speaker::Sdr {
+                // "Hi Rachel, hi Sanjay": the first greeted is the prospect, all are on the call.
+                participants.push(name.clone());
                 if greeted_name.is_none() {
                     let rule = call.cue(cue);
                     greeted_name = Some((sentence, name, rule.rule.clone(), rule.confidence));
@@ -144,7 +166,14 @@ fn introduction_after(call: &Call, sentence: usize, cue: &Hit) -> Introduction {
         intro.title = Some(role.role.to_string());
         position = role.span.end;
     }
-    intro.company = company_after(text, position);
+    // "It is most of Jenna's job": a bare "it's" / "this is" with no name or title introduces
+    // no one, so "of Jenna" is no company.
+    let introduces = intro.name.is_some()
+        || intro.title.is_some()
+        || !matches!(cue_text.as_str(), "it's" | "it is" | "this is" | "i'm" | "i am");
+    if introduces {
+        intro.company = company_after(text, position);
+    }
     intro
 }
 
@@ -169,6 +198,30 @@ fn company_after(text: &str, from: usize) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether `run` comes right after the name a greeting addresses, only a comma between.
+fn right_after_greeted(call: &Call, sentence: usize, run: &Range<usize>) -> bool {
+    let text = call.text(sentence);
+    let runs = name_runs(call, sentence);
+    call.cues(sentence, CueKind::Greeting).any(|cue| {
+        greeted(call, sentence, cue).is_some_and(|name| {
+            runs.iter().any(|greeted| {
+                text[greeted.clone()] == name && greeted.end <= run.start && text[greeted.end..run.start].trim() == ","
+            })
+        })
+    })
+}
+
+/// "Elena from Launchpath", "Liam with Quillfield here": a company named right after a name.
+fn company_right_after(text: &str, from: usize) -> Option<String> {
+    let rest = &text[from..];
+    let word = rest.trim_start().split(' ').next()?;
+    if !matches!(word, "from" | "with" | "at") || rest.starts_with(',') {
+        return None;
+    }
+    let start = from + (rest.len() - rest.trim_start().len()) + word.len() + 1;
+    company_run(text, start).map(|range| text[range].to_string())
 }
 
 /// Capitalised words (and "&" / "and" / "of" between them) starting at `start`.

@@ -5,15 +5,20 @@
 use crate::call::{negated_before, Call};
 use crate::item::item;
 use crate::model::{Category, Item, Mention, Relation, Stakeholder};
-use crate::people::{self, names_match, PersonMention};
-use crate::rules::schema::CueKind;
+use crate::people::{self, is_vocative, names_match, PersonMention};
+use crate::rules::schema::{CueKind, EntityKind};
 use handoff_transcript::Speaker;
 
 /// Confidence of a person known only by a name, with no role or relation said.
 const NAME_ONLY_CONFIDENCE: f32 = 0.6;
 const NAME_ONLY_RULE: &str = "stakeholders/named-person";
-/// How many sentences back "she" / "he" / "they" may reach for the person meant.
-const PRONOUN_REACH_SENTENCES: usize = 2;
+/// How many sentences back "she" / "he" / "they" may reach for the person meant ("Ana
+/// Castellanos?" / "Yep." / "Managing partner." / "She decides.").
+const PRONOUN_REACH_SENTENCES: usize = 3;
+/// A role's usual part ("the CEO" decides) counts for less than words said about the person.
+const ROLE_PRIOR_FACTOR: f32 = 0.75;
+/// The part asked about ("Who would sign off on this?") counts for less still.
+const ASKED_FACTOR: f32 = 0.65;
 /// Words between a person and a relation cue said about them ("Sarah will probably sign off").
 const SUBJECT_REACH_WORDS: usize = 6;
 /// Words between a relation cue and the person after it ("approved by our CFO").
@@ -24,8 +29,9 @@ fn relation_rank(relation: Relation) -> u8 {
         Relation::DecisionMaker => 0,
         Relation::BudgetOwner => 1,
         Relation::Blocker => 2,
-        Relation::Influencer => 3,
-        Relation::User => 4,
+        // "She'll be the one living in it" says more than "she'll want to see it".
+        Relation::User => 3,
+        Relation::Influencer => 4,
         Relation::Unknown => 5,
     }
 }
@@ -52,8 +58,16 @@ struct Said {
 #[derive(Debug)]
 struct Person {
     name: Option<String>,
+    /// Canonical role: what mentions are matched on.
     role: Option<String>,
+    /// The role as said, shown in the handoff when it differs from the canonical one only in
+    /// more than case ("IT director" for "Head of IT").
+    role_shown: Option<String>,
     said: Option<(Said, usize)>,
+    /// What the role usually means in a purchase ("the CEO" decides), where it was said.
+    prior: Option<(Said, usize)>,
+    /// The part the SDR asked about when the prospect named them ("Who would sign off?").
+    asked: Option<(Said, usize)>,
     role_rule: Option<(String, f32)>,
     /// Sentences that mention them, first first.
     sentences: Vec<usize>,
@@ -66,7 +80,10 @@ impl Person {
         if let (Some(known), Some(name)) = (&self.name, mention.name) {
             return names_match(known, name);
         }
-        mention.role.is_some() && self.role.as_deref() == mention.role
+        match (&self.role_shown, mention.role) {
+            (Some(known), Some(role)) => same_group(known, &shown_role(role, mention.role_said.unwrap_or(role))),
+            _ => false,
+        }
     }
 
     fn absorb(&mut self, mention: &PersonMention, sentence: usize) {
@@ -75,9 +92,23 @@ impl Person {
                 self.name = Some(name.to_string());
             }
         }
+        let shown = mention.role.map(|role| shown_role(role, mention.role_said.unwrap_or(role)));
         if self.role.is_none() {
             self.role = mention.role.map(str::to_string);
+            self.role_shown = shown;
             self.role_rule = mention.role_rule.map(|rule| (rule.to_string(), mention.role_confidence));
+        } else if let (Some(known), Some(shown)) = (&self.role_shown, shown) {
+            // "clerks" then "AP clerks": keep the fuller way of saying it.
+            if shown.len() > known.len() && same_group(known, &shown) {
+                self.role_shown = Some(shown);
+            }
+        }
+        if let (None, Some(relation), Some(rule)) = (&self.prior, mention.role_relation, mention.role_rule) {
+            let relation = parse_relation(Some(relation));
+            if relation != Relation::Unknown {
+                let confidence = mention.role_confidence * ROLE_PRIOR_FACTOR;
+                self.prior = Some((Said { relation, rule: rule.to_string(), confidence }, sentence));
+            }
         }
         if self.sentences.last() != Some(&sentence) {
             self.sentences.push(sentence);
@@ -85,6 +116,18 @@ impl Person {
         if self.introduced_at.is_none() && mention.name.is_some() && mention.role.is_some() {
             self.introduced_at = Some(sentence);
         }
+    }
+
+    /// The relation to report: the strongest of what was said and what the role implies, else
+    /// what the SDR asked about.
+    fn relation(&self) -> Option<&(Said, usize)> {
+        let sources = [&self.said, &self.asked, &self.prior];
+        let strong = sources
+            .iter()
+            .filter_map(|source| source.as_ref())
+            .filter(|(said, _)| relation_rank(said.relation) <= relation_rank(Relation::Blocker))
+            .min_by_key(|(said, _)| relation_rank(said.relation));
+        strong.or(self.said.as_ref()).or(self.prior.as_ref()).or(self.asked.as_ref())
     }
 
     fn hear(&mut self, said: Said, sentence: usize) {
@@ -100,15 +143,41 @@ pub(crate) fn stakeholders(call: &Call, participants: &[String]) -> Vec<Item<Sta
     let mut persons: Vec<Person> = Vec::new();
     let mut known_names: Vec<String> = Vec::new();
     let mut last_person: Option<(usize, usize)> = None;
+    // Names said to someone ("Thanks, Evan."): people on the call, whenever it shows.
+    let mut addressed: Vec<String> = Vec::new();
+    // (turn of the answer, what was asked, only the first person named) after "Who ...?".
+    let mut question: Option<(usize, Said, bool)> = None;
+    let mut answered_first = false;
 
     for sentence in 0..call.len() {
         if !people::may_mention_someone(call, sentence) {
             continue;
         }
         let speaker = call.sentence(sentence).speaker;
+        let turn = call.sentence(sentence).turn;
+        if question.as_ref().is_some_and(|(answer, ..)| turn > *answer) {
+            question = None;
+        }
+        if speaker == Speaker::Sdr {
+            if let Some(asked) = asked_about(call, sentence) {
+                question = Some((turn + 1, asked.0, asked.1));
+                answered_first = false;
+            }
+        }
+        let text = call.text(sentence);
         let mentions: Vec<PersonMention> = people::mentions(call, sentence, &known_names)
             .into_iter()
             .filter(|m| !m.name.is_some_and(|name| participants.iter().any(|p| names_match(p, name))))
+            .filter(|m| {
+                let vocative = m.role.is_none()
+                    && !m.name.is_some_and(people::has_honorific)
+                    && call.cues(sentence, CueKind::Relation).next().is_none()
+                    && is_vocative(text, &m.span);
+                if vocative {
+                    addressed.extend(m.name.map(str::to_string));
+                }
+                !vocative
+            })
             .filter(|m| !is_own_title(call, sentence, m))
             .collect();
         let relations = relations_said(call, sentence, &mentions);
@@ -116,11 +185,21 @@ pub(crate) fn stakeholders(call: &Call, participants: &[String]) -> Vec<Item<Sta
         for (index, mention) in mentions.iter().enumerate() {
             let said =
                 relations.iter().find(|(target, _)| *target == Target::Mention(index)).map(|(_, said)| said.clone());
+            // The SDR's "our engineers" are the seller's; their "your IT team" is the prospect's.
+            // "the board", "the site head": a role that usually decides or holds the money, said
+            // by the prospect with "the", is someone of theirs.
+            let definite = mention.role_relation.is_some_and(|r| r == "decision_maker" || r == "budget_owner")
+                && people::gap_words(&text[..mention.span.start]).last().is_some_and(|w| w == "the");
             let tied_to_prospect = match speaker {
-                Speaker::Sdr => mention.name.is_some() || mention.possessive,
-                _ => mention.name.is_some() || mention.possessive || said.is_some(),
+                Speaker::Sdr => mention.name.is_some() || (mention.possessive && !mention.ours),
+                _ => mention.name.is_some() || mention.possessive || said.is_some() || definite,
             };
-            if !tied_to_prospect {
+            // "He sits on our board": the role is what is said about someone else.
+            let inside_cue = mention.name.is_none()
+                && call
+                    .cues(sentence, CueKind::Relation)
+                    .any(|cue| cue.start <= mention.span.start && mention.span.end <= cue.end);
+            if !tied_to_prospect || inside_cue {
                 continue;
             }
             let person = match persons.iter().position(|p| p.matches(mention)) {
@@ -129,7 +208,10 @@ pub(crate) fn stakeholders(call: &Call, participants: &[String]) -> Vec<Item<Sta
                     persons.push(Person {
                         name: None,
                         role: None,
+                        role_shown: None,
                         said: None,
+                        prior: None,
+                        asked: None,
                         role_rule: None,
                         sentences: Vec::new(),
                         introduced_at: None,
@@ -140,6 +222,14 @@ pub(crate) fn stakeholders(call: &Call, participants: &[String]) -> Vec<Item<Sta
             persons[person].absorb(mention, sentence);
             if let Some(said) = said {
                 persons[person].hear(said, sentence);
+            }
+            if let Some((answer, asked, first_only)) = &question {
+                if turn == *answer && speaker != Speaker::Sdr && !(*first_only && answered_first) {
+                    if persons[person].asked.is_none() {
+                        persons[person].asked = Some((asked.clone(), sentence));
+                    }
+                    answered_first = true;
+                }
             }
             if let Some(name) = mention.name {
                 if !known_names.iter().any(|known| known == name) {
@@ -161,13 +251,14 @@ pub(crate) fn stakeholders(call: &Call, participants: &[String]) -> Vec<Item<Sta
         }
     }
 
+    persons.retain(|person| !person.name.as_ref().is_some_and(|name| addressed.iter().any(|a| names_match(a, name))));
     let mut items: Vec<Item<Stakeholder>> = persons.into_iter().map(|person| stakeholder_item(call, person)).collect();
     items.sort_by_key(|item| item.detail.mentions.first().map_or(item.start_ms, |m| m.start_ms));
     items
 }
 
 fn stakeholder_item(call: &Call, person: Person) -> Item<Stakeholder> {
-    let (quote_at, rule, confidence, relation) = match (&person.said, &person.role_rule) {
+    let (quote_at, rule, confidence, relation) = match (person.relation(), &person.role_rule) {
         (Some((said, at)), _) => (*at, said.rule.clone(), said.confidence, said.relation),
         (None, Some((rule, confidence))) => {
             (person.introduced_at.unwrap_or(person.sentences[0]), rule.clone(), *confidence, Relation::Unknown)
@@ -188,8 +279,66 @@ fn stakeholder_item(call: &Call, person: Person) -> Item<Stakeholder> {
         })
         .collect();
     let said = call.sentence(quote_at);
-    let detail = Stakeholder { name: person.name, role: person.role, relation, mentions };
+    let detail = Stakeholder { name: person.name, role: person.role_shown.or(person.role), relation, mentions };
     item(Category::Stakeholder, said, &said.text, &rule, confidence, detail)
+}
+
+/// "clerks" and "AP clerks" are one group; "board" and "board treasurer" are not.
+fn same_group(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_lowercase(), b.to_lowercase());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long == short || (long.ends_with(&short) && long[..long.len() - short.len()].ends_with(' '))
+}
+
+/// The role to show: as said, unless that is the canonical name in other case, or a spelled-out
+/// acronym ("chief financial officer" shows as "CFO").
+fn shown_role(canonical: &str, said: &str) -> String {
+    let acronym = canonical.len() <= 5 && canonical.chars().all(|c| c.is_ascii_uppercase());
+    if said.eq_ignore_ascii_case(canonical) || (acronym && said.contains(' ')) {
+        canonical.to_string()
+    } else {
+        said.to_string()
+    }
+}
+
+/// "Who else would need to sign off?", "Who else has a say?": the relation asked about, and
+/// whether it fits only the first person named in the answer (a decision has one maker).
+fn asked_about(call: &Call, sentence: usize) -> Option<(Said, bool)> {
+    if !call.sentence(sentence).is_question() {
+        return None;
+    }
+    let text = call.text(sentence);
+    let asks_who = people::gap_words(text)
+        .iter()
+        .any(|w| matches!(w.as_str(), "who" | "who's" | "who'd" | "whose" | "anyone" | "anybody"));
+    if !asks_who {
+        return None;
+    }
+    let cue = call
+        .cues(sentence, CueKind::Relation)
+        .map(|hit| call.cue(hit))
+        .min_by_key(|cue| relation_rank(parse_relation(cue.value.as_deref())));
+    let said = match cue {
+        Some(cue) => Said {
+            relation: parse_relation(cue.value.as_deref()),
+            rule: cue.rule.clone(),
+            confidence: cue.confidence * ASKED_FACTOR,
+        },
+        None => {
+            // "Who's the owner?": the answer is the owner, with what owners usually do.
+            let role = call
+                .entities(sentence, EntityKind::Role)
+                .map(|hit| call.entity(hit))
+                .find(|role| role.group.is_some())?;
+            Said {
+                relation: parse_relation(role.group.as_deref()),
+                rule: role.rule.clone(),
+                confidence: role.confidence * ASKED_FACTOR,
+            }
+        }
+    };
+    let first_only = said.relation == Relation::DecisionMaker;
+    Some((said, first_only))
 }
 
 /// "I'm the operations manager": the speaker's own title, not a stakeholder.
@@ -248,12 +397,27 @@ fn relations_said(call: &Call, sentence: usize, mentions: &[PersonMention]) -> V
             found.push((Target::Mention(index), said));
             continue;
         }
-        let pronoun = text[clause.start..cue.start].split_whitespace().rev().take(4).any(|w| {
-            matches!(
-                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_ascii_lowercase().as_str(),
-                "she" | "he" | "they" | "she'll" | "he'll" | "they'll" | "she's" | "he's" | "they're"
-            )
-        });
+        let own_pronoun = cue_text
+            .split_whitespace()
+            .any(|w| matches!(w.to_ascii_lowercase().as_str(), "her" | "his" | "him" | "she" | "he"));
+        let pronoun = own_pronoun
+            || text[clause.start..cue.start].split_whitespace().rev().take(4).any(|w| {
+                matches!(
+                    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_ascii_lowercase().as_str(),
+                    "she"
+                        | "he"
+                        | "they"
+                        | "she'll"
+                        | "he'll"
+                        | "they'll"
+                        | "she's"
+                        | "he's"
+                        | "they're"
+                        | "she'd"
+                        | "he'd"
+                        | "they'd"
+                )
+            });
         if pronoun {
             found.push((Target::Pronoun, said));
         }

@@ -23,6 +23,7 @@ use toml::Spanned;
 const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("vocabulary", include_str!("../../../../rules/vocabulary.toml")),
     ("systems", include_str!("../../../../rules/systems.toml")),
+    ("inferred_systems", include_str!("../../../../rules/inferred_systems.toml")),
     ("competitors", include_str!("../../../../rules/competitors.toml")),
     ("regulations", include_str!("../../../../rules/regulations.toml")),
     ("roles", include_str!("../../../../rules/roles.toml")),
@@ -493,6 +494,8 @@ impl Compiler {
                     format!("use one of: {}", table.kinds.join(", ")),
                 ))
             }
+            // A role's kind (the part it usually plays in a purchase) is optional.
+            (None, false) if table.kind == EntityKind::Role => None,
             (None, false) => {
                 return Err(pack.invalid(
                     entry.id.span(),

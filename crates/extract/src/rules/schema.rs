@@ -63,7 +63,21 @@ pub(crate) struct PackDoc {
     #[serde(default)]
     pub name_shape: Vec<CueDef>,
     #[serde(default)]
+    pub lead: Vec<CueDef>,
+    #[serde(default)]
+    pub weak_lead: Vec<CueDef>,
+    #[serde(default)]
+    pub tail: Vec<CueDef>,
+    #[serde(default)]
+    pub alternative: Vec<CueDef>,
+    #[serde(default)]
+    pub question: Vec<CueDef>,
+    #[serde(default)]
     pub off_topic: Vec<CueDef>,
+    #[serde(default)]
+    pub understatement: Vec<CueDef>,
+    #[serde(default)]
+    pub problem_question: Vec<CueDef>,
     #[serde(default)]
     pub pitch: Vec<CueDef>,
     #[serde(default)]
@@ -151,6 +165,16 @@ pub(crate) enum CueKind {
     Pitch,
     SystemStatus,
     RegulationNegation,
+    /// Words before a product no pack lists that say the prospect uses, evaluates or leaves it.
+    ProductLead,
+    /// Words right before a name that may be a product, a place or a person.
+    ProductWeakLead,
+    /// Words after a name that make it a product ("... contract", "... did a demo").
+    ProductTail,
+    /// Talk of vendors and alternatives: a system named there without a status cue is not in use.
+    ProductAlternative,
+    /// An SDR question asking which product; its reply may name one with nothing around it.
+    ProductQuestion,
     /// The shape of a regulation's name no entry lists ("... Act", "CPS 234").
     RegulationShape,
     /// Words of compliance talk, which some name shapes need in the sentence.
@@ -166,6 +190,10 @@ pub(crate) enum CueKind {
     PainConsequence,
     /// Small talk (weather, traffic, sports): never scored as a pain.
     OffTopic,
+    /// A problem played down ("not ideal", "a bit of a faff").
+    PainUnderstatement,
+    /// An SDR question about problems: the reply is where the pains are.
+    PainQuestion,
     Deadline,
     Period,
     TimelineGoal,
@@ -263,10 +291,53 @@ pub(crate) const SYSTEM_KINDS: &[&str] = &[
     "ehr",
     "security",
     "dev_tools",
+    "planning",
+    "etl",
+    "cdp",
+    "itsm",
+    "it_management",
+    "cloud",
+    "contact_center",
+    "pos",
+    "practice_management",
+    "clearinghouse",
+    "life_sciences",
+    "lims",
+    "lms",
+    "sis",
+    "tms",
+    "wms",
+    "supply_chain",
+    "telematics",
+    "banking_core",
+    "lending",
+    "legal",
+    "construction",
+    "field_service",
+    "property_management",
+    "hospitality",
+    "insurance",
+    "nonprofit",
+    "government",
     "other",
 ];
-pub(crate) const REGULATION_KINDS: &[&str] =
-    &["privacy", "security", "financial", "healthcare", "education", "government", "accessibility", "other"];
+pub(crate) const REGULATION_KINDS: &[&str] = &[
+    "privacy",
+    "security",
+    "financial",
+    "healthcare",
+    "education",
+    "government",
+    "accessibility",
+    "employment",
+    "safety",
+    "environmental",
+    "accounting",
+    "trade",
+    "quality",
+    "housing",
+    "other",
+];
 
 const fn cue(table: &'static str, kind: CueKind, attribute: Attribute) -> CueTable {
     CueTable { table, kind, attribute }
@@ -287,7 +358,14 @@ pub(crate) const PACKS: &[PackSpec] = &[
     PackSpec {
         name: "systems",
         entities: Some(EntityTable { table: "system", kind: EntityKind::System, kinds: SYSTEM_KINDS }),
-        cues: &[cue("status", CueKind::SystemStatus, Attribute::OneOf("status", SYSTEM_STATUSES))],
+        cues: &[
+            cue("status", CueKind::SystemStatus, Attribute::OneOf("status", SYSTEM_STATUSES)),
+            cue("lead", CueKind::ProductLead, Attribute::OneOf("status", SYSTEM_STATUSES)),
+            cue("weak_lead", CueKind::ProductWeakLead, Attribute::None),
+            cue("tail", CueKind::ProductTail, Attribute::None),
+            cue("alternative", CueKind::ProductAlternative, Attribute::None),
+            cue("question", CueKind::ProductQuestion, Attribute::OneOf("status", SYSTEM_STATUSES)),
+        ],
         macros: false,
         name_lists: false,
     },
@@ -311,7 +389,7 @@ pub(crate) const PACKS: &[PackSpec] = &[
     },
     PackSpec {
         name: "roles",
-        entities: Some(EntityTable { table: "role", kind: EntityKind::Role, kinds: &[] }),
+        entities: Some(EntityTable { table: "role", kind: EntityKind::Role, kinds: RELATIONS }),
         cues: &[cue("title", CueKind::Title, Attribute::None)],
         macros: false,
         name_lists: false,
@@ -336,6 +414,8 @@ pub(crate) const PACKS: &[PackSpec] = &[
             cue("negation", CueKind::PainNegation, Attribute::None),
             cue("consequence", CueKind::PainConsequence, Attribute::OneOf("theme", PAIN_THEMES)),
             cue("off_topic", CueKind::OffTopic, Attribute::None),
+            cue("understatement", CueKind::PainUnderstatement, Attribute::None),
+            cue("problem_question", CueKind::PainQuestion, Attribute::None),
         ],
         macros: false,
         name_lists: false,
@@ -424,7 +504,14 @@ impl PackDoc {
             "topic" => &self.topic,
             "consequence" => &self.consequence,
             "name_shape" => &self.name_shape,
+            "lead" => &self.lead,
+            "weak_lead" => &self.weak_lead,
+            "tail" => &self.tail,
+            "alternative" => &self.alternative,
+            "question" => &self.question,
             "off_topic" => &self.off_topic,
+            "understatement" => &self.understatement,
+            "problem_question" => &self.problem_question,
             "pitch" => &self.pitch,
             "deadline" => &self.deadline,
             "period" => &self.period,
@@ -463,7 +550,14 @@ impl PackDoc {
         "topic",
         "consequence",
         "name_shape",
+        "lead",
+        "weak_lead",
+        "tail",
+        "alternative",
+        "question",
         "off_topic",
+        "understatement",
+        "problem_question",
         "pitch",
         "deadline",
         "period",
