@@ -10,7 +10,7 @@
 //!   ("our examiners dinged us on ECOA").
 
 use crate::call::Call;
-use crate::lexicon::Layer;
+use crate::lexicon::{Hit, Layer};
 use crate::people::{listed, may_mention_someone, mentions, words, Word};
 use crate::rules::schema::CueKind;
 use std::ops::Range;
@@ -60,6 +60,11 @@ fn name_word(call: &Call, word: &Word, first_in_sentence: bool) -> Option<NameWo
     let text = word.text;
     let shaped = has_product_shape(text);
     if !(is_capitalised(text) || shaped) || text.chars().all(|c| !c.is_alphabetic()) {
+        return None;
+    }
+    // "Haven't", "He'll": a capitalised contraction opens a sentence, it names nothing.
+    let lower = text.to_lowercase().replace('\u{2019}', "'");
+    if ["n't", "'ll", "'re", "'ve", "'m", "'d"].iter().any(|ending| lower.ends_with(ending)) {
         return None;
     }
     let rules = call.rules;
@@ -199,11 +204,7 @@ fn product_context(
     let text = call.text(sentence);
     let clause = call.clause(sentence, name.start);
     let words_between = |from: usize, to: usize| text[from..to].split_whitespace().count();
-    let lead = call
-        .cues(sentence, CueKind::ProductLead)
-        .filter(|cue| cue.end <= name.start && cue.start >= clause.start)
-        .filter(|cue| words_between(cue.end, name.start) <= LEAD_REACH_WORDS)
-        .max_by_key(|cue| cue.end);
+    let lead = lead_before(call, sentence, name);
     let weak_lead = call
         .cues(sentence, CueKind::ProductWeakLead)
         .any(|cue| cue.end <= name.start && text[cue.end..name.start].trim().is_empty());
@@ -222,6 +223,23 @@ fn product_context(
     }
     let confidence = INFERRED_CONFIDENCE + if shape.shaped { PRODUCT_SHAPE_BONUS } else { 0.0 };
     Some((confidence, lead.and_then(|cue| call.cue(cue).value.clone()).or(asked)))
+}
+
+/// The [[lead]] that frames the product at `name` ("a quote from Vanta"): the nearest one ending
+/// at most LEAD_REACH_WORDS words before it in its clause.
+fn lead_before<'a>(call: &'a Call, sentence: usize, name: &Range<usize>) -> Option<&'a Hit> {
+    let text = call.text(sentence);
+    let clause = call.clause(sentence, name.start);
+    call.cues(sentence, CueKind::ProductLead)
+        .filter(|cue| cue.end <= name.start && cue.start >= clause.start)
+        .filter(|cue| text[cue.end..name.start].split_whitespace().count() <= LEAD_REACH_WORDS)
+        .max_by_key(|cue| cue.end)
+}
+
+/// The status a [[lead]] gives the product at `name`, listed or not, and where the lead ends:
+/// the words that make an unknown name a product say how a known one is used too.
+pub(crate) fn lead_status(call: &Call, sentence: usize, name: &Range<usize>) -> Option<(String, usize)> {
+    lead_before(call, sentence, name).and_then(|cue| Some((call.cue(cue).value.clone()?, cue.end)))
 }
 
 /// Replies this many sentences deep still answer the question before them.

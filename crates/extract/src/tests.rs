@@ -479,6 +479,22 @@ fn next_steps_merge_when_and_who() {
 }
 
 #[test]
+fn what_was_said_about_a_system_beats_the_guess_that_it_is_in_use() {
+    let found = run(&[
+        (PROSPECT, "We got a quote from Vanta last week."),
+        (PROSPECT, "Vanta was fine, I guess."),
+        (PROSPECT, "We had a demo with Akeneo a while ago and it went nowhere."),
+        (PROSPECT, "My nephew's agency uses EZLynx and he complains about it constantly."),
+        (PROSPECT, "Haven't talked to anyone else."),
+    ]);
+    assert_eq!(system(&found, "Vanta").detail.status, SystemStatus::Evaluating, "a lead outweighs a bare mention");
+    assert_eq!(system(&found, "Akeneo").detail.status, SystemStatus::Mentioned, "an evaluation told in the past");
+    assert_eq!(system(&found, "EZLynx").detail.status, SystemStatus::Mentioned, "someone else's system");
+    let competitors: Vec<&str> = found.competitors.iter().map(|c| c.detail.name.as_str()).collect();
+    assert_eq!(competitors, ["Vanta", "Akeneo", "EZLynx"], "a capitalised contraction is no vendor");
+}
+
+#[test]
 fn competitors_are_vendors_evaluated_and_the_team_pack_raises_confidence() {
     let transcript = call(&[(PROSPECT, "We looked at Gong but it was too expensive. We also talked to Clari.")]);
     let names_and_confidence = |found: &Extraction| -> Vec<(String, f32)> {

@@ -64,6 +64,15 @@ fn status_rank(status: SystemStatus) -> u8 {
     }
 }
 
+/// A system's status in one sentence, and whether something said so (a cue or a lead) or it is
+/// only the guess for a plainly named system: one "we got a quote from Vanta" outweighs any
+/// number of guesses that a bare "Vanta" is in use.
+#[derive(Debug, Clone, Copy)]
+struct Judged {
+    status: SystemStatus,
+    said: bool,
+}
+
 fn parse_status(value: Option<&str>) -> SystemStatus {
     match value {
         Some("current") => SystemStatus::Current,
@@ -191,7 +200,23 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
             let cued = status_from_cues(call, sentence, mention, &mentions, &cues);
             match at.checked_sub(known) {
                 None => {
-                    let status = cued.unwrap_or_else(|| uncued_status(call, sentence));
+                    // A lead right before the name ("a quote from Vanta") says more than a cue
+                    // that only says data flows through it ("from"), unless it too says "in use"
+                    // or it is another system's ("migrating from NetSuite to Workday").
+                    let lead = inferred::lead_status(call, sentence, &(mention.start..mention.end))
+                        .filter(|(_, end)| {
+                            !mentions.iter().any(|other| other.start >= *end && other.end <= mention.start)
+                        })
+                        .map(|(lead, _)| parse_status(Some(&lead)));
+                    let said = match (lead, cued) {
+                        (Some(lead), _) if lead != SystemStatus::Current => Some(lead),
+                        (lead, cued) => cued.or(lead),
+                    };
+                    let status = match said {
+                        Some(status) => Judged { status, said: true },
+                        None => Judged { status: uncued_status(call, sentence), said: false },
+                    };
+                    let status = evaluated_back_then(call, sentence, status);
                     let confidence = call.entity(mention).confidence * weight;
                     let sighting =
                         Sighting { origin: Origin::Rule(mention.index), sentence, attribute: status, confidence };
@@ -201,10 +226,12 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
                     let name = &inferred[which];
                     // The lead that made it a product ("looking at X") says more than a cue further off.
                     let status = match (name.status.as_deref(), cued) {
-                        (Some("current"), Some(cued)) => cued,
-                        (Some(lead), _) => parse_status(Some(lead)),
-                        (None, cued) => cued.unwrap_or_else(|| uncued_status(call, sentence)),
+                        (Some("current"), Some(cued)) => Judged { status: cued, said: true },
+                        (Some(lead), _) => Judged { status: parse_status(Some(lead)), said: true },
+                        (None, Some(cued)) => Judged { status: cued, said: true },
+                        (None, None) => Judged { status: uncued_status(call, sentence), said: false },
                     };
+                    let status = evaluated_back_then(call, sentence, status);
                     let confidence = name.confidence * weight;
                     ledger.add(
                         &name.name,
@@ -216,7 +243,7 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
         mentions.truncate(known);
         for (cue, target) in pronoun_cues(call, sentence, &mentions, &cues, last_named) {
             let confidence = call.rules.entity(target).confidence * weight * call.cue(&cue).confidence;
-            let attribute = parse_status(call.cue(&cue).value.as_deref());
+            let attribute = Judged { status: parse_status(call.cue(&cue).value.as_deref()), said: true };
             ledger.add_rule(call, target, Sighting { origin: Origin::Rule(target), sentence, attribute, confidence });
         }
         if let Some(last) = mentions.last() {
@@ -228,11 +255,14 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
         Category::System,
         INFERRED_SYSTEM_RULE,
         |sightings| {
-            // Leaving beats evaluating beats current beats a bare mention; the first such.
-            let best = sightings.iter().map(|s| status_rank(s.attribute)).max().unwrap_or(0);
-            preferred(call, sightings, |s| status_rank(s.attribute) == best)
+            // What was said beats a guess; then leaving beats evaluating beats current beats a
+            // bare mention; the first such.
+            let said = sightings.iter().any(|s| s.attribute.said);
+            let best =
+                sightings.iter().filter(|s| s.attribute.said == said).map(|s| status_rank(s.attribute.status)).max();
+            preferred(call, sightings, |s| s.attribute.said == said && Some(status_rank(s.attribute.status)) == best)
         },
-        |name, group, status| System { name: name.to_string(), kind: group.to_string(), status },
+        |name, group, judged| System { name: name.to_string(), kind: group.to_string(), status: judged.status },
     )
 }
 
@@ -267,6 +297,23 @@ fn status_from_cues(
         .filter(reaches)
         .min_by_key(|cue| cue.start);
     after.map(|cue| parse_status(call.cue(cue).value.as_deref()))
+}
+
+/// An evaluation told in the past ("we had a demo with Akeneo last year") ended without a
+/// purchase: the product is only mentioned now ([[past]] in inferred_systems.toml).
+/// In the same way, "in use" said in a sentence about vendors or other people's systems ("my
+/// nephew's agency uses EZLynx", "we had Waystar in for a demo") is not the prospect's own use.
+fn evaluated_back_then(call: &Call, sentence: usize, judged: Judged) -> Judged {
+    let ended = match judged.status {
+        SystemStatus::Evaluating => call.has_cue(sentence, CueKind::ProductPast),
+        SystemStatus::Current => call.has_cue(sentence, CueKind::ProductAlternative),
+        SystemStatus::Leaving | SystemStatus::Mentioned => false,
+    };
+    if ended {
+        Judged { status: SystemStatus::Mentioned, ..judged }
+    } else {
+        judged
+    }
 }
 
 /// A system no status cue reaches: the prospect's own systems are named plainly ("Zendesk,

@@ -101,7 +101,7 @@ const CUE_WEIGHT: f32 = 2.0;
 /// The AE reads a handful of pains, not every complaint: at most this many per call, plus one
 /// per this many sentences of call.
 const PAINS_AT_LEAST: usize = 6;
-const SENTENCES_PER_EXTRA_PAIN: usize = 100;
+const SENTENCES_PER_EXTRA_PAIN: usize = 40;
 
 /// The strongest pains (by weight; earlier first on ties), back in call order.
 fn strongest(mut items: Vec<(Item<PainPoint>, f32)>, sentences: usize) -> Vec<Item<PainPoint>> {

@@ -71,6 +71,8 @@ pub(crate) struct PackDoc {
     #[serde(default)]
     pub alternative: Vec<CueDef>,
     #[serde(default)]
+    pub past: Vec<CueDef>,
+    #[serde(default)]
     pub question: Vec<CueDef>,
     #[serde(default)]
     pub off_topic: Vec<CueDef>,
@@ -175,6 +177,9 @@ pub(crate) enum CueKind {
     ProductAlternative,
     /// An SDR question asking which product; its reply may name one with nothing around it.
     ProductQuestion,
+    /// Words that put an evaluation in the past ("a while ago", "we had a demo"): a product
+    /// evaluated then and not bought is only mentioned now.
+    ProductPast,
     /// The shape of a regulation's name no entry lists ("... Act", "CPS 234").
     RegulationShape,
     /// Words of compliance talk, which some name shapes need in the sentence.
@@ -364,6 +369,7 @@ pub(crate) const PACKS: &[PackSpec] = &[
             cue("weak_lead", CueKind::ProductWeakLead, Attribute::None),
             cue("tail", CueKind::ProductTail, Attribute::None),
             cue("alternative", CueKind::ProductAlternative, Attribute::None),
+            cue("past", CueKind::ProductPast, Attribute::None),
             cue("question", CueKind::ProductQuestion, Attribute::OneOf("status", SYSTEM_STATUSES)),
         ],
         macros: false,
@@ -508,6 +514,7 @@ impl PackDoc {
             "weak_lead" => &self.weak_lead,
             "tail" => &self.tail,
             "alternative" => &self.alternative,
+            "past" => &self.past,
             "question" => &self.question,
             "off_topic" => &self.off_topic,
             "understatement" => &self.understatement,
@@ -554,6 +561,7 @@ impl PackDoc {
         "weak_lead",
         "tail",
         "alternative",
+        "past",
         "question",
         "off_topic",
         "understatement",
