@@ -12,8 +12,13 @@
 //! over calls whose truth lists that category: an empty list does not forbid findings),
 //! attribute accuracy on matched items, and `must_not_find` violations. `--verbose` lists every
 //! miss and extra, `--dump` prints each extraction as JSON.
+//!
+//! `--train-pains` instead fits the pain scorer's weights on the calls (a logistic regression
+//! over `handoff_extract::pain_score::Signal`s; a sentence is a pain when it holds or lies in a
+//! truth pain quote) and prints the `[pain_score]` table for rules/pains.toml. Fit on `dev/` only.
 
-use handoff_extract::{extract, Extraction, RuleSet};
+use handoff_extract::pain_score::{PainWeights, Signal, Signals};
+use handoff_extract::{extract, pain_signals, Extraction, RuleSet};
 use handoff_transcript::import::{read_transcript_file, RoleSource};
 use handoff_transcript::{Segment, SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
 use serde_json::Value;
@@ -26,11 +31,13 @@ struct Args {
     transcripts: Option<PathBuf>,
     verbose: bool,
     dump: bool,
+    train_pains: bool,
     truths: Vec<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { rules: None, transcripts: None, verbose: false, dump: false, truths: Vec::new() };
+    let mut args =
+        Args { rules: None, transcripts: None, verbose: false, dump: false, train_pains: false, truths: Vec::new() };
     let mut iter = std::env::args().skip(1);
     while let Some(arg) = iter.next() {
         match arg.as_str() {
@@ -38,12 +45,16 @@ fn parse_args() -> Result<Args, String> {
             "--transcripts" => args.transcripts = Some(iter.next().ok_or("--transcripts needs a directory")?.into()),
             "--verbose" | "-v" => args.verbose = true,
             "--dump" => args.dump = true,
+            "--train-pains" => args.train_pains = true,
             flag if flag.starts_with('-') => return Err(format!("unknown flag {flag}")),
             path => args.truths.push(path.into()),
         }
     }
     if args.truths.is_empty() {
-        return Err("usage: quality [--rules DIR] [--transcripts DIR] [--verbose] [--dump] TRUTH.json...".into());
+        return Err(
+            "usage: quality [--rules DIR] [--transcripts DIR] [--verbose] [--dump] [--train-pains] TRUTH.json..."
+                .into(),
+        );
     }
     Ok(args)
 }
@@ -369,6 +380,7 @@ fn main() -> ExitCode {
     };
     let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut violations = Vec::new();
+    let mut examples: Vec<(Signals, bool)> = Vec::new();
     for path in &args.truths {
         let truth: Value = match std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
@@ -387,6 +399,24 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+        if args.train_pains {
+            let quotes: Vec<&str> = truth["expect"]["pain_points"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|pain| pain["quote"].as_str())
+                .collect();
+            for sentence in pain_signals(&transcript, &rules) {
+                let Some(signals) = sentence.signals else {
+                    continue;
+                };
+                let is_pain = quotes
+                    .iter()
+                    .any(|quote| contains_loosely(&sentence.text, quote) || contains_loosely(quote, &sentence.text));
+                examples.push((signals, is_pain));
+            }
+            continue;
+        }
         let extraction = extract(&transcript, &rules);
         if args.dump {
             println!("{}", serde_json::to_string_pretty(&extraction).unwrap_or_default());
@@ -440,6 +470,10 @@ fn main() -> ExitCode {
         }
     }
 
+    if args.train_pains {
+        print_pain_score(&fit_pain_weights(&examples), examples.len());
+        return ExitCode::SUCCESS;
+    }
     println!("{}: {} call(s)", truth_folders(&args.truths), args.truths.len());
     println!(
         "{:<18} {:>8} {:>8} {:>9} {:>9} {:>10}",
@@ -462,4 +496,67 @@ fn main() -> ExitCode {
         println!("  {violation}");
     }
     ExitCode::SUCCESS
+}
+
+/// L2 penalty of the fit: keeps weights of rare signals from growing on a few sentences.
+const L2_PENALTY: f64 = 0.01;
+const FIT_ROUNDS: usize = 4000;
+const LEARNING_RATE: f64 = 0.5;
+
+/// Logistic regression by batch gradient descent (a few thousand rows, a dozen signals), then the
+/// threshold on the score that gives the best F1 on the same sentences.
+fn fit_pain_weights(examples: &[(Signals, bool)]) -> PainWeights {
+    let rows = examples.len().max(1) as f64;
+    let mut bias = 0.0f64;
+    let mut weights = [0.0f64; Signal::ALL.len()];
+    let score = |bias: f64, weights: &[f64], signals: &Signals| {
+        bias + weights.iter().zip(signals).map(|(w, x)| w * f64::from(*x)).sum::<f64>()
+    };
+    for _ in 0..FIT_ROUNDS {
+        let mut bias_gradient = 0.0;
+        let mut gradient = [0.0f64; Signal::ALL.len()];
+        for (signals, is_pain) in examples {
+            let predicted = 1.0 / (1.0 + (-score(bias, &weights, signals)).exp());
+            let error = predicted - f64::from(u8::from(*is_pain));
+            bias_gradient += error;
+            for (g, x) in gradient.iter_mut().zip(signals) {
+                *g += error * f64::from(*x);
+            }
+        }
+        bias -= LEARNING_RATE * bias_gradient / rows;
+        for (w, g) in weights.iter_mut().zip(gradient) {
+            *w -= LEARNING_RATE * (g / rows + L2_PENALTY * *w);
+        }
+    }
+    let mut scored: Vec<(f64, bool)> = examples.iter().map(|(s, p)| (score(bias, &weights, s), *p)).collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let positives = scored.iter().filter(|(_, p)| *p).count().max(1) as f64;
+    let (mut best_f1, mut threshold, mut true_positives) = (0.0, 0.0, 0.0);
+    for (at, (value, is_pain)) in scored.iter().enumerate() {
+        true_positives += f64::from(u8::from(*is_pain));
+        let precision = true_positives / (at + 1) as f64;
+        let recall = true_positives / positives;
+        let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+        if f1 > best_f1 {
+            (best_f1, threshold) = (f1, *value);
+        }
+    }
+    let rounded = |value: f64| ((value * 100.0).round() / 100.0) as f32;
+    let mut fitted = [0.0f32; Signal::ALL.len()];
+    for (out, w) in fitted.iter_mut().zip(weights) {
+        *out = rounded(w);
+    }
+    eprintln!(
+        "fitted on {} sentences, {positives} pains; best F1 {best_f1:.2} at threshold {threshold:.2}",
+        scored.len()
+    );
+    PainWeights::new(rounded(bias), fitted, rounded(threshold))
+}
+
+fn print_pain_score(weights: &PainWeights, sentences: usize) {
+    println!("# Fitted by `quality --train-pains` on {sentences} prospect sentences.");
+    println!("[pain_score]");
+    for (name, value) in weights.table() {
+        println!("{name} = {:.2}", value + 0.0);
+    }
 }

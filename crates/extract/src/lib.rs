@@ -15,6 +15,7 @@ mod item;
 mod lexicon;
 pub mod model;
 mod numbers;
+pub mod pain_score;
 mod people;
 mod rules;
 mod sentences;
@@ -46,6 +47,35 @@ pub fn extract(transcript: &Transcript, rules: &RuleSet) -> Extraction {
         competitors: extractors::entities::competitors(&call, &systems),
         previous_attempts: extractors::previous_attempts::previous_attempts(&call),
     }
+}
+
+/// One sentence of a call and the pain signals read from it; None for sentences that are never
+/// pains (the SDR's, hypotheticals, small talk).
+#[derive(Debug, Clone)]
+pub struct SentenceSignals {
+    pub text: String,
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub signals: Option<pain_score::Signals>,
+}
+
+/// What the pain scorer reads in every sentence of a call: for refitting `[pain_score]` in
+/// pains.toml on calls whose pains are known (the quality example's `--train-pains`).
+pub fn pain_signals(transcript: &Transcript, rules: &RuleSet) -> Vec<SentenceSignals> {
+    let call = call::Call::new(transcript, rules);
+    extractors::pains::sentence_signals(&call)
+        .into_iter()
+        .enumerate()
+        .map(|(at, signals)| {
+            let sentence = call.sentence(at);
+            SentenceSignals {
+                text: sentence.text.clone(),
+                start_ms: sentence.start_ms,
+                end_ms: sentence.end_ms,
+                signals,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -816,3 +816,17 @@ fn budget_owner_said_before_with_a_pronoun() {
     assert_eq!((budget.amount_usd, budget.amount_usd_max), (Some(20_000.0), Some(30_000.0)));
     assert_eq!(budget.owner.as_deref(), Some("Priya"));
 }
+
+#[test]
+fn pains_are_weighed_not_just_matched() {
+    let found = run(&[
+        (SDR, "How does month end go for you?"),
+        (PROSPECT, "I've got about twenty minutes, by the way."),
+        (PROSPECT, "Honestly it's not ideal. Nobody can tell me where an invoice is, so I chase approvals every week."),
+        (PROSPECT, "The traffic this morning was brutal."),
+        (PROSPECT, "Onboarding is not a problem for us."),
+    ]);
+    let quotes: Vec<&str> = found.pain_points.iter().map(|p| p.quote.as_str()).collect();
+    assert_eq!(quotes, ["Nobody can tell me where an invoice is, so I chase approvals every week."], "{found:#?}");
+    assert!(found.pain_points[0].rule.starts_with("pains/scored:"), "no cue names it: {}", found.pain_points[0].rule);
+}

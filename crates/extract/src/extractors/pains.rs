@@ -7,7 +7,8 @@ use crate::call::{negated_before, Call};
 use crate::item::{item, QUESTION_FACTOR};
 use crate::lexicon::Hit;
 use crate::model::{Category, Item, PainPoint};
-use crate::rules::schema::CueKind;
+use crate::pain_score::{probability, Signal, Signals};
+use crate::rules::schema::{CueKind, EntityKind};
 use std::ops::Range;
 
 /// Longer sentences are cut to the clause that holds the cue, so the quote stays readable.
@@ -34,34 +35,30 @@ struct Pain<'a> {
 }
 
 pub(crate) fn pain_points(call: &Call) -> Vec<Item<PainPoint>> {
-    // (item, weight): every candidate, then the strongest few, in call order.
+    // (item, score): every sentence that scores as a pain, then the strongest few, in call order.
     let mut items: Vec<(Item<PainPoint>, f32)> = Vec::new();
+    let weights = &call.rules.pain_weights;
     for sentence in 0..call.len() {
-        if !call.is_prospect_side(sentence) {
+        let Some(read) = read_sentence(call, sentence) else {
+            continue;
+        };
+        // A pain a [[cue]] names is one (the team wrote it down); the score only ranks it. The
+        // rest must score as a pain.
+        let score = weights.score(&read.signals);
+        if read.cued.is_empty() && !weights.is_pain(score) {
             continue;
         }
-        if is_hypothetical(call.text(sentence)) {
+        if read.cued.is_empty() {
+            items.push((scored_pain(call, sentence, &read, score), score));
             continue;
         }
-        let pains = pains_in(call, sentence);
-        if pains.is_empty() {
-            items.extend(scored_pain(call, sentence));
-            continue;
-        }
-        let weight = CUE_WEIGHT + evidence(call, sentence).map_or(0.0, |evidence| evidence.weight);
-        let themes_differ = pains.windows(2).any(|pair| pair[0].theme != pair[1].theme);
+        let themes_differ = read.cued.windows(2).any(|pair| pair[0].theme != pair[1].theme);
         let text = call.text(sentence);
         let question_factor = if call.sentence(sentence).is_question() { QUESTION_FACTOR } else { 1.0 };
-        let chosen: Vec<(Pain, &str)> = if themes_differ {
-            pains
-                .into_iter()
-                .map(|pain| {
-                    let quote = tidy(&text[pain.part.clone()]);
-                    (pain, quote)
-                })
-                .collect()
+        let chosen: Vec<(&Pain, &str)> = if themes_differ {
+            read.cued.iter().map(|pain| (pain, tidy(&text[pain.part.clone()]))).collect()
         } else {
-            let strongest = pains.into_iter().reduce(|best, pain| {
+            let strongest = read.cued.iter().reduce(|best, pain| {
                 if call.cue(pain.cue).confidence > call.cue(best.cue).confidence {
                     pain
                 } else {
@@ -88,22 +85,20 @@ pub(crate) fn pain_points(call: &Call) -> Vec<Item<PainPoint>> {
                 quote,
                 &rule.rule,
                 rule.confidence * question_factor,
-                PainPoint { theme: pain.theme },
+                PainPoint { theme: pain.theme.clone() },
             );
-            items.push((found, weight));
+            items.push((found, score));
         }
     }
     strongest(items, call.len())
 }
 
-/// A cue naming the pain ("nightmare", "by hand") weighs this much on top of the rest.
-const CUE_WEIGHT: f32 = 2.0;
 /// The AE reads a handful of pains, not every complaint: at most this many per call, plus one
 /// per this many sentences of call.
-const PAINS_AT_LEAST: usize = 6;
+const PAINS_AT_LEAST: usize = 8;
 const SENTENCES_PER_EXTRA_PAIN: usize = 40;
 
-/// The strongest pains (by weight; earlier first on ties), back in call order.
+/// The strongest pains (by score; earlier first on ties), back in call order.
 fn strongest(mut items: Vec<(Item<PainPoint>, f32)>, sentences: usize) -> Vec<Item<PainPoint>> {
     let keep = PAINS_AT_LEAST + sentences / SENTENCES_PER_EXTRA_PAIN;
     items.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.start_ms.cmp(&b.0.start_ms)));
@@ -113,25 +108,17 @@ fn strongest(mut items: Vec<(Item<PainPoint>, f32)>, sentences: usize) -> Vec<It
     kept
 }
 
-/// Weight a prospect's sentence needs to be scored a pain when no cue names one. Problem words
-/// weigh their VADER valence ("brutal" 3.1, "stuck" 1.0); the rest as below.
-const PAIN_WEIGHT: f32 = 1.5;
-/// What went wrong or what it cost ([[consequence]]): the strongest sign.
-const CONSEQUENCE_WEIGHT: f32 = 1.5;
-/// A problem played down ([[understatement]]).
-const UNDERSTATEMENT_WEIGHT: f32 = 1.0;
-/// A number of hours, days, dollars or people: how big the problem is.
-const QUANTITY_WEIGHT: f32 = 0.5;
-/// The sentence opens the reply to an SDR question about problems ([[problem_question]]).
-const ASKED_WEIGHT: f32 = 1.0;
 /// How many sentences of a reply still answer the question before it.
 const REPLY_SENTENCES: usize = 3;
 /// Words more negative than this count as problem words; "no" and the like are grammar.
 const PROBLEM_VALENCE: f32 = -0.9;
-/// Problem words count up to this much, so one angry sentence is not three pains' worth.
-const PROBLEM_CAP: f32 = 3.0;
-/// Confidence of a scored pain: no cue named it, the sentence's words did.
-const SCORED_CONFIDENCE: f32 = 0.55;
+/// Words more positive than this count as good news.
+const POSITIVE_VALENCE: f32 = 0.9;
+/// Valence sums count up to this much, so one angry sentence is not three pains' worth.
+const VALENCE_CAP: f32 = 3.0;
+/// Sentences shorter than this many words are fragments; longer than the other, stories.
+const SHORT_WORDS: usize = 5;
+const LONG_WORDS: usize = 30;
 /// Words that put the sentence on the prospect's own side.
 const OWNERSHIP: &[&str] =
     &["we", "we're", "we've", "we'd", "we'll", "our", "ours", "us", "i", "i'm", "i've", "i'd", "my", "me", "myself"];
@@ -156,86 +143,143 @@ fn answers_a_problem_question(call: &Call, sentence: usize) -> bool {
         && call.has_cue(opening - 1, CueKind::PainQuestion)
 }
 
-/// What a prospect's sentence says about a problem, beyond any cue.
-struct Evidence<'a> {
-    weight: f32,
-    consequences: Vec<&'a Hit>,
-    reasons: Vec<&'a str>,
+/// A turn this many sentences long is a story, not an answer.
+const STORY_SENTENCES: usize = 3;
+
+/// 1 when a [[signal]] of this kind is in the sentence, else 0.
+fn word_signal(call: &Call, sentence: usize, kind: &str) -> f32 {
+    let present = call.cues(sentence, CueKind::PainSignal).any(|cue| call.cue(cue).value.as_deref() == Some(kind));
+    if present {
+        1.0
+    } else {
+        0.0
+    }
 }
 
-/// The weight of a prospect's own sentence as a pain: its problem words, what it says went wrong
-/// or cost them, understatement, numbers, and whether it answers a question about problems.
-/// None for questions, small talk, hypotheticals and sentences not about the prospect's side.
-fn evidence<'a>(call: &'a Call, sentence: usize) -> Option<Evidence<'a>> {
+/// The sentences of the turn `sentence` is in.
+fn turn_sentences(call: &Call, sentence: usize) -> usize {
+    let turn = call.sentence(sentence).turn;
+    let before = (0..sentence).rev().take_while(|&at| call.sentence(at).turn == turn).count();
+    let after = (sentence + 1..call.len()).take_while(|&at| call.sentence(at).turn == turn).count();
+    before + 1 + after
+}
+
+/// Whether `sentence` is among the first two of the prospect's reply to an SDR question.
+fn opens_reply_to_question(call: &Call, sentence: usize) -> bool {
+    let turn = call.sentence(sentence).turn;
+    let opening = sentence - (0..sentence).rev().take_while(|&at| call.sentence(at).turn == turn).count();
+    opening > 0
+        && sentence - opening < 2
+        && call.sentence(opening - 1).speaker == handoff_transcript::Speaker::Sdr
+        && call.sentence(opening - 1).is_question()
+}
+
+/// What a prospect's sentence says that bears on it being a pain.
+struct Reading<'a> {
+    signals: Signals,
+    /// Uncancelled pain cues, one per part of the sentence.
+    cued: Vec<Pain<'a>>,
+    consequences: Vec<&'a Hit>,
+}
+
+/// The signals of a prospect's own sentence; None for the SDR's sentences, hypotheticals and
+/// small talk, which are never pains.
+fn read_sentence<'a>(call: &'a Call, sentence: usize) -> Option<Reading<'a>> {
     let text = call.text(sentence);
-    if call.sentence(sentence).is_question() || call.has_cue(sentence, CueKind::OffTopic) || is_hypothetical(text) {
+    if !call.is_prospect_side(sentence) || is_hypothetical(text) || call.has_cue(sentence, CueKind::OffTopic) {
         return None;
     }
     let lower = text.to_lowercase();
     let words: Vec<&str> =
         lower.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|word| !word.is_empty()).collect();
-    let asked = answers_a_problem_question(call, sentence);
-    if !asked && !words.iter().any(|word| OWNERSHIP.contains(word)) {
-        return None;
-    }
-    let problem: f32 = words
-        .iter()
-        .enumerate()
-        .filter_map(|(at, word)| {
-            let valence = call.rules.words.valence(word).filter(|v| *v <= PROBLEM_VALENCE)?;
-            let negated = words[at.saturating_sub(2)..at]
-                .iter()
-                .any(|w| matches!(*w, "not" | "no" | "never") || w.ends_with("n't"));
-            (!negated).then_some(-valence)
-        })
-        .sum::<f32>()
-        .min(PROBLEM_CAP);
+    let negated_at = |at: usize| {
+        words[at.saturating_sub(2)..at].iter().any(|w| matches!(*w, "not" | "no" | "never") || w.ends_with("n't"))
+    };
+    let valence = |keep: fn(f32) -> bool| -> f32 {
+        words
+            .iter()
+            .enumerate()
+            .filter_map(|(at, word)| call.rules.words.valence(word).filter(|v| keep(*v)).map(|v| (at, v)))
+            .filter(|(at, _)| !negated_at(*at))
+            .map(|(_, v)| v.abs())
+            .sum::<f32>()
+            .min(VALENCE_CAP)
+    };
     let consequences: Vec<&Hit> = call
         .cues(sentence, CueKind::PainConsequence)
         .filter(|cue| !negated_before(text, cue.start, call.matched(sentence, cue), 2))
         .collect();
-    let understated = call.has_cue(sentence, CueKind::PainUnderstatement);
-    let quantified = !crate::numbers::quantities(text).is_empty();
-    let weight = problem
-        + CONSEQUENCE_WEIGHT * consequences.len().min(2) as f32
-        + if understated { UNDERSTATEMENT_WEIGHT } else { 0.0 }
-        + if quantified { QUANTITY_WEIGHT } else { 0.0 }
-        + if asked { ASKED_WEIGHT } else { 0.0 };
-    let mut reasons: Vec<&str> = consequences.iter().map(|cue| rule_id(&call.cue(cue).rule)).collect();
-    reasons.dedup();
-    for (present, reason) in [
-        (problem > 0.0, "problem-words"),
-        (understated, "understatement"),
-        (quantified, "quantity"),
-        (asked, "answers-problem-question"),
-    ] {
-        if present {
-            reasons.push(reason);
-        }
+    let cued = pains_in(call, sentence);
+    // "Onboarding is not a problem for us": a pain the prospect denies is none, whatever else
+    // the sentence says.
+    if cued.is_empty() && call.has_cue(sentence, CueKind::PainCue) {
+        return None;
     }
-    Some(Evidence { weight, consequences, reasons })
+    let flag = |present: bool| if present { 1.0 } else { 0.0 };
+    let mut signals: Signals = [0.0; Signal::ALL.len()];
+    for (value, signal) in signals.iter_mut().zip(Signal::ALL) {
+        *value = match signal {
+            Signal::Cue => flag(!cued.is_empty()),
+            Signal::ProblemWords => valence(|v| v <= PROBLEM_VALENCE),
+            Signal::Consequences => consequences.len().min(2) as f32,
+            Signal::Understatement => flag(call.has_cue(sentence, CueKind::PainUnderstatement)),
+            Signal::Quantity => flag(!crate::numbers::quantities(text).is_empty()),
+            Signal::Asked => flag(answers_a_problem_question(call, sentence)),
+            Signal::Ownership => flag(words.iter().any(|word| OWNERSHIP.contains(word))),
+            Signal::Question => flag(call.sentence(sentence).is_question()),
+            Signal::SystemNamed => flag(call.entities(sentence, EntityKind::System).next().is_some()),
+            Signal::Objection => flag(call.has_cue(sentence, CueKind::Objection)),
+            Signal::Short => flag(words.len() < SHORT_WORDS),
+            Signal::Long => flag(words.len() > LONG_WORDS),
+            Signal::PositiveWords => valence(|v| v >= POSITIVE_VALENCE),
+            Signal::Lack => word_signal(call, sentence, "lack"),
+            Signal::Frequency => word_signal(call, sentence, "frequency"),
+            Signal::Effort => word_signal(call, sentence, "effort"),
+            Signal::Reply => flag(opens_reply_to_question(call, sentence)),
+            Signal::Position => sentence as f32 / call.len().max(1) as f32,
+            Signal::Story => flag(turn_sentences(call, sentence) >= STORY_SENTENCES),
+        };
+    }
+    Some(Reading { signals, cued, consequences })
 }
 
-/// A prospect's sentence no pain cue matched, when its [`evidence`] weighs enough; the rule names
-/// the reasons ("pains/scored:money-lost+problem-words").
-fn scored_pain(call: &Call, sentence: usize) -> Option<(Item<PainPoint>, f32)> {
-    let Evidence { weight, consequences, reasons } = evidence(call, sentence).filter(|e| e.weight >= PAIN_WEIGHT)?;
+/// The signals of every sentence of the call, for fitting the weights (see `pain_score`); None
+/// for sentences that are never pains.
+pub(crate) fn sentence_signals(call: &Call) -> Vec<Option<Signals>> {
+    (0..call.len()).map(|sentence| read_sentence(call, sentence).map(|read| read.signals)).collect()
+}
+
+/// A prospect's sentence no pain cue matched but whose signals score as a pain; the rule names
+/// what spoke for it ("pains/scored:money-lost+problem-words").
+fn scored_pain(call: &Call, sentence: usize, read: &Reading, score: f32) -> Item<PainPoint> {
     let text = call.text(sentence);
     let theme = call
         .cues(sentence, CueKind::PainTopic)
         .next()
-        .or(consequences.first().copied())
+        .or(read.consequences.first().copied())
         .and_then(|cue| call.cue(cue).value.clone())
         .unwrap_or_else(|| "other".into());
     let quote = if text.len() > MAX_QUOTE_BYTES {
-        consequences.first().map_or(text, |cue| tidy(&text[call.clause(sentence, cue.start)]))
+        read.consequences.first().map_or(text, |cue| tidy(&text[call.clause(sentence, cue.start)]))
     } else {
         text
     };
+    let mut reasons: Vec<&str> = read.consequences.iter().map(|cue| rule_id(&call.cue(cue).rule)).collect();
+    reasons.dedup();
+    let weights = call.rules.pain_weights.table();
+    reasons.extend(
+        Signal::ALL
+            .iter()
+            .zip(read.signals)
+            .filter(|(signal, value)| {
+                *value > 0.0
+                    && **signal != Signal::Consequences
+                    && weights.iter().any(|(name, weight)| *name == signal.name() && *weight > 0.0)
+            })
+            .map(|(signal, _)| signal.name()),
+    );
     let rule = format!("pains/scored:{}", reasons.join("+"));
-    let found =
-        item(Category::PainPoint, call.sentence(sentence), quote, &rule, SCORED_CONFIDENCE, PainPoint { theme });
-    Some((found, weight))
+    item(Category::PainPoint, call.sentence(sentence), quote, &rule, probability(score), PainPoint { theme })
 }
 
 /// "pains/money-lost" -> "money-lost".

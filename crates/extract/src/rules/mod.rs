@@ -10,6 +10,7 @@ pub use error::RuleError;
 
 use crate::fuzzy::{is_fuzzy_kind, FuzzyIndex, FUZZY_CONFIDENCE_FACTOR};
 use crate::lexicon::{Layer, Lexicon, LexiconBuilder};
+use crate::pain_score::PainWeights;
 use crate::words::Words;
 use schema::{Attribute, CueDef, EntityKind, EntryDef, PackDoc, PackSpec, PACKS};
 use sha2::{Digest, Sha256};
@@ -71,6 +72,8 @@ pub struct RuleSet {
     pub(crate) not_products: HashSet<String>,
     /// Aliases of systems, competitors and regulations for misspelled mentions.
     pub(crate) fuzzy: FuzzyIndex,
+    /// How a prospect's sentence is weighed as a pain.
+    pub(crate) pain_weights: PainWeights,
     pub(crate) words: Words,
 }
 
@@ -148,6 +151,13 @@ impl RuleSet {
         for (source, doc, spec) in &parsed {
             compiler.pack(&PackContext { source, doc, spec })?;
         }
+        let pain_weights = compiler.pain_weights.take().ok_or_else(|| RuleError::Invalid {
+            file: "rules/pains.toml".into(),
+            line: 1,
+            rule: "pain_score".into(),
+            problem: "no pains pack has a [pain_score] table, so no sentence can be weighed as a pain".into(),
+            fix: "copy the [pain_score] table of the built-in rules/pains.toml into your pains.toml".into(),
+        })?;
         let fuzzy = compiler.fuzzy_index();
         let lexicon = compiler.lexicon.build().map_err(|problem| RuleError::Invalid {
             file: "rules".into(),
@@ -180,6 +190,7 @@ impl RuleSet {
             not_names: compiler.not_names,
             first_names: compiler.first_names,
             not_products: compiler.not_products,
+            pain_weights,
             fuzzy,
             words: Words::builtin(),
         })
@@ -294,6 +305,7 @@ struct Compiler {
     not_names: HashSet<String>,
     first_names: HashSet<String>,
     not_products: HashSet<String>,
+    pain_weights: Option<PainWeights>,
     /// (alias, kind, entry index, requirement) of every entry matched fuzzily too.
     fuzzy_aliases: Vec<(String, EntityKind, u32, Option<u32>)>,
 }
@@ -383,6 +395,25 @@ impl Compiler {
         if pack.spec.macros {
             self.not_products.extend(pack.doc.not_products.iter().map(|word| word.get_ref().to_lowercase()));
         }
+        if let Some(table) = &pack.doc.pain_score {
+            let invalid = |problem: String| {
+                pack.invalid(
+                    table.span(),
+                    "pain_score",
+                    problem,
+                    "give every signal of the built-in rules/pains.toml [pain_score] a number, and nothing else",
+                )
+            };
+            let weights = PainWeights::from_table(table.get_ref()).map_err(invalid)?;
+            if self.pain_weights.replace(weights).is_some() {
+                return Err(pack.invalid(
+                    table.span(),
+                    "pain_score",
+                    "a second [pain_score] table: only one pains pack may weigh pains".into(),
+                    "keep [pain_score] in one pains pack only",
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -413,6 +444,7 @@ impl Compiler {
             ("not_names", !pack.doc.not_names.is_empty(), spec.name_lists),
             ("first_names", !pack.doc.first_names.is_empty(), spec.name_lists),
             ("not_products", !pack.doc.not_products.is_empty(), spec.macros),
+            ("pain_score", pack.doc.pain_score.is_some(), spec.name == "pains"),
         ];
         for (field, present, allowed) in misplaced {
             if *present && !allowed {
@@ -422,7 +454,7 @@ impl Compiler {
                     format!("`{field}` is not read from a `{}` pack", spec.name),
                     format!(
                         "move `{field}` to the pack that reads it (vocabulary for macros and not_products, \
-                         stakeholders for names)"
+                         stakeholders for names, pains for pain_score)"
                     ),
                 ));
             }

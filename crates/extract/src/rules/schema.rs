@@ -26,6 +26,8 @@ pub(crate) struct PackDoc {
     /// departments, places (vocabulary pack only).
     #[serde(default)]
     pub not_products: Vec<Spanned<String>>,
+    /// Weights of the pain scorer, by signal name (pains pack only; see `pain_score.rs`).
+    pub pain_score: Option<Spanned<BTreeMap<String, f32>>>,
 
     #[serde(default)]
     pub system: Vec<EntryDef>,
@@ -78,6 +80,8 @@ pub(crate) struct PackDoc {
     pub off_topic: Vec<CueDef>,
     #[serde(default)]
     pub understatement: Vec<CueDef>,
+    #[serde(default)]
+    pub signal: Vec<CueDef>,
     #[serde(default)]
     pub problem_question: Vec<CueDef>,
     #[serde(default)]
@@ -154,7 +158,8 @@ pub(crate) struct CueDef {
         alias = "topic",
         alias = "answer",
         alias = "strength",
-        alias = "context"
+        alias = "context",
+        alias = "signal"
     )]
     pub value: Option<Spanned<String>>,
 }
@@ -199,6 +204,8 @@ pub(crate) enum CueKind {
     PainUnderstatement,
     /// An SDR question about problems: the reply is where the pains are.
     PainQuestion,
+    /// Words the pain scorer counts as one of its signals (lack, frequency, effort).
+    PainSignal,
     Deadline,
     Period,
     TimelineGoal,
@@ -267,6 +274,9 @@ pub(crate) struct PackSpec {
 
 pub(crate) const SYSTEM_STATUSES: &[&str] = &["current", "evaluating", "leaving", "mentioned"];
 pub(crate) const RELATIONS: &[&str] = &["decision_maker", "influencer", "user", "blocker", "budget_owner", "unknown"];
+/// The word-list signals of the pain scorer ([[signal]] in pains.toml).
+pub(crate) const PAIN_SIGNAL_WORDS: &[&str] = &["lack", "frequency", "effort"];
+
 pub(crate) const PAIN_THEMES: &[&str] =
     &["manual_work", "reporting", "cost", "scale", "compliance", "integration", "performance", "visibility", "other"];
 pub(crate) const STEP_ACTIONS: &[&str] = &["meeting", "demo", "send_material", "invite", "trial", "follow_up", "other"];
@@ -422,6 +432,7 @@ pub(crate) const PACKS: &[PackSpec] = &[
             cue("off_topic", CueKind::OffTopic, Attribute::None),
             cue("understatement", CueKind::PainUnderstatement, Attribute::None),
             cue("problem_question", CueKind::PainQuestion, Attribute::None),
+            cue("signal", CueKind::PainSignal, Attribute::OneOf("signal", PAIN_SIGNAL_WORDS)),
         ],
         macros: false,
         name_lists: false,
@@ -518,6 +529,7 @@ impl PackDoc {
             "question" => &self.question,
             "off_topic" => &self.off_topic,
             "understatement" => &self.understatement,
+            "signal" => &self.signal,
             "problem_question" => &self.problem_question,
             "pitch" => &self.pitch,
             "deadline" => &self.deadline,
@@ -565,6 +577,7 @@ impl PackDoc {
         "question",
         "off_topic",
         "understatement",
+        "signal",
         "problem_question",
         "pitch",
         "deadline",

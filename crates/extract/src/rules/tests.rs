@@ -190,3 +190,20 @@ fn macros_leave_regex_repetition_alone() {
     let macros = BTreeMap::from([("month".to_string(), "(?:march)".to_string())]);
     assert_eq!(expand_macros(r"\d{1,2} {month}", &macros).unwrap(), r"\d{1,2} (?:march)");
 }
+
+#[test]
+fn pain_weights_must_name_every_signal_and_live_in_the_pains_pack() {
+    let builtin = BUILTIN_PACKS.iter().find(|(name, _)| *name == "pains").map(|(_, content)| *content).unwrap();
+    let without_lack = builtin.replace("\nlack = ", "\nlacks = ");
+    let (error, message) = invalid("pains", &without_lack);
+    assert!(matches!(error, RuleError::Invalid { .. }), "{message}");
+    assert!(message.contains("rule `pain_score`") && message.contains("`lacks` is not a pain signal"), "{message}");
+
+    let no_table = &builtin[..builtin.find("\n[pain_score]").unwrap()];
+    let (_, message) = invalid("pains", no_table);
+    assert!(message.contains("no pains pack has a [pain_score] table"), "{message}");
+
+    let elsewhere = "pack = \"objections\"\n[pain_score]\nbias = 1.0\n";
+    let (_, message) = invalid("objections", elsewhere);
+    assert!(message.contains("`pain_score` is not read from a `objections` pack"), "{message}");
+}

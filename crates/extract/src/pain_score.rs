@@ -1,0 +1,159 @@
+//! How much a prospect's sentence sounds like a pain: the signals read from it and the weights
+//! that turn them into a score. The weights are data (`[pain_score]` in rules/pains.toml),
+//! learned from the dev corpus (`cargo run -p handoff-extract --example quality -- --train-pains
+//! fixtures/corpus/dev/*.truth.json`), so a team can refit them on its own reviewed calls.
+
+use std::collections::BTreeMap;
+
+/// One thing the scorer reads in a sentence. Values are 0/1 flags or small counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// A [[cue]] of the pains pack names a pain and nothing cancels it.
+    Cue,
+    /// Sum of the negative valence of its problem words (VADER list), capped at 3.
+    ProblemWords,
+    /// How many [[consequence]] cues say what went wrong or what it cost (up to 2).
+    Consequences,
+    /// A problem played down ([[understatement]]).
+    Understatement,
+    /// A number of hours, days, dollars or people.
+    Quantity,
+    /// It opens the reply to an SDR question about problems ([[problem_question]]).
+    Asked,
+    /// "we", "our", "I": about the prospect's own side.
+    Ownership,
+    /// The sentence is a question.
+    Question,
+    /// A system is named in it (how they work, not always what hurts).
+    SystemNamed,
+    /// An objection cue: pushing back on buying, not a problem of theirs.
+    Objection,
+    /// Fewer than five words.
+    Short,
+    /// More than thirty words.
+    Long,
+    /// Sum of the positive valence of its words, capped at 3.
+    PositiveWords,
+    /// Words of something missing or failing ("nobody", "can't", "lost"): [[signal]] lack.
+    Lack,
+    /// Words of how often ("every", "always", "again"): [[signal]] frequency.
+    Frequency,
+    /// Words of work spent ("spend", "chase", "re-enter"): [[signal]] effort.
+    Effort,
+    /// It opens the prospect's reply to any SDR question.
+    Reply,
+    /// How far into the call, 0 at the start to 1 at the end: pains come before next steps.
+    Position,
+    /// Its turn has three sentences or more: the prospect is telling a story.
+    Story,
+}
+
+impl Signal {
+    /// Every signal, in the order of [`Signals::values`].
+    pub const ALL: [Signal; 19] = [
+        Signal::Cue,
+        Signal::ProblemWords,
+        Signal::Consequences,
+        Signal::Understatement,
+        Signal::Quantity,
+        Signal::Asked,
+        Signal::Ownership,
+        Signal::Question,
+        Signal::SystemNamed,
+        Signal::Objection,
+        Signal::Short,
+        Signal::Long,
+        Signal::PositiveWords,
+        Signal::Lack,
+        Signal::Frequency,
+        Signal::Effort,
+        Signal::Reply,
+        Signal::Position,
+        Signal::Story,
+    ];
+
+    /// Its key in `[pain_score]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Cue => "cue",
+            Signal::ProblemWords => "problem_words",
+            Signal::Consequences => "consequences",
+            Signal::Understatement => "understatement",
+            Signal::Quantity => "quantity",
+            Signal::Asked => "asked",
+            Signal::Ownership => "ownership",
+            Signal::Question => "question",
+            Signal::SystemNamed => "system_named",
+            Signal::Objection => "objection",
+            Signal::Short => "short",
+            Signal::Long => "long",
+            Signal::PositiveWords => "positive_words",
+            Signal::Lack => "lack",
+            Signal::Frequency => "frequency",
+            Signal::Effort => "effort",
+            Signal::Reply => "reply",
+            Signal::Position => "position",
+            Signal::Story => "story",
+        }
+    }
+}
+
+/// The signals of one sentence, indexed like [`Signal::ALL`].
+pub type Signals = [f32; Signal::ALL.len()];
+
+/// Weights of a logistic model over [`Signal`]s and the score a sentence needs to be a pain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PainWeights {
+    bias: f32,
+    weights: Signals,
+    threshold: f32,
+}
+
+/// Keys of `[pain_score]` that are not signals.
+const BIAS: &str = "bias";
+const THRESHOLD: &str = "threshold";
+
+impl PainWeights {
+    /// From the `[pain_score]` table; every signal, `bias` and `threshold` must be there and
+    /// nothing else, or the problem is returned.
+    pub(crate) fn from_table(table: &BTreeMap<String, f32>) -> Result<PainWeights, String> {
+        let known = |key: &str| key == BIAS || key == THRESHOLD || Signal::ALL.iter().any(|s| s.name() == key);
+        if let Some(unknown) = table.keys().find(|key| !known(key)) {
+            return Err(format!("`{unknown}` is not a pain signal"));
+        }
+        let get = |key: &str| table.get(key).copied().ok_or_else(|| format!("`{key}` is missing"));
+        let mut weights = [0.0; Signal::ALL.len()];
+        for (weight, signal) in weights.iter_mut().zip(Signal::ALL) {
+            *weight = get(signal.name())?;
+        }
+        Ok(PainWeights { bias: get(BIAS)?, weights, threshold: get(THRESHOLD)? })
+    }
+
+    /// The log-odds that the sentence is a pain.
+    pub fn score(&self, signals: &Signals) -> f32 {
+        self.bias + self.weights.iter().zip(signals).map(|(weight, value)| weight * value).sum::<f32>()
+    }
+
+    /// Whether a score is enough for a pain.
+    pub fn is_pain(&self, score: f32) -> bool {
+        score >= self.threshold
+    }
+
+    /// The keys and values of a `[pain_score]` table holding these weights.
+    pub fn table(&self) -> Vec<(&'static str, f32)> {
+        let mut table = vec![(BIAS, self.bias)];
+        table.extend(Signal::ALL.iter().map(|s| s.name()).zip(self.weights));
+        table.push((THRESHOLD, self.threshold));
+        table
+    }
+
+    /// Weights fitted elsewhere (the trainer), with the threshold to use.
+    pub fn new(bias: f32, weights: Signals, threshold: f32) -> PainWeights {
+        PainWeights { bias, weights, threshold }
+    }
+}
+
+/// Probability from log-odds: the confidence of a scored pain.
+pub fn probability(score: f32) -> f32 {
+    1.0 / (1.0 + (-score).exp())
+}
