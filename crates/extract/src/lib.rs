@@ -33,20 +33,36 @@ pub fn extract(transcript: &Transcript, rules: &RuleSet) -> Extraction {
     let call = call::Call::new(transcript, rules);
     let identities = extractors::prospect::identify(&call);
     let systems = extractors::entities::systems(&call, &identities.participants);
+    let objections = extractors::objections::objections(&call);
     Extraction {
         rules_version: rules.version().to_string(),
         stakeholders: extractors::stakeholders::stakeholders(&call, &identities.participants),
         next_steps: extractors::next_steps::next_steps(&call, &identities.participants),
         prospect: identities.prospect,
-        pain_points: extractors::pains::pain_points(&call),
+        pain_points: not_objections(extractors::pains::pain_points(&call), &objections),
         systems: systems.clone(),
         regulations: extractors::entities::regulations(&call),
         timeline: extractors::timeline::timeline(&call),
         budget: extractors::budget::budget(&call),
-        objections: extractors::objections::objections(&call),
+        objections,
         competitors: extractors::entities::competitors(&call, &systems),
         previous_attempts: extractors::previous_attempts::previous_attempts(&call),
     }
+}
+
+/// A sentence that pushes back on buying ("I can't go above that", "I swore I'd never do another
+/// conversion") is the objection the AE must answer, not a pain to build on: it is kept once.
+fn not_objections(pains: Vec<Item<PainPoint>>, objections: &[Item<Objection>]) -> Vec<Item<PainPoint>> {
+    pains
+        .into_iter()
+        .filter(|pain| {
+            !objections.iter().any(|objection| {
+                objection.start_ms <= pain.start_ms
+                    && pain.end_ms <= objection.end_ms
+                    && (objection.quote.contains(&pain.quote) || pain.quote.contains(&objection.quote))
+            })
+        })
+        .collect()
 }
 
 /// One sentence of a call and the pain signals read from it; None for sentences that are never

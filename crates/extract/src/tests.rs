@@ -830,3 +830,15 @@ fn pains_are_weighed_not_just_matched() {
     assert_eq!(quotes, ["Nobody can tell me where an invoice is, so I chase approvals every week."], "{found:#?}");
     assert!(found.pain_points[0].rule.starts_with("pains/scored:"), "no cue names it: {}", found.pain_points[0].rule);
 }
+
+#[test]
+fn pushing_back_on_buying_is_an_objection_not_also_a_pain() {
+    let found = run(&[
+        (PROSPECT, "We lose two days every month to manual reconciliation."),
+        (PROSPECT, "I've been through one conversion and I swore I'd never do another one."),
+    ]);
+    let pains: Vec<&str> = found.pain_points.iter().map(|p| p.quote.as_str()).collect();
+    let objections: Vec<&str> = found.objections.iter().map(|o| o.quote.as_str()).collect();
+    assert_eq!(pains, ["We lose two days every month to manual reconciliation."]);
+    assert_eq!(objections, ["I've been through one conversion and I swore I'd never do another one."]);
+}
