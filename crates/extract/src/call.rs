@@ -2,8 +2,8 @@
 //! sentence (one lexicon pass), clause boundaries, and which SDR questions the prospect
 //! answered with yes or no.
 
+use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::{Hit, Layer};
-use crate::rules::schema::{CueKind, EntityKind};
 use crate::rules::{Cue, Entity, RuleSet};
 use crate::sentences::{self, Sentence};
 use handoff_transcript::{Speaker, Transcript};

@@ -10,9 +10,10 @@
 //!   ("our examiners dinged us on ECOA").
 
 use crate::call::Call;
+use crate::kinds::CueKind;
 use crate::lexicon::{Hit, Layer};
-use crate::people::{listed, may_mention_someone, mentions, words, Word};
-use crate::rules::schema::CueKind;
+use crate::people::{may_mention_someone, mentions, words, Word};
+use crate::words::listed;
 use std::ops::Range;
 
 /// Longest name inferred: "Corelation KeyStone Core" is three words, four is a sentence.

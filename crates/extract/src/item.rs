@@ -1,7 +1,7 @@
 //! Building items: the stable id, the rule name and the confidence after context.
 
+use crate::hex::hex;
 use crate::model::{Category, Item};
-use crate::rules::hex;
 use crate::sentences::Sentence;
 use handoff_transcript::Speaker;
 use sha2::{Digest, Sha256};

@@ -2,7 +2,7 @@
 //! Aho-Corasick automaton over all phrases (with their spoken and written variants), plus one
 //! `RegexSet` pass that only runs the individual regexes that can match.
 
-use crate::rules::schema::{CueKind, EntityKind};
+use crate::kinds::{CueKind, EntityKind};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexSet};
 use std::collections::HashSet;

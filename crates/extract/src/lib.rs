@@ -8,10 +8,13 @@
 //! ```
 
 mod call;
+mod distance;
 mod extractors;
 mod fuzzy;
+mod hex;
 mod inferred;
 mod item;
+mod kinds;
 mod lexicon;
 pub mod model;
 mod numbers;

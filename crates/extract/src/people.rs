@@ -2,8 +2,9 @@
 //! the two joined when they stand together ("Sarah Chen, our CFO", "our CFO Sarah Chen").
 
 use crate::call::Call;
+use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::{Hit, Layer};
-use crate::rules::schema::{CueKind, EntityKind};
+use crate::words::listed;
 use std::ops::Range;
 
 /// Someone (or some team) named in a sentence.
@@ -581,18 +582,5 @@ fn similar(a: &str, b: &str, slips: usize) -> bool {
     }
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let long_enough = a.len().min(b.len()) >= 3 + slips;
-    long_enough && a.len().abs_diff(b.len()) <= slips && crate::fuzzy::edit_distance(a, b) <= slips
-}
-
-/// Whether a word is in a lowercase word list, without allocating for short ASCII words.
-pub(crate) fn listed(list: &std::collections::HashSet<String>, word: &str) -> bool {
-    let mut buffer = [0u8; 32];
-    if word.len() <= buffer.len() && word.is_ascii() {
-        let lower = &mut buffer[..word.len()];
-        lower.copy_from_slice(word.as_bytes());
-        lower.make_ascii_lowercase();
-        std::str::from_utf8(lower).is_ok_and(|lower| list.contains(lower))
-    } else {
-        list.contains(&word.to_lowercase())
-    }
+    long_enough && a.len().abs_diff(b.len()) <= slips && crate::distance::edit_distance(a, b) <= slips
 }

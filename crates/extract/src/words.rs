@@ -57,3 +57,16 @@ mod tests {
         assert_eq!(words.valence("invoice"), None);
     }
 }
+
+/// Whether a word is in a lowercase word list, without allocating for short ASCII words.
+pub(crate) fn listed(list: &std::collections::HashSet<String>, word: &str) -> bool {
+    let mut buffer = [0u8; 32];
+    if word.len() <= buffer.len() && word.is_ascii() {
+        let lower = &mut buffer[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        std::str::from_utf8(lower).is_ok_and(|lower| list.contains(lower))
+    } else {
+        list.contains(&word.to_lowercase())
+    }
+}

@@ -11,10 +11,10 @@
 
 use crate::call::{negated_before, Call};
 use crate::item::item;
+use crate::kinds::CueKind;
 use crate::lexicon::{Hit, Layer};
 use crate::model::{Category, Item, NextStep};
 use crate::people;
-use crate::rules::schema::CueKind;
 use handoff_transcript::Speaker;
 use std::ops::Range;
 

@@ -3,9 +3,9 @@
 
 use crate::call::{negated_before, Call};
 use crate::item::item;
+use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
 use crate::model::{Category, Item, Mention, Objection};
-use crate::rules::schema::{CueKind, EntityKind};
 use handoff_transcript::Speaker;
 
 /// An SDR reply shorter than this ("Totally.", "I hear you.") is joined with the next sentence.

@@ -3,9 +3,9 @@
 
 use crate::call::Call;
 use crate::item::item;
+use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
 use crate::model::{Category, Item, PreviousAttempt};
-use crate::rules::schema::{CueKind, EntityKind};
 
 /// "what was tried" is cut after this many words.
 const TRIED_MAX_WORDS: usize = 8;

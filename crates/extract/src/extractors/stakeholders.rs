@@ -4,9 +4,9 @@
 
 use crate::call::{negated_before, Call};
 use crate::item::item;
+use crate::kinds::{CueKind, EntityKind};
 use crate::model::{Category, Item, Mention, Relation, Stakeholder};
 use crate::people::{self, is_vocative, names_match, PersonMention};
-use crate::rules::schema::{CueKind, EntityKind};
 use handoff_transcript::Speaker;
 
 /// Confidence of a person known only by a name, with no role or relation said.

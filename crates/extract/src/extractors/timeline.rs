@@ -3,10 +3,10 @@
 
 use crate::call::{negated_before, Call};
 use crate::item::item;
+use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
 use crate::model::{Category, Item, Timeline};
 use crate::numbers::{digits_for_words, quantities};
-use crate::rules::schema::{CueKind, EntityKind};
 use std::collections::HashSet;
 
 /// Words that open a phrase naming the event a deadline hangs on: "before the raise closes",

@@ -9,6 +9,7 @@ pub(crate) mod schema;
 pub use error::RuleError;
 
 use crate::fuzzy::{is_fuzzy_kind, FuzzyIndex, FUZZY_CONFIDENCE_FACTOR};
+use crate::hex::hex;
 use crate::lexicon::{Layer, Lexicon, LexiconBuilder};
 use crate::pain_score::PainWeights;
 use crate::words::Words;
@@ -746,16 +747,6 @@ fn expand_macros(pattern: &str, macros: &BTreeMap<String, String>) -> Result<Str
 
 fn line_at(content: &str, offset: usize) -> usize {
     content.as_bytes()[..offset.min(content.len())].iter().filter(|&&b| b == b'\n').count() + 1
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(DIGITS[usize::from(byte >> 4)] as char);
-        out.push(DIGITS[usize::from(byte & 0xf)] as char);
-    }
-    out
 }
 
 #[cfg(test)]
