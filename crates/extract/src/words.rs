@@ -43,6 +43,19 @@ impl Words {
     }
 }
 
+/// Whether a word is in a lowercase word list, without allocating for short ASCII words.
+pub(crate) fn listed(list: &HashSet<String>, word: &str) -> bool {
+    let mut buffer = [0u8; 32];
+    if word.len() <= buffer.len() && word.is_ascii() {
+        let lower = &mut buffer[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        std::str::from_utf8(lower).is_ok_and(|lower| list.contains(lower))
+    } else {
+        list.contains(&word.to_lowercase())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,18 +68,5 @@ mod tests {
         assert!(words.valence("frustrating").is_some_and(|v| v < -1.0));
         assert!(words.valence("love").is_some_and(|v| v > 1.0));
         assert_eq!(words.valence("invoice"), None);
-    }
-}
-
-/// Whether a word is in a lowercase word list, without allocating for short ASCII words.
-pub(crate) fn listed(list: &std::collections::HashSet<String>, word: &str) -> bool {
-    let mut buffer = [0u8; 32];
-    if word.len() <= buffer.len() && word.is_ascii() {
-        let lower = &mut buffer[..word.len()];
-        lower.copy_from_slice(word.as_bytes());
-        lower.make_ascii_lowercase();
-        std::str::from_utf8(lower).is_ok_and(|lower| list.contains(lower))
-    } else {
-        list.contains(&word.to_lowercase())
     }
 }
