@@ -8,6 +8,7 @@ Examples:
   handoff process call.mp3                    transcript + draft handoff next to the recording
   handoff process ~/calls/2026-11-25 --out ~/handoffs --jobs 2
   handoff process call.wav --channels sdr-right --format srt
+  handoff process call.mp3 --model base-q8_0  another Whisper model, by name or path
   handoff extract zoom-call.vtt --sdr Jordan  draft handoff from a transcript you already have
   handoff watch ~/Recordings/inbox            process every recording dropped into the folder
   handoff status ~/Recordings/inbox           what the watcher has queued, done and failed
@@ -138,9 +139,15 @@ pub struct PipelineArgs {
     /// Write outputs into DIR instead of next to each recording.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Whisper model in whisper.cpp ggml format [default: $HANDOFF_MODEL, models/ggml-tiny.en.bin, ../shared/models/ggml-tiny.en.bin]
-    #[arg(long, value_name = "PATH")]
-    pub model: Option<PathBuf>,
+    /// Whisper model: a name `handoff models` lists (tiny.en, base-q8_0, ...), looked for in
+    /// $HANDOFF_MODEL, models/ and ../shared/models/, or the path of a whisper.cpp ggml file
+    /// [default: $HANDOFF_MODEL, else tiny.en].
+    #[arg(long, value_name = "NAME|PATH")]
+    pub model: Option<String>,
+    /// Language spoken on the calls, as a Whisper code (en, de, fr, es, ...), or `auto` to detect
+    /// it. Only multilingual models (those without `.en`) take another language than en.
+    #[arg(long, value_name = "CODE", default_value = "en")]
+    pub language: String,
     /// Total CPU threads for whisper [default: all cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
