@@ -16,9 +16,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-model="${HANDOFF_MODEL:-../shared/models/ggml-tiny.en.bin}"
-if [ ! -f "$model" ] && [ ! -f models/ggml-tiny.en.bin ]; then
-  echo "setup: no Whisper model at $model or models/ggml-tiny.en.bin; see README (Model)" >&2
+# The default model, where `handoff process` looks for it ($HANDOFF_MODEL: a file or a folder).
+candidates=(models/ggml-tiny.en.bin ../shared/models/ggml-tiny.en.bin)
+[ -n "${HANDOFF_MODEL:-}" ] && candidates=("$HANDOFF_MODEL" "$HANDOFF_MODEL/ggml-tiny.en.bin" "${candidates[@]}")
+found=""
+for candidate in "${candidates[@]}"; do
+  [ -f "$candidate" ] && found="$candidate" && break
+done
+if [ -z "$found" ]; then
+  echo "setup: no Whisper model at ${candidates[*]}." >&2
+  echo "setup: fetch it with: cargo run --release -- models download tiny.en   (into models/; see README, Model)" >&2
   exit 1
 fi
 echo "setup: system packages and model OK"

@@ -8,6 +8,9 @@ Examples:
   handoff process call.mp3                    transcript + draft handoff next to the recording
   handoff process ~/calls/2026-11-25 --out ~/handoffs --jobs 2
   handoff process call.wav --channels sdr-right --format srt
+  handoff process call.mp3 --model base-q8_0  another Whisper model, by name or path
+  handoff models                              known models, where each is and whether it checks out
+  handoff models download tiny.en             fetch a model (resumable, sha256-checked) into models/
   handoff extract zoom-call.vtt --sdr Jordan  draft handoff from a transcript you already have
   handoff watch ~/Recordings/inbox            process every recording dropped into the folder
   handoff status ~/Recordings/inbox           what the watcher has queued, done and failed
@@ -47,6 +50,50 @@ pub enum Command {
     Finalize(FinalizeArgs),
     /// Completeness and review effort of every handoff in a folder, as a table or CSV.
     Report(ReportArgs),
+    /// List the Whisper models handoff knows, where each was found and whether its sha256 is a
+    /// known one; `models download NAME` fetches one.
+    Models(ModelsArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ModelsArgs {
+    #[command(subcommand)]
+    pub action: Option<ModelsAction>,
+    /// Print JSON on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsAction {
+    /// Download a known model into a folder: progress bar, resumes an interrupted download
+    /// (<file>.part), checks the sha256 and only then renames the file into place.
+    Download(DownloadArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// The model, as `handoff models` lists it (e.g. tiny.en, base-q8_0).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Folder to save the model in; `process` looks in models/ by itself.
+    #[arg(long, value_name = "DIR", default_value = "models")]
+    pub to: PathBuf,
+    /// Address the file is fetched from, as <URL>/ggml-<NAME>.bin (a mirror, a file server)
+    /// [default: $HANDOFF_MODEL_BASE_URL, else whisper.cpp's published models on Hugging Face].
+    #[arg(long, value_name = "URL")]
+    pub from: Option<String>,
+    /// The sha256 the file must have, instead of the published one (for a conversion of your own).
+    #[arg(long, value_name = "HEX", value_parser = parse_sha256)]
+    pub sha256: Option<String>,
+}
+
+fn parse_sha256(value: &str) -> Result<String, String> {
+    match value.len() == 64 && value.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        true => Ok(value.to_ascii_lowercase()),
+        false => Err("expected 64 hexadecimal digits, as `sha256sum FILE` prints them".into()),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -138,9 +185,15 @@ pub struct PipelineArgs {
     /// Write outputs into DIR instead of next to each recording.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Whisper model in whisper.cpp ggml format [default: $HANDOFF_MODEL, models/ggml-tiny.en.bin, ../shared/models/ggml-tiny.en.bin]
-    #[arg(long, value_name = "PATH")]
-    pub model: Option<PathBuf>,
+    /// Whisper model: a name `handoff models` lists (tiny.en, base-q8_0, ...), looked for in
+    /// $HANDOFF_MODEL, models/ and ../shared/models/, or the path of a whisper.cpp ggml file
+    /// [default: $HANDOFF_MODEL, else tiny.en].
+    #[arg(long, value_name = "NAME|PATH")]
+    pub model: Option<String>,
+    /// Language spoken on the calls, as a Whisper code (en, de, fr, es, ...), or `auto` to detect
+    /// it. Only multilingual models (those without `.en`) take another language than en.
+    #[arg(long, value_name = "CODE", default_value = "en")]
+    pub language: String,
     /// Total CPU threads for whisper [default: all cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

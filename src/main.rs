@@ -3,7 +3,6 @@
 mod cli;
 mod commands;
 mod inputs;
-mod model_path;
 mod output;
 mod pipeline;
 mod prompt;

@@ -43,7 +43,8 @@ impl Pipeline {
             true => None,
             false => vocabulary_prompt(settings.rules.as_deref())?,
         };
-        let options = TranscribeOptions { threads: threads_per_job, initial_prompt };
+        let options =
+            TranscribeOptions { threads: threads_per_job, initial_prompt, language: settings.language.clone() };
         let transcriber = Transcriber::load(model, options)?;
         Ok(Self { transcriber, rules, settings })
     }

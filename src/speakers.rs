@@ -9,6 +9,19 @@ use handoff_audio::ChannelActivity;
 use handoff_transcribe::{RawSegment, Word};
 use handoff_transcript::{Segment, Speaker};
 
+/// The words as the transcript keeps them: Whisper's leading space dropped.
+fn timed_words<'a>(words: impl IntoIterator<Item = &'a Word>) -> Vec<handoff_transcript::Word> {
+    words
+        .into_iter()
+        .map(|word| handoff_transcript::Word {
+            text: word.text.trim().to_string(),
+            start_ms: word.start_ms,
+            end_ms: word.end_ms,
+        })
+        .filter(|word| !word.text.is_empty())
+        .collect()
+}
+
 pub fn label_speakers(raw: Vec<RawSegment>, activity: &ChannelActivity, layout: ChannelLayout) -> Vec<Segment> {
     let channel_speaker = |channel: usize| match (layout, channel) {
         (ChannelLayout::SdrLeft, 0) | (ChannelLayout::SdrRight, 1) => Speaker::Sdr,
@@ -23,6 +36,7 @@ pub fn label_speakers(raw: Vec<RawSegment>, activity: &ChannelActivity, layout: 
                     start_ms: segment.start_ms,
                     end_ms: segment.end_ms,
                     speaker: Speaker::Unknown,
+                    words: timed_words(&segment.words),
                     text: segment.text,
                 }];
             }
@@ -42,6 +56,7 @@ fn split_at_speaker_changes(
             end_ms: segment.end_ms,
             speaker: whole.unwrap_or(Speaker::Unknown),
             text: segment.text,
+            words: Vec::new(),
         }];
     }
     let mut speakers: Vec<Option<Speaker>> =
@@ -72,6 +87,7 @@ fn split_at_speaker_changes(
             end_ms: if index == last { segment.end_ms } else { words[words.len() - 1].end_ms },
             speaker,
             text: words.iter().map(|word| word.text.as_str()).collect::<String>().trim().to_string(),
+            words: timed_words(words.iter().copied()),
         })
         .collect()
 }
@@ -134,6 +150,10 @@ mod tests {
             summary,
             [(Speaker::Sdr, "Is there a deadline? We", 0, 2_300), (Speaker::Prospect, "need it by Q1.", 2_500, 4_000),]
         );
+        // Each piece keeps its own words and their times, without Whisper's leading spaces.
+        let texts: Vec<_> = pieces[1].words.iter().map(|w| (w.text.as_str(), w.start_ms, w.end_ms)).collect();
+        assert_eq!(texts, [("need", 2_500, 2_800), ("it", 2_800, 2_900), ("by", 2_900, 3_100), ("Q1.", 3_100, 3_900)]);
+        assert_eq!(pieces[0].words.len(), 5);
     }
 
     #[test]
@@ -156,5 +176,6 @@ mod tests {
         let labeled = label_speakers(vec![segment], &ChannelActivity::new(1, 8_000), ChannelLayout::Mixed);
         assert_eq!(labeled[0].speaker, Speaker::Unknown);
         assert_eq!(labeled[0].text, "Hi.");
+        assert_eq!(labeled[0].words, [handoff_transcript::Word { text: "Hi.".into(), start_ms: 0, end_ms: 10 }]);
     }
 }

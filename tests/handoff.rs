@@ -66,6 +66,45 @@ fn every_item_carries_its_provenance() {
 }
 
 #[test]
+fn quotes_carry_the_times_of_their_own_words() {
+    let call = handoff("stereo_discovery");
+    let transcript = json(&outputs().join("stereo_discovery.transcript.json"));
+    let segments = transcript["segments"].as_array().unwrap();
+    assert!(segments.iter().all(|s| !s["words"].as_array().unwrap().is_empty()), "segments without word times");
+    let times = |value: &Value| (value["start_ms"].as_u64().unwrap(), value["end_ms"].as_u64().unwrap());
+    let mut shorter = 0;
+    for list in ["pain_points", "stakeholders", "systems", "regulations", "timeline", "budget", "objections"] {
+        for item in items(&call, list) {
+            let (start, end) = times(item);
+            // Every quote here lies in one segment: its times lie within that segment's.
+            let segment = segments
+                .iter()
+                .find(|s| s["text"].as_str().unwrap().contains(item["quote"].as_str().unwrap()))
+                .unwrap_or_else(|| panic!("{list}: quote of {item} in no segment"));
+            let (segment_start, segment_end) = times(segment);
+            assert!(segment_start <= start && start <= end && end <= segment_end, "{list}: {item} outside {segment}");
+            shorter += usize::from(end - start < segment_end - segment_start);
+        }
+    }
+    assert!(shorter >= 3, "only {shorter} items shorter than their segment");
+    // The pain opens the prospect's first turn in the middle of a 7 s segment; it is heard from its
+    // first word: within 300 ms of where the call's script puts that turn, and over before the
+    // segment's next sentence.
+    let pain = items(&call, "pain_points").iter().find(|p| p["quote"] == "Our reporting is a nightmare.").unwrap();
+    let truth = json(&fixture("calls/stereo_discovery.truth.json"));
+    let turn = truth["script"].as_array().unwrap().iter().find(|t| t["speaker"] == "PROSPECT").unwrap();
+    assert!(turn["text"].as_str().unwrap().starts_with("Our reporting is a nightmare."));
+    let (start, end) = times(pain);
+    assert!(start.abs_diff(turn["start_ms"].as_u64().unwrap()) <= 300, "pain starts at {start} ms, the turn at {turn}");
+    let segment = segments.iter().find(|s| s["text"].as_str().unwrap().starts_with("Our reporting")).unwrap();
+    assert!(end - start < (times(segment).1 - times(segment).0) / 2, "{pain} is most of {segment}");
+    // The Markdown gives the quote's own time.
+    let markdown = std::fs::read_to_string(outputs().join("stereo_discovery.handoff.md")).unwrap();
+    let clock = format!("{:02}:{:02}", start / 60_000, start / 1000 % 60);
+    assert!(markdown.lines().any(|l| l.contains("Our reporting is a nightmare.") && l.contains(&clock)), "{markdown}");
+}
+
+#[test]
 fn discovery_call_yields_pain_deadline_budget_and_decision_maker() {
     let call = handoff("stereo_discovery");
     let pains = items(&call, "pain_points");

@@ -515,8 +515,9 @@ function select(id, scrollCard = false) {
   const mark = [...document.querySelectorAll('#transcript mark')].find((m) => m.dataset.ids.split(' ').includes(id));
   if (mark) mark.scrollIntoView({ block: 'center', behavior: 'smooth' });
   else {
+    // No highlight to show (the quote was not found in the text): the segment the quote starts in.
     const item = findItem(id);
-    const segment = item && [...document.querySelectorAll('#transcript .segment')].find((s) => Number(s.dataset.start) >= item.start_ms);
+    const segment = item && [...document.querySelectorAll('#transcript .segment')].findLast((s) => Number(s.dataset.start) <= item.start_ms);
     if (segment) segment.scrollIntoView({ block: 'center', behavior: 'smooth' });
   }
   if (scrollCard) focusSelected();

@@ -2,6 +2,7 @@
 
 mod extract;
 mod finalize;
+mod models;
 mod process;
 mod report;
 mod review;
@@ -37,5 +38,6 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Review(args) => review::run(args),
         Command::Finalize(args) => finalize::run(args),
         Command::Report(args) => report::run(args),
+        Command::Models(args) => models::run(args),
     }
 }

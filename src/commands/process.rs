@@ -3,10 +3,10 @@
 use super::Outcome;
 use crate::cli::ProcessArgs;
 use crate::inputs;
-use crate::model_path;
 use crate::output::{OutputNamer, OutputPaths};
 use crate::pipeline::{sha256_file, Pipeline, Processed};
 use anyhow::{Context, Result};
+use handoff_models::Search;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -71,7 +71,7 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
         }
     }
     let files = planned;
-    let model = model_path::resolve(args.pipeline.model.as_deref())?;
+    let model = Search::from_env().resolve(args.pipeline.model.as_deref())?.path;
     let (jobs, threads_per_job) = plan_workers(args.pipeline.threads, args.jobs, files.len());
     let pipeline = Pipeline::new(args.pipeline.clone(), &model, threads_per_job)?;
     let quiet = args.verbosity.quiet || args.json;

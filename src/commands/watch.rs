@@ -9,13 +9,13 @@ use super::process::plan_workers;
 use super::Outcome;
 use crate::cli::{PipelineArgs, Verbosity, WatchArgs};
 use crate::inputs::{audio_files_in, has_audio_extension, is_temporary_name};
-use crate::model_path;
 use crate::output::{write_atomically, OutputError, OutputNamer};
 use crate::pipeline::{sha256_file, Pipeline};
 use crate::watch::journal::{Claim, Journal, Opened};
 use crate::watch::settle::{Fingerprint, Settler};
 use crate::watch::{out_dir, state_dir};
 use anyhow::{anyhow, bail, Context, Result};
+use handoff_models::Search;
 use notify::{EventKind, RecursiveMode, Watcher};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -79,7 +79,7 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
     // Kept alive until the loop ends: dropping it stops the events.
     let _events = watch_events(&root, args.recursive, wake.clone(), &log);
 
-    let model = model_path::resolve(args.pipeline.model.as_deref())?;
+    let model = Search::from_env().resolve(args.pipeline.model.as_deref())?.path;
     // The queue has no fixed length, so the file count does not cap the workers.
     let (jobs, threads_per_job) = plan_workers(args.pipeline.threads, args.jobs, usize::MAX);
     let settings = PipelineArgs { out: Some(out.clone()), ..args.pipeline.clone() };

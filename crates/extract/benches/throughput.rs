@@ -68,7 +68,13 @@ fn long_call(turns: &[(Speaker, String)]) -> (Transcript, usize) {
             for piece in words.chunks(12) {
                 let text = format!(" {}", piece.join(" "));
                 bytes += text.len();
-                segments.push(Segment { start_ms: clock, end_ms: clock + 4000, speaker: *speaker, text });
+                segments.push(Segment {
+                    start_ms: clock,
+                    end_ms: clock + 4000,
+                    speaker: *speaker,
+                    text,
+                    words: Vec::new(),
+                });
                 clock += 4200;
             }
         }

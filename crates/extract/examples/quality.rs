@@ -301,6 +301,7 @@ fn script_transcript(truth: &Value, path: &Path) -> Result<Transcript, String> {
                 end_ms: turn["end_ms"].as_u64().unwrap_or(0),
                 speaker,
                 text: turn["text"].as_str().unwrap_or("").to_string(),
+                words: Vec::new(),
             }
         })
         .collect();

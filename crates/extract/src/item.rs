@@ -2,7 +2,7 @@
 
 use crate::hex::hex;
 use crate::model::{Category, Item};
-use crate::sentences::Sentence;
+use crate::sentences::{quote_times, Sentence};
 use handoff_transcript::Speaker;
 use sha2::{Digest, Sha256};
 
@@ -13,8 +13,8 @@ pub(crate) const QUESTION_FACTOR: f32 = 0.85;
 /// A fact taken from an SDR question the prospect only confirmed with "yes".
 pub(crate) const CONFIRMED_BY_ANSWER_FACTOR: f32 = 0.85;
 
-/// First 12 hex digits of sha256(category, start time, quote normalised to lowercase words):
-/// the same audio and rules give the same id, so review corrections stay attached.
+/// First 12 hex digits of sha256(category, start time of the quote, quote normalised to lowercase
+/// words): the same audio and rules give the same id, so review corrections stay attached.
 pub fn item_id(category: Category, start_ms: u64, quote: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(category.as_str().as_bytes());
@@ -47,14 +47,30 @@ pub(crate) fn item<D>(
     confidence: f32,
     detail: D,
 ) -> Item<D> {
-    let speaker_factor = if sentence.speaker == Speaker::Unknown { UNKNOWN_SPEAKER_FACTOR } else { 1.0 };
+    item_across(category, std::slice::from_ref(sentence), quote, rule, confidence, detail)
+}
+
+/// An item quoting consecutive sentences (their texts joined by spaces, or part of that), said
+/// by the first one's speaker. Its times are those of the quote's own words, so playing it plays
+/// the quote, not the whole segment around it.
+pub(crate) fn item_across<D>(
+    category: Category,
+    sentences: &[Sentence],
+    quote: &str,
+    rule: &str,
+    confidence: f32,
+    detail: D,
+) -> Item<D> {
+    let speaker = sentences[0].speaker;
+    let speaker_factor = if speaker == Speaker::Unknown { UNKNOWN_SPEAKER_FACTOR } else { 1.0 };
+    let (start_ms, end_ms) = quote_times(sentences, quote);
     Item {
-        id: item_id(category, sentence.start_ms, quote),
+        id: item_id(category, start_ms, quote),
         category,
         quote: quote.to_string(),
-        speaker: sentence.speaker,
-        start_ms: sentence.start_ms,
-        end_ms: sentence.end_ms,
+        speaker,
+        start_ms,
+        end_ms,
         rule: rule.to_string(),
         confidence: round_confidence(confidence * speaker_factor),
         detail,

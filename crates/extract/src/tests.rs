@@ -31,6 +31,7 @@ fn call(turns: &[(Speaker, &str)]) -> Transcript {
             end_ms: i as u64 * 4000 + 3500,
             speaker: *speaker,
             text: text.to_string(),
+            words: Vec::new(),
         })
         .collect();
     Transcript {
@@ -539,6 +540,59 @@ fn sentence_split_across_segments_keeps_both_times() {
     assert_eq!(pain.quote, "We spend two days every month exporting data from Salesforce.");
     assert_eq!((pain.start_ms, pain.end_ms), (0, 7500));
     assert_eq!(pain.detail.theme, "reporting");
+}
+
+/// `text` said word by word, 400 ms a word from `start_ms`, as Whisper's word times give it.
+fn timed_segment(start_ms: u64, speaker: Speaker, text: &str) -> Segment {
+    let words: Vec<handoff_transcript::Word> = text
+        .split_whitespace()
+        .enumerate()
+        .map(|(i, word)| handoff_transcript::Word {
+            text: word.to_string(),
+            start_ms: start_ms + i as u64 * 400,
+            end_ms: start_ms + i as u64 * 400 + 350,
+        })
+        .collect();
+    let end_ms = words.last().unwrap().end_ms;
+    Segment { start_ms, end_ms, speaker, text: text.to_string(), words }
+}
+
+/// The times of the words of `segment` that `quote` (a part of its text) covers.
+fn times_of(segment: &Segment, quote: &str) -> (u64, u64) {
+    let at = segment.text.find(quote).unwrap_or_else(|| panic!("{quote:?} is not in {:?}", segment.text));
+    let mut offset = 0;
+    let mut covered = Vec::new();
+    for (word, piece) in segment.words.iter().zip(segment.text.split(' ')) {
+        if offset < at + quote.len() && at < offset + piece.len() {
+            covered.push(word);
+        }
+        offset += piece.len() + 1;
+    }
+    (covered[0].start_ms, covered[covered.len() - 1].end_ms)
+}
+
+#[test]
+fn a_quote_in_the_middle_of_a_long_segment_has_its_own_times() {
+    let mut transcript = call(&[(SDR, "How is reporting going?")]);
+    let long = timed_segment(
+        4_000,
+        PROSPECT,
+        "Thanks for asking, we are a team of twelve in finance. Honestly our month end reporting is a \
+         nightmare for the whole team. Anyway, that is the background on where we are today.",
+    );
+    transcript.segments.push(long.clone());
+    let found = extract(&transcript, rules());
+    let pain = found.pain_points.iter().find(|p| p.quote.contains("nightmare")).expect("the pain is found");
+    let (start_ms, end_ms) = times_of(&long, &pain.quote);
+    assert_eq!((pain.start_ms, pain.end_ms), (start_ms, end_ms), "{}", pain.quote);
+    // Well inside the 13 s segment, and only as long as the quote's words.
+    assert!(long.start_ms + 4_000 < pain.start_ms && pain.end_ms + 3_000 < long.end_ms, "{pain:?}");
+    assert_eq!(pain.id, item_id(Category::PainPoint, pain.start_ms, &pain.quote));
+    // A transcript without word times (imported captions, older files) keeps the segment's times.
+    let mut untimed = transcript.clone();
+    untimed.segments[1].words.clear();
+    let pain = extract(&untimed, rules()).pain_points.into_iter().find(|p| p.quote.contains("nightmare")).unwrap();
+    assert_eq!((pain.start_ms, pain.end_ms), (long.start_ms, long.end_ms));
 }
 
 #[test]

@@ -20,6 +20,7 @@ fn run(sentences: &[&str]) -> Extraction {
             end_ms: i as u64 * 4000 + 3500,
             speaker: Speaker::Prospect,
             text: text.to_string(),
+            words: Vec::new(),
         })
         .collect();
     let transcript = Transcript {

@@ -65,8 +65,18 @@ const NO_SPEECH_PROBABILITY_LIMIT: f32 = 0.6;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TranscribeError {
-    #[error("cannot load the Whisper model {path}: {reason}; download ggml-tiny.en.bin (whisper.cpp format) and pass it with --model")]
+    #[error(
+        "cannot load the Whisper model {path}: {reason}; it must be a whisper.cpp ggml file (`handoff models` checks \
+         the known ones, `handoff models download tiny.en` fetches one)"
+    )]
     LoadModel { path: PathBuf, reason: String },
+    #[error("--language {0}: not a language Whisper knows; give a code such as en, de, fr, es, or auto")]
+    UnknownLanguage(String),
+    #[error(
+        "{path} is an English-only model and cannot transcribe --language {language}; use a multilingual model \
+         (a name without .en, e.g. --model base-q8_0) or --language en"
+    )]
+    EnglishOnlyModel { path: PathBuf, language: String },
     #[error("Whisper failed while transcribing: {0}")]
     Inference(String),
 }
@@ -95,6 +105,9 @@ pub struct TranscribeOptions {
     /// Names the model should spell the team's way (systems, regulations). Keep it short:
     /// long prompts make small models skip whole windows.
     pub initial_prompt: Option<String>,
+    /// Whisper language code, or `auto` to detect it per chunk. Otherwise multilingual models
+    /// are told the language: detection on a short or noisy chunk can pick the wrong one.
+    pub language: String,
 }
 
 pub struct Transcriber {
@@ -109,8 +122,18 @@ impl Transcriber {
         whisper_rs::install_logging_hooks();
         let load_error = |reason: String| TranscribeError::LoadModel { path: model_path.to_path_buf(), reason };
         let path = model_path.to_str().ok_or_else(|| load_error("the path is not valid UTF-8".into()))?;
+        let language = options.language.as_str();
+        if language != "auto" && whisper_rs::get_lang_id(language).is_none() {
+            return Err(TranscribeError::UnknownLanguage(language.to_string()));
+        }
         let context = WhisperContext::new_with_params(path, Self::context_parameters())
             .map_err(|error| load_error(error.to_string()))?;
+        if language != "en" && !context.is_multilingual() {
+            return Err(TranscribeError::EnglishOnlyModel {
+                path: model_path.to_path_buf(),
+                language: language.to_string(),
+            });
+        }
         let model_name =
             model_path.file_stem().map_or_else(|| "whisper".to_string(), |stem| stem.to_string_lossy().into_owned());
         Ok(Self { context, model_name, options })
@@ -167,7 +190,7 @@ impl Transcriber {
     fn params(&self) -> FullParams<'_, '_> {
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         params.set_n_threads(self.options.threads.max(1) as i32);
-        params.set_language(Some("en"));
+        params.set_language(Some(&self.options.language));
         // Each 30 s window decodes on its own: a hallucination cannot seed the next window.
         params.set_no_context(true);
         params.set_suppress_blank(true);

@@ -36,6 +36,19 @@ pub struct Segment {
     pub end_ms: u64,
     pub speaker: Speaker,
     pub text: String,
+    /// The segment's words in order, each with its own times (Whisper token timestamps), so a
+    /// quote from the middle of a long segment gets the times it was said. Empty where there are
+    /// none: imported captions, and transcripts written before words were kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<Word>,
+}
+
+/// One spoken word, as transcribed (punctuation attached, no surrounding spaces).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Word {
+    pub text: String,
+    pub start_ms: u64,
+    pub end_ms: u64,
 }
 
 /// What the decoder found in the file, before any resampling.
@@ -137,8 +150,23 @@ mod tests {
             channel_layout: "sdr-left".into(),
             timings_ms: StageTimings::default(),
             segments: vec![
-                Segment { start_ms: 1_500, end_ms: 4_250, speaker: Speaker::Sdr, text: "Hi.".into() },
-                Segment { start_ms: 3_722_000, end_ms: 3_723_456, speaker: Speaker::Prospect, text: "Bye.".into() },
+                Segment {
+                    start_ms: 1_500,
+                    end_ms: 4_250,
+                    speaker: Speaker::Sdr,
+                    text: "Hi there.".into(),
+                    words: vec![
+                        Word { text: "Hi".into(), start_ms: 1_500, end_ms: 1_900 },
+                        Word { text: "there.".into(), start_ms: 2_000, end_ms: 4_250 },
+                    ],
+                },
+                Segment {
+                    start_ms: 3_722_000,
+                    end_ms: 3_723_456,
+                    speaker: Speaker::Prospect,
+                    text: "Bye.".into(),
+                    words: Vec::new(),
+                },
             ],
         }
     }
@@ -146,13 +174,13 @@ mod tests {
     #[test]
     fn srt_numbers_cues_and_formats_hours() {
         let srt = sample().to_srt();
-        assert!(srt.starts_with("1\n00:00:01,500 --> 00:00:04,250\nSDR: Hi.\n\n2\n"));
+        assert!(srt.starts_with("1\n00:00:01,500 --> 00:00:04,250\nSDR: Hi there.\n\n2\n"));
         assert!(srt.contains("01:02:02,000 --> 01:02:03,456\nPROSPECT: Bye."));
     }
 
     #[test]
     fn txt_has_clock_and_speaker() {
-        assert_eq!(sample().to_txt(), "[00:01] SDR: Hi.\n[1:02:02] PROSPECT: Bye.\n");
+        assert_eq!(sample().to_txt(), "[00:01] SDR: Hi there.\n[1:02:02] PROSPECT: Bye.\n");
     }
 
     #[test]
@@ -161,5 +189,24 @@ mod tests {
         assert!(json.contains("\"speaker\": \"PROSPECT\""));
         let back: Transcript = serde_json::from_str(&json).unwrap();
         assert_eq!(back, sample());
+        // Words are written where there are some, and only there.
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            value["segments"][0]["words"][1],
+            serde_json::json!({"text": "there.", "start_ms": 2000, "end_ms": 4250})
+        );
+        assert!(value["segments"][1].get("words").is_none());
+    }
+
+    #[test]
+    fn transcripts_written_before_word_times_still_load() {
+        let older = r#"{"schema_version": 1, "source": {"path": "call.wav", "sha256": "00", "duration_ms": 4000,
+            "sample_rate_hz": 16000, "channels": 1, "codec": "pcm_s16le", "truncated": false},
+            "model": "ggml-tiny.en", "channel_layout": "mixed",
+            "timings_ms": {"decode_ms": 1, "transcribe_ms": 2, "total_ms": 3},
+            "segments": [{"start_ms": 0, "end_ms": 4000, "speaker": "UNKNOWN", "text": "Hello."}]}"#;
+        let transcript: Transcript = serde_json::from_str(older).unwrap();
+        assert_eq!(transcript.segments[0].text, "Hello.");
+        assert!(transcript.segments[0].words.is_empty());
     }
 }

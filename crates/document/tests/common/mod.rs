@@ -30,6 +30,7 @@ pub fn transcript() -> Transcript {
             end_ms: 2_000,
             speaker: Speaker::Sdr,
             text: "Hi Maria, thanks for taking my call.".into(),
+            words: Vec::new(),
         }],
     }
 }

@@ -10,7 +10,7 @@
 //! when and who.
 
 use crate::call::{negated_before, Call};
-use crate::item::item;
+use crate::item::item_across;
 use crate::kinds::CueKind;
 use crate::lexicon::{Hit, Layer};
 use crate::model::{Category, Item, NextStep};
@@ -284,16 +284,14 @@ fn select(call: &Call, candidates: Vec<Candidate>) -> Vec<Item<NextStep>> {
                 detail.who = detail.who.or_else(|| other.who.clone());
             }
         }
-        let mut step = item(
+        items.push(item_across(
             Category::NextStep,
-            call.sentence(candidate.first),
+            &call.sentences[candidate.first..=candidate.last],
             &candidate.quote,
             &candidate.rule,
             candidate.confidence,
             detail,
-        );
-        step.end_ms = call.sentence(candidate.last).end_ms;
-        items.push(step);
+        ));
     }
     items
 }

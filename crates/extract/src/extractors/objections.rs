@@ -2,7 +2,7 @@
 //! answer when the SDR speaks next.
 
 use crate::call::{negated_before, Call};
-use crate::item::item;
+use crate::item::item_across;
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
 use crate::model::{Category, Item, Mention, Objection};
@@ -72,10 +72,8 @@ pub(crate) fn objections(call: &Call) -> Vec<Item<Objection>> {
         quoted_up_to = Some(last);
         let quote = (first..=last).map(|i| call.text(i).trim()).collect::<Vec<_>>().join(" ");
         let detail = Objection { topic: rule.value.clone(), response: response(call, last) };
-        let mut objection =
-            item(Category::Objection, call.sentence(first), &quote, &rule.rule, rule.confidence, detail);
-        objection.end_ms = call.sentence(last).end_ms;
-        items.push(objection);
+        let sentences = &call.sentences[first..=last];
+        items.push(item_across(Category::Objection, sentences, &quote, &rule.rule, rule.confidence, detail));
     }
     items
 }

@@ -2,7 +2,7 @@
 //! what it was, and how it ended ("it failed because nobody maintained it").
 
 use crate::call::Call;
-use crate::item::item;
+use crate::item::item_across;
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
 use crate::model::{Category, Item, PreviousAttempt};
@@ -44,10 +44,8 @@ pub(crate) fn previous_attempts(call: &Call) -> Vec<Item<PreviousAttempt>> {
         let detail = PreviousAttempt { tried: tried(call, sentence, cue), outcome };
         let (first, last) = quoted_sentences(call, sentence);
         let quote = (first..=last).map(|i| call.text(i).trim()).collect::<Vec<_>>().join(" ");
-        let mut attempt =
-            item(Category::PreviousAttempt, call.sentence(first), &quote, &rule.rule, rule.confidence, detail);
-        attempt.end_ms = call.sentence(last).end_ms;
-        items.push(attempt);
+        let sentences = &call.sentences[first..=last];
+        items.push(item_across(Category::PreviousAttempt, sentences, &quote, &rule.rule, rule.confidence, detail));
     }
     items
 }

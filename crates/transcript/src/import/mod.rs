@@ -248,6 +248,7 @@ pub fn parse_transcript_file(
             end_ms: turn.end_ms,
             speaker: roles.speaker_of(turn.name.as_deref()),
             text: turn.text.clone(),
+            words: Vec::new(),
         })
         .collect();
     let transcript = Transcript {

@@ -271,7 +271,13 @@ fn own_transcript_json_is_taken_as_it_is() {
         model: "ggml-tiny.en".into(),
         channel_layout: "sdr-left".into(),
         timings_ms: StageTimings::default(),
-        segments: vec![crate::Segment { start_ms: 0, end_ms: 900, speaker: Speaker::Sdr, text: "Hi.".into() }],
+        segments: vec![crate::Segment {
+            start_ms: 0,
+            end_ms: 900,
+            speaker: Speaker::Sdr,
+            text: "Hi.".into(),
+            words: vec![crate::Word { text: "Hi.".into(), start_ms: 100, end_ms: 800 }],
+        }],
     };
     let imported = import("call.transcript.json", &original.to_json(), &["Jordan"]).unwrap();
     assert_eq!((imported.format, imported.roles), (TranscriptFileFormat::Json, RoleSource::Recorded));
