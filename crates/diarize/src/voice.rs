@@ -17,7 +17,8 @@ const FRAME_WINDOW_MS: u64 = 25;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VoiceError {
-    #[error("the SDR voice sample {0}")]
+    /// Names the file itself.
+    #[error(transparent)]
     Decode(#[from] DecodeError),
     #[error(
         "{path}: the SDR voice sample holds {seconds:.1} s of speech{channel}; it needs at least 3 s of the SDR alone"
