@@ -21,6 +21,9 @@ use std::ops::Range;
 const PAUSE_FRAMES: usize = 15;
 /// Pieces for the bottom-up clustering are at most 3 s of speech.
 const PIECE_FRAMES: usize = 300;
+/// Bottom-up clustering over all pairs starts from at most this many clusters (about 30 minutes
+/// of speech in 3 s pieces); on longer calls, neighbouring pieces are joined first.
+const MAX_CLUSTERS: usize = 600;
 /// Pieces with less speech than this (200 ms) describe no voice; Viterbi labels them.
 const MIN_PIECE_FRAMES: usize = 20;
 /// A voice has at least this share of the speech. Less is a cough, a hold tone or a phrase said
@@ -196,14 +199,7 @@ struct Cluster {
 /// one of them, so a cough cannot end up as "the other voice".
 fn agglomerate(frames: &[SpeechFrame<'_>], pieces: &[Range<usize>]) -> Option<Vec<usize>> {
     let usable: Vec<&Range<usize>> = pieces.iter().filter(|p| p.len() >= MIN_PIECE_FRAMES).collect();
-    let mut clusters: Vec<Option<Cluster>> = usable
-        .iter()
-        .enumerate()
-        .map(|(i, piece)| {
-            let stats = Stats::of(frames[(*piece).clone()].iter().map(|f| &f.frame.mfcc));
-            Some(Cluster { log_det: stats.log_det()?, stats, pieces: vec![i] })
-        })
-        .collect();
+    let mut clusters: Vec<Option<Cluster>> = merge_neighbours(singles(frames, &usable)).into_iter().map(Some).collect();
     let total: f64 = clusters.iter().flatten().map(|c| c.stats.count()).sum();
     let big = |cluster: &Cluster| cluster.stats.count() >= MIN_VOICE_SHARE * total;
     let cost = |a: &Cluster, b: &Cluster| delta_bic(&a.stats, &b.stats, a.log_det, b.log_det);
@@ -262,6 +258,48 @@ fn agglomerate(frames: &[SpeechFrame<'_>], pieces: &[Range<usize>]) -> Option<Ve
         labels[piece.clone()].fill(nearest);
     }
     Some(labels)
+}
+
+/// One cluster per piece, in time order, numbered by their place in `usable`.
+fn singles(frames: &[SpeechFrame<'_>], usable: &[&Range<usize>]) -> Vec<Cluster> {
+    usable
+        .iter()
+        .enumerate()
+        .filter_map(|(i, piece)| {
+            let stats = Stats::of(frames[(*piece).clone()].iter().map(|f| &f.frame.mfcc));
+            Some(Cluster { log_det: stats.log_det()?, stats, pieces: vec![i] })
+        })
+        .collect()
+}
+
+/// Joins the two neighbouring clusters (in time) that ΔBIC finds most alike, again and again,
+/// until `MAX_CLUSTERS` are left: on a long call, bottom-up clustering over every pair of
+/// thousands of pieces would take time and memory growing with their cube and square. Pieces of
+/// one turn are more alike than the two sides of a turn change, so those join first.
+fn merge_neighbours(mut clusters: Vec<Cluster>) -> Vec<Cluster> {
+    let cost = |a: &Cluster, b: &Cluster| delta_bic(&a.stats, &b.stats, a.log_det, b.log_det);
+    let mut costs: Vec<f64> = clusters.windows(2).map(|pair| cost(&pair[0], &pair[1])).collect();
+    while clusters.len() > MAX_CLUSTERS {
+        let Some(at) = (0..costs.len()).min_by(|&a, &b| costs[a].total_cmp(&costs[b])) else {
+            break;
+        };
+        let next = clusters.remove(at + 1);
+        costs.remove(at);
+        let joined = &mut clusters[at];
+        joined.stats.add(&next.stats);
+        joined.pieces.extend(next.pieces);
+        // Always there: two or more vectors, and the ridge keeps the covariance definite.
+        if let Some(log_det) = joined.stats.log_det() {
+            joined.log_det = log_det;
+        }
+        if at > 0 {
+            costs[at - 1] = cost(&clusters[at - 1], &clusters[at]);
+        }
+        if at < costs.len() {
+            costs[at] = cost(&clusters[at], &clusters[at + 1]);
+        }
+    }
+    clusters
 }
 
 fn fit_two(frames: &[SpeechFrame<'_>], labels: &[usize]) -> Option<[VoiceModel; 2]> {
@@ -437,6 +475,37 @@ mod tests {
         let first_change = found.labels.iter().position(|&label| label != found.labels[0]).unwrap();
         assert!(first_change.abs_diff(400) <= 15, "the first turn ends at frame 400, found {first_change}");
         assert!(agreement(&found.labels, &truth) > 0.97);
+    }
+
+    #[test]
+    fn a_long_call_is_clustered_from_neighbours_joined_first() {
+        // 240 turns of three 0.4 s stretches with short pauses: 720 pieces, over MAX_CLUSTERS.
+        let voices = [voice(0.6, 6.9), voice(-0.6, 7.3)];
+        let mut noise = Noise(11);
+        let (mut frames, mut indices, mut truth) = (Vec::new(), Vec::new(), Vec::new());
+        let mut at = 0;
+        for turn in 0..240 {
+            for _ in 0..3 {
+                frames.extend(frames_of(&voices[turn % 2], 40, &mut noise));
+                indices.extend(at..at + 40);
+                truth.extend([turn % 2; 40]);
+                at += 40 + PAUSE_FRAMES + 5;
+            }
+        }
+        let speech = speech(&frames, &indices);
+        let pieces = pieces(&speech);
+        assert!(pieces.len() > MAX_CLUSTERS);
+        // Neighbours within a turn join; no cluster spans a turn change.
+        let usable: Vec<&Range<usize>> = pieces.iter().collect();
+        let joined = merge_neighbours(singles(&speech, &usable));
+        assert_eq!(joined.len(), MAX_CLUSTERS);
+        for cluster in &joined {
+            let voice_of = |piece: usize| truth[pieces[piece].start];
+            assert!(cluster.pieces.iter().all(|&piece| voice_of(piece) == voice_of(cluster.pieces[0])));
+        }
+        let found = find_voices(&speech);
+        assert_eq!(found.models.len(), 2);
+        assert!(agreement(&found.labels, &truth) > 0.97, "{}", agreement(&found.labels, &truth));
     }
 
     #[test]
