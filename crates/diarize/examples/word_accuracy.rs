@@ -1,8 +1,8 @@
 //! Speaker accuracy per word on mono (mixed) recordings against dual-channel truth.
 //!
 //! ```text
-//! cargo run --release -p handoff-diarize --example word_accuracy -- [--model PATH] [--sdr-voice FILE]
-//!     [--only SDR|PROSPECT] RECORDING...
+//! cargo run --release -p handoff-diarize --example word_accuracy -- [--model PATH]
+//!     [--only SDR|PROSPECT] [--sdr-voice FILE] RECORDING... [--sdr-voice FILE RECORDING...]
 //! ```
 //!
 //! Each RECORDING has its `<stem>.truth.json` beside it (`script`: turns with speaker, text and
@@ -10,7 +10,8 @@
 //! recording is decoded and mixed to mono as `handoff process` does, transcribed with Whisper, and
 //! every word is attributed twice:
 //!
-//! - mono: `handoff_diarize::diarize` on the mixed samples (with the `--sdr-voice` sample if given);
+//! - mono: `handoff_diarize::diarize` on the mixed samples, with the sample of the last
+//!   `--sdr-voice` before the recording if there is one;
 //! - dual-channel (stereo recordings only): the channel that dominated while the word was spoken,
 //!   a word without a clear channel taking its previous neighbour's (as `handoff process` does).
 //!
@@ -34,21 +35,22 @@ use std::process::ExitCode;
 
 struct Args {
     model: PathBuf,
-    sdr_voice: Option<PathBuf>,
     only: Option<Speaker>,
-    recordings: Vec<PathBuf>,
+    /// Each recording with the SDR voice sample that applies to it.
+    recordings: Vec<(PathBuf, Option<PathBuf>)>,
 }
 
 fn parse_args() -> Result<Args, String> {
     let default_model =
         std::env::var_os("HANDOFF_MODEL").map_or_else(|| "../shared/models/ggml-tiny.en.bin".into(), PathBuf::from);
-    let mut args = Args { model: default_model, sdr_voice: None, only: None, recordings: Vec::new() };
+    let mut args = Args { model: default_model, only: None, recordings: Vec::new() };
+    let mut sdr_voice: Option<PathBuf> = None;
     let mut iter = std::env::args().skip(1);
     while let Some(arg) = iter.next() {
         let mut value = |flag: &str| iter.next().ok_or(format!("{flag} needs a value"));
         match arg.as_str() {
             "--model" => args.model = value("--model")?.into(),
-            "--sdr-voice" => args.sdr_voice = Some(value("--sdr-voice")?.into()),
+            "--sdr-voice" => sdr_voice = Some(value("--sdr-voice")?.into()),
             "--only" => {
                 args.only = Some(match value("--only")?.as_str() {
                     "SDR" => Speaker::Sdr,
@@ -57,11 +59,13 @@ fn parse_args() -> Result<Args, String> {
                 })
             }
             flag if flag.starts_with('-') => return Err(format!("unknown flag {flag}")),
-            path => args.recordings.push(path.into()),
+            path => args.recordings.push((path.into(), sdr_voice.clone())),
         }
     }
     if args.recordings.is_empty() {
-        return Err("usage: word_accuracy [--model PATH] [--sdr-voice FILE] [--only SDR|PROSPECT] RECORDING...".into());
+        return Err("usage: word_accuracy [--model PATH] [--only SDR|PROSPECT] [--sdr-voice FILE] RECORDING... \
+             [--sdr-voice FILE RECORDING...]"
+            .into());
     }
     Ok(args)
 }
@@ -112,14 +116,14 @@ fn run(args: &Args) -> Result<(), String> {
         initial_prompt: None,
     };
     let transcriber = Transcriber::load(&args.model, options).map_err(|e| e.to_string())?;
-    let voice = match &args.sdr_voice {
-        Some(path) => Some(VoiceProfile::load(path, 0).map_err(|e| e.to_string())?),
-        None => None,
-    };
     println!("| recording | voices | named by | words | mono right | mono UNKNOWN | mono wrong | dual-channel right |");
     println!("|---|---|---|---|---|---|---|---|");
     let (mut mono_total, mut dual_total) = (Tally::default(), Tally::default());
-    for recording in &args.recordings {
+    for (recording, sample) in &args.recordings {
+        let voice = match sample {
+            Some(path) => Some(VoiceProfile::load(path, 0).map_err(|e| e.to_string())?),
+            None => None,
+        };
         let turns = read_truth(recording)?;
         let mut audio = decode_file(recording).map_err(|e| e.to_string())?;
         if let Some(keep) = args.only {
@@ -159,10 +163,11 @@ fn run(args: &Args) -> Result<(), String> {
         } else {
             "-".into()
         };
+        let sample_name = sample.as_ref().and_then(|path| path.file_name()).map(|name| name.to_string_lossy());
         let named_by = match diarization.naming {
-            Naming::SdrVoice => "voice sample",
-            Naming::WhatTheySaid => "what they said",
-            Naming::Unsure => "nothing (all UNKNOWN)",
+            Naming::SdrVoice => format!("voice sample {}", sample_name.unwrap_or_default()),
+            Naming::WhatTheySaid => "what they said".into(),
+            Naming::Unsure => "nothing (all UNKNOWN)".into(),
         };
         let name = recording.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         println!("| {name} | {} | {named_by} | {} | {} | {dual} |", diarization.voices, tally.words, tally.cells());
