@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages handoff needs to build and test on Debian/Ubuntu:
 #   cmake, clang, libclang-dev  whisper.cpp (built from source by whisper-rs) and its bindgen
-#   espeak-ng, sox, ffmpeg       only to regenerate fixtures (fixtures/make_fixtures.sh)
+#   espeak-ng, sox, ffmpeg       only to regenerate fixtures (fixtures/make_fixtures.sh,
+#                                fixtures/voices/make_voices.py); ffmpeg also for scripts/diarization_bench.sh
 #   chromium, chromium-driver    the review page's browser test
 # Then checks that the Whisper model is where the README says.
 set -euo pipefail

@@ -203,6 +203,10 @@ pub struct PipelineArgs {
     /// Which channel is the SDR: stereo defaults to sdr-left, mono is always mixed.
     #[arg(long, value_enum)]
     pub channels: Option<ChannelLayout>,
+    /// A recording of the SDR's voice (a few seconds of them alone, or a dual-channel call of
+    /// theirs, whose SDR channel is used): on mixed recordings, the voice like it is the SDR.
+    #[arg(long, value_name = "FILE")]
+    pub sdr_voice: Option<PathBuf>,
     /// Rule packs overriding the built-in ones (TOML files named like those in rules/).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
@@ -235,7 +239,7 @@ pub enum ChannelLayout {
     SdrLeft,
     /// SDR on the right channel, prospect on the left.
     SdrRight,
-    /// One mixed channel: speakers are UNKNOWN.
+    /// One mixed channel: speakers are told apart by voice.
     Mixed,
 }
 

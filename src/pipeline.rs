@@ -8,6 +8,7 @@ use crate::prompt::vocabulary_prompt;
 use crate::speakers::label_speakers;
 use anyhow::{Context, Result};
 use handoff_audio::{decode_file, speech_spans, DecodedAudio, TARGET_RATE_HZ};
+use handoff_diarize::VoiceProfile;
 use handoff_document::{build_draft, render_markdown, Handoff};
 use handoff_extract::{extract, RuleSet};
 use handoff_transcribe::{TranscribeOptions, Transcriber};
@@ -23,6 +24,8 @@ pub struct Pipeline {
     transcriber: Transcriber,
     rules: RuleSet,
     settings: PipelineArgs,
+    /// `--sdr-voice`: names the SDR's voice on mono recordings.
+    sdr_voice: Option<VoiceProfile>,
 }
 
 /// What processing one recording produced.
@@ -46,7 +49,12 @@ impl Pipeline {
         let options =
             TranscribeOptions { threads: threads_per_job, initial_prompt, language: settings.language.clone() };
         let transcriber = Transcriber::load(model, options)?;
-        Ok(Self { transcriber, rules, settings })
+        let sdr_channel = usize::from(settings.channels == Some(ChannelLayout::SdrRight));
+        let sdr_voice = match &settings.sdr_voice {
+            Some(path) => Some(VoiceProfile::load(path, sdr_channel).context("--sdr-voice")?),
+            None => None,
+        };
+        Ok(Self { transcriber, rules, settings, sdr_voice })
     }
 
     /// Processes `recording` (content `sha256`) into `outputs`, unless they are up to date and
@@ -83,7 +91,7 @@ impl Pipeline {
             model: self.transcriber.model_name().to_string(),
             channel_layout: layout.name().to_string(),
             timings_ms: StageTimings { decode_ms, transcribe_ms, total_ms: elapsed_ms(started) },
-            segments: label_speakers(raw, &audio.activity, layout),
+            segments: label_speakers(raw, &audio, layout, self.sdr_voice.as_ref()),
         };
         let not_all_written = || format!("{}: the outputs were not all written", recording.display());
         let mut written = self.write_transcript(outputs, &transcript).with_context(not_all_written)?;

@@ -1,11 +1,13 @@
-//! Who said what on a two-channel recording.
+//! Who said what.
 //!
 //! Whisper segments often run across a turn ("Is there a deadline? We need this fixed before Q1"),
-//! so each word is attributed to the channel that carried energy while it was spoken, and a
-//! segment is split wherever the speaker changes.
+//! so each word gets its own speaker and a segment is split wherever the speaker changes. On a
+//! two-channel recording a word's speaker is the channel that carried energy while it was
+//! spoken; on a mixed (mono) one, the voice that spoke it (`handoff_diarize`).
 
 use crate::cli::ChannelLayout;
-use handoff_audio::ChannelActivity;
+use handoff_audio::DecodedAudio;
+use handoff_diarize::{diarize, TimedWord, VoiceProfile};
 use handoff_transcribe::{RawSegment, Word};
 use handoff_transcript::{Segment, Speaker};
 
@@ -22,34 +24,57 @@ fn timed_words<'a>(words: impl IntoIterator<Item = &'a Word>) -> Vec<handoff_tra
         .collect()
 }
 
-pub fn label_speakers(raw: Vec<RawSegment>, activity: &ChannelActivity, layout: ChannelLayout) -> Vec<Segment> {
+pub fn label_speakers(
+    raw: Vec<RawSegment>,
+    audio: &DecodedAudio,
+    layout: ChannelLayout,
+    sdr_voice: Option<&VoiceProfile>,
+) -> Vec<Segment> {
     let channel_speaker = |channel: usize| match (layout, channel) {
         (ChannelLayout::SdrLeft, 0) | (ChannelLayout::SdrRight, 1) => Speaker::Sdr,
         (ChannelLayout::SdrLeft, 1) | (ChannelLayout::SdrRight, 0) => Speaker::Prospect,
         _ => Speaker::Unknown,
     };
-    let speaker_between = |start_ms, end_ms| activity.dominant_channel(start_ms, end_ms).map(channel_speaker);
+    let speaker_between = |start_ms, end_ms| audio.activity.dominant_channel(start_ms, end_ms).map(channel_speaker);
+    let mut voices = match layout {
+        ChannelLayout::Mixed => voice_speakers(&raw, &audio.samples, sdr_voice).into_iter(),
+        _ => Vec::new().into_iter(),
+    };
     raw.into_iter()
         .flat_map(|segment| {
-            if layout == ChannelLayout::Mixed {
-                return vec![Segment {
-                    start_ms: segment.start_ms,
-                    end_ms: segment.end_ms,
-                    speaker: Speaker::Unknown,
-                    words: timed_words(&segment.words),
-                    text: segment.text,
-                }];
-            }
-            split_at_speaker_changes(segment, &speaker_between)
+            let (whole, speakers) = match layout {
+                ChannelLayout::Mixed => (None, voices.by_ref().take(segment.words.len()).map(Some).collect()),
+                _ => (
+                    speaker_between(segment.start_ms, segment.end_ms),
+                    segment
+                        .words
+                        .iter()
+                        .map(|word| speaker_between(word.start_ms, word.end_ms.max(word.start_ms + 10)))
+                        .collect(),
+                ),
+            };
+            split_at_speaker_changes(segment, speakers, whole)
         })
         .collect()
 }
 
+/// The speaker of every word of the recording, in order, told apart by voice.
+fn voice_speakers(raw: &[RawSegment], samples: &[i16], sdr_voice: Option<&VoiceProfile>) -> Vec<Speaker> {
+    let words: Vec<TimedWord<'_>> = raw
+        .iter()
+        .flat_map(|segment| &segment.words)
+        .map(|word| TimedWord { text: &word.text, start_ms: word.start_ms, end_ms: word.end_ms })
+        .collect();
+    diarize(samples, &words, sdr_voice).words.into_iter().map(|word| word.speaker).collect()
+}
+
+/// Splits `segment` where the speaker changes; `speakers` has one entry per word (`None`: not
+/// known), `whole` is the speaker of the segment as a whole.
 fn split_at_speaker_changes(
     segment: RawSegment,
-    speaker_between: &dyn Fn(u64, u64) -> Option<Speaker>,
+    mut speakers: Vec<Option<Speaker>>,
+    whole: Option<Speaker>,
 ) -> Vec<Segment> {
-    let whole = speaker_between(segment.start_ms, segment.end_ms);
     if segment.words.is_empty() {
         return vec![Segment {
             start_ms: segment.start_ms,
@@ -59,8 +84,6 @@ fn split_at_speaker_changes(
             words: Vec::new(),
         }];
     }
-    let mut speakers: Vec<Option<Speaker>> =
-        segment.words.iter().map(|word| speaker_between(word.start_ms, word.end_ms.max(word.start_ms + 10))).collect();
     fill_gaps(&mut speakers, whole);
     // A single word flipping between two words of the same speaker is timing jitter, not a turn.
     for index in 1..speakers.len().saturating_sub(1) {
@@ -113,12 +136,13 @@ fn fill_gaps(speakers: &mut [Option<Speaker>], fallback: Option<Speaker>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use handoff_audio::ChannelActivity;
 
     fn word(text: &str, start_ms: u64, end_ms: u64) -> Word {
         Word { text: text.to_string(), start_ms, end_ms }
     }
 
-    fn by_time(start_ms: u64, _end_ms: u64) -> Option<Speaker> {
+    fn by_time(start_ms: u64) -> Option<Speaker> {
         match start_ms {
             0..2_000 => Some(Speaker::Sdr),
             2_000..2_400 => None,
@@ -144,7 +168,8 @@ mod tests {
                 word(" Q1.", 3_100, 3_900),
             ],
         };
-        let pieces = split_at_speaker_changes(segment, &by_time);
+        let speakers = segment.words.iter().map(|word| by_time(word.start_ms)).collect();
+        let pieces = split_at_speaker_changes(segment, speakers, Some(Speaker::Sdr));
         let summary: Vec<_> = pieces.iter().map(|s| (s.speaker, s.text.as_str(), s.start_ms, s.end_ms)).collect();
         assert_eq!(
             summary,
@@ -158,24 +183,40 @@ mod tests {
 
     #[test]
     fn one_jittered_word_does_not_make_a_turn() {
-        let flips = |start_ms: u64, _| Some(if start_ms == 500 { Speaker::Sdr } else { Speaker::Prospect });
         let segment = RawSegment {
             start_ms: 0,
             end_ms: 1_500,
             text: "We use Salesforce".into(),
             words: vec![word(" We", 0, 400), word(" use", 500, 900), word(" Salesforce", 1_000, 1_500)],
         };
-        let pieces = split_at_speaker_changes(segment, &flips);
+        let flips = vec![Some(Speaker::Prospect), Some(Speaker::Sdr), Some(Speaker::Prospect)];
+        let pieces = split_at_speaker_changes(segment, flips, None);
         assert_eq!(pieces.len(), 1);
         assert_eq!(pieces[0].speaker, Speaker::Prospect);
     }
 
     #[test]
-    fn mixed_recordings_are_all_unknown_and_unsplit() {
-        let segment = RawSegment { start_ms: 0, end_ms: 10, text: "Hi.".into(), words: vec![word(" Hi.", 0, 10)] };
-        let labeled = label_speakers(vec![segment], &ChannelActivity::new(1, 8_000), ChannelLayout::Mixed);
+    fn mixed_recordings_without_voices_to_tell_apart_stay_unknown_and_unsplit() {
+        let segment = RawSegment {
+            start_ms: 0,
+            end_ms: 1_000,
+            text: "Hi there.".into(),
+            words: vec![word(" Hi", 0, 400), word(" there.", 400, 1_000)],
+        };
+        let audio = DecodedAudio {
+            samples: vec![0; 16_000],
+            source: handoff_audio::SourceFormat {
+                sample_rate_hz: 16_000,
+                channels: 1,
+                codec: "pcm".into(),
+                duration_ms: 1_000,
+                truncated: false,
+            },
+            activity: ChannelActivity::new(1, 16_000),
+        };
+        let labeled = label_speakers(vec![segment], &audio, ChannelLayout::Mixed, None);
+        assert_eq!(labeled.len(), 1);
         assert_eq!(labeled[0].speaker, Speaker::Unknown);
-        assert_eq!(labeled[0].text, "Hi.");
-        assert_eq!(labeled[0].words, [handoff_transcript::Word { text: "Hi.".into(), start_ms: 0, end_ms: 10 }]);
+        assert_eq!(labeled[0].text, "Hi there.");
     }
 }

@@ -10,6 +10,18 @@ fn transcript_text(transcript: &Value) -> String {
     transcript["segments"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap()).collect::<Vec<_>>().join(" ")
 }
 
+/// Everything `speaker` said, segment after segment.
+fn said_by(transcript: &Value, speaker: &str) -> String {
+    transcript["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["speaker"] == speaker)
+        .map(|s| s["text"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn assert_times_are_sane(name: &str, transcript: &Value) {
     let duration = transcript["source"]["duration_ms"].as_u64().unwrap();
     let mut previous_start = 0;
@@ -77,17 +89,7 @@ fn stereo_call_labels_sdr_and_prospect() {
     let transcript = json(&out.path().join("stereo_discovery.transcript.json"));
     assert_eq!(transcript["channel_layout"], "sdr-left");
     assert_times_are_sane("stereo_discovery", &transcript);
-    let said_by = |speaker: &str| {
-        transcript["segments"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|s| s["speaker"] == speaker)
-            .map(|s| s["text"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let (sdr, prospect) = (said_by("SDR"), said_by("PROSPECT"));
+    let (sdr, prospect) = (said_by(&transcript, "SDR"), said_by(&transcript, "PROSPECT"));
     assert!(sdr.contains("Tom from Acme") && sdr.contains("budget?"), "SDR said: {sdr:?}");
     assert!(prospect.contains("nightmare") && prospect.contains("40,000"), "prospect said: {prospect:?}");
     assert!(!prospect.contains("Tom from Acme") && !sdr.contains("nightmare"));
@@ -101,6 +103,57 @@ fn stereo_call_labels_sdr_and_prospect() {
     let transcript = json(&swapped.path().join("stereo_discovery.transcript.json"));
     let first = &transcript["segments"][0];
     assert_eq!(first["speaker"], "PROSPECT", "{first}");
+}
+
+/// One mixed channel: the two voices are told apart, and the one introducing the company is the SDR.
+#[test]
+fn mono_call_labels_sdr_and_prospect_by_voice() {
+    let out = tempfile::tempdir().unwrap();
+    let call = fixture("calls/healthcare_negation.ogg");
+    let output = process(&[&call], out.path(), &["--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let transcript = json(&out.path().join("healthcare_negation.transcript.json"));
+    assert_eq!(transcript["channel_layout"], "mixed");
+    assert_times_are_sane("healthcare_negation", &transcript);
+    let (sdr, prospect) = (said_by(&transcript, "SDR"), said_by(&transcript, "PROSPECT"));
+    assert!(sdr.contains("Tom from Acme") && sdr.contains("compliance?"), "SDR said: {sdr:?}");
+    assert!(prospect.contains("front desk") && prospect.contains("nobody maintained"), "prospect said: {prospect:?}");
+    assert!(!prospect.contains("Acme") && !sdr.contains("front desk"));
+}
+
+/// `--sdr-voice`: the SDR's channel of an earlier dual-channel call (the channel `--channels`
+/// names) decides which voice of a mono call is the SDR, over what the voices say.
+#[test]
+fn an_sdr_voice_sample_decides_who_the_sdr_is() {
+    let call = fixture("calls/healthcare_negation.ogg");
+    let earlier_call = fixture("calls/stereo_discovery.mp3");
+    let sample = earlier_call.to_str().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = process(&[&call], out.path(), &["--format", "json", "--sdr-voice", sample]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let sdr = said_by(&json(&out.path().join("healthcare_negation.transcript.json")), "SDR");
+    assert!(sdr.contains("Tom from Acme") && !sdr.contains("front desk"), "SDR said: {sdr:?}");
+
+    // Its right channel is the prospect of that call, a voice like this call's prospect.
+    let swapped = tempfile::tempdir().unwrap();
+    let args = ["--format", "json", "--sdr-voice", sample, "--channels", "sdr-right"];
+    let output = process(&[&call], swapped.path(), &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let sdr = said_by(&json(&swapped.path().join("healthcare_negation.transcript.json")), "SDR");
+    assert!(sdr.contains("front desk") && !sdr.contains("Tom from Acme"), "SDR said: {sdr:?}");
+}
+
+#[test]
+fn an_unusable_sdr_voice_stops_the_run_naming_the_file() {
+    let out = tempfile::tempdir().unwrap();
+    let short = fixture("formats/pcm32_22k.wav");
+    let args = ["--sdr-voice", short.to_str().unwrap()];
+    let output = process(&[&fixture("calls/healthcare_negation.ogg")], out.path(), &args);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("--sdr-voice") && message.contains("pcm32_22k.wav"), "{message}");
+    assert!(message.contains("at least 3 s"), "{message}");
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }
 
 /// Bad input: a one-line reason naming the file, no panic, no partial output, the others go on.

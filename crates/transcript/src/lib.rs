@@ -11,7 +11,8 @@ use std::fmt::Write as _;
 /// Bumped whenever a field changes meaning or is removed; additions keep the version.
 pub const TRANSCRIPT_SCHEMA_VERSION: u32 = 1;
 
-/// Who said a segment, judged from which channel carried the energy while it was spoken.
+/// Who said a segment: on a two-channel recording, the channel that carried the energy while it
+/// was spoken; on a mono one, the voice that spoke it (`handoff-diarize`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Speaker {

@@ -17,7 +17,7 @@ mod roles;
 mod text;
 
 pub use cues::{parse_srt, parse_webvtt};
-pub use roles::{assign_roles, RoleSource, Roles};
+pub use roles::{assign_roles, seller_introduction, RoleSource, Roles};
 pub use text::parse_text;
 
 use crate::{SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};

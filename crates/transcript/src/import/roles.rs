@@ -131,6 +131,12 @@ static SELLER_INTRODUCTIONS: LazyLock<[(Regex, u8); 4]> = LazyLock::new(|| {
     ]
 });
 
+/// How surely `text` is a seller introducing their company ("this is Jordan from Acme": 1;
+/// "calling from Acme": 2), or `None`. Also names the SDR among the voices of a mono recording.
+pub fn seller_introduction(text: &str) -> Option<u8> {
+    SELLER_INTRODUCTIONS.iter().filter(|(pattern, _)| pattern.is_match(text)).map(|(_, sureness)| *sureness).max()
+}
+
 /// The named speaker who introduces the selling company in their first turns: the surest
 /// phrase wins, then the earliest.
 fn seller_introducer(turns: &[Turn]) -> Option<&str> {
@@ -151,12 +157,9 @@ fn seller_introducer(turns: &[Turn]) -> Option<&str> {
         if turns_seen[index].1 > INTRODUCTION_TURNS {
             continue;
         }
-        let sureness = SELLER_INTRODUCTIONS
-            .iter()
-            .filter(|(pattern, _)| pattern.is_match(&turn.text))
-            .map(|(_, sureness)| *sureness)
-            .max();
-        if let Some(sureness) = sureness.filter(|&sureness| best.is_none_or(|(most, _)| sureness > most)) {
+        if let Some(sureness) =
+            seller_introduction(&turn.text).filter(|&sureness| best.is_none_or(|(most, _)| sureness > most))
+        {
             best = Some((sureness, name));
         }
     }
