@@ -23,7 +23,7 @@ mod cluster;
 
 #[cfg(feature = "test-cluster")]
 pub use cluster::TestCluster;
-pub use db::{Backoff, Connection, Database, DbUrl};
+pub use db::{Backoff, Connection, Database, DbUrl, Notice};
 pub use error::Error;
 pub use handoffs::{HandoffRecord, HandoffStatus, StoredHandoff};
 pub use queue::{Claimed, ContentHash, Enqueued, Finish, Job, JobState, Lease, QueueCounts};

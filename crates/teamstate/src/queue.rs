@@ -141,6 +141,11 @@ impl Lease {
     pub fn sha256(&self) -> &ContentHash {
         &self.sha256
     }
+
+    /// Which claim of the job this is: 1 for the first.
+    pub fn attempt(&self) -> i32 {
+        self.attempt
+    }
 }
 
 /// A job this worker now holds.

@@ -1,6 +1,7 @@
 //! Workers: who is processing what, and the heartbeat that keeps their leases.
 
 use crate::db::{Backoff, Connection, Database};
+use crate::handoffs::HandoffRecord;
 use crate::queue::{Claimed, ContentHash, Enqueued, Finish, Lease};
 use crate::{Error, Result};
 use std::collections::HashMap;
@@ -204,6 +205,11 @@ impl Worker {
     /// See [`Connection::enqueue`].
     pub fn enqueue(&self, sha256: &ContentHash, path: &str) -> Result<Enqueued> {
         self.connection().enqueue(sha256, path)
+    }
+
+    /// See [`Connection::store_handoff`].
+    pub fn store_handoff(&self, record: &HandoffRecord) -> Result<()> {
+        self.connection().store_handoff(record)
     }
 
     /// The next job for this worker, if there is one: queued, due for a retry, or left by a
