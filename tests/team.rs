@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 const TIMEOUT: Duration = Duration::from_secs(240);
 /// The shortest lease the CLI takes: a killed worker's recording is taken over within seconds.
-const LEASE_SECONDS: &str = "3";
+const SHORT_LEASE: &str = "3";
+/// Where no worker is killed: long enough that a slow heartbeat on a loaded machine loses nothing.
+const SAFE_LEASE: &str = "15";
 
 /// A `handoff watch --state` worker process, killed if the test fails.
 struct TeamWorker {
@@ -23,14 +25,14 @@ struct TeamWorker {
 }
 
 impl TeamWorker {
-    fn start(name: &str, inbox: &Path, url: &str, logs: &Path) -> Self {
+    fn start(name: &str, inbox: &Path, url: &str, logs: &Path, lease_seconds: &str) -> Self {
         let log = logs.join(format!("{name}.log"));
         let model = model();
         let child = Command::new(env!("CARGO_BIN_EXE_handoff"))
             .arg("watch")
             .arg(inbox)
             .args(["--model", model.to_str().unwrap(), "--threads", "1", "--worker", name])
-            .args(["--lease-seconds", LEASE_SECONDS, "--settle-seconds", "1", "--rescan-seconds", "1", "--verbose"])
+            .args(["--lease-seconds", lease_seconds, "--settle-seconds", "1", "--rescan-seconds", "1", "--verbose"])
             .env("HANDOFF_DATABASE_URL", url)
             .env_remove("HANDOFF_MODEL")
             .stdout(Stdio::null())
@@ -122,8 +124,10 @@ fn three_workers_process_each_recording_exactly_once_spread_over_them() {
     let inbox = root.path().join("inbox");
     fs::create_dir(&inbox).unwrap();
     let url = cluster.url();
-    let workers: Vec<TeamWorker> =
-        ["ws-1", "ws-2", "ws-3"].iter().map(|name| TeamWorker::start(name, &inbox, &url, root.path())).collect();
+    let workers: Vec<TeamWorker> = ["ws-1", "ws-2", "ws-3"]
+        .iter()
+        .map(|name| TeamWorker::start(name, &inbox, &url, root.path(), SAFE_LEASE))
+        .collect();
     // Dropped once every worker has loaded the model, so that none gets a head start.
     let started = Instant::now();
     while !workers.iter().all(|worker| worker.log().contains(" watching ")) {
@@ -202,7 +206,7 @@ fn a_worker_killed_mid_recording_loses_it_to_another_after_the_lease() {
 
     let url = cluster.url();
     let mut workers: Vec<TeamWorker> =
-        ["ws-a", "ws-b"].iter().map(|name| TeamWorker::start(name, &inbox, &url, root.path())).collect();
+        ["ws-a", "ws-b"].iter().map(|name| TeamWorker::start(name, &inbox, &url, root.path(), SHORT_LEASE)).collect();
     let database = Database::open(&url, Backoff::INTERACTIVE, None).unwrap();
     let mut connection = database.connect();
     wait_for(&mut connection, &workers, "the call to start", |jobs| {
