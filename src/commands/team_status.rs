@@ -17,7 +17,9 @@ pub fn run(url: &str, json: bool) -> Result<Outcome> {
     let mut connection = database.connect();
     let workers = connection.workers()?;
     let counts = connection.counts()?;
-    let jobs = connection.jobs(FINISHED_SHOWN)?;
+    let mut jobs = connection.jobs(FINISHED_SHOWN)?;
+    // Unfinished first (queued, running, waiting), as that is what a person checking looks for.
+    jobs.sort_by_key(|job| job.state);
 
     if json {
         let counts: serde_json::Map<String, Value> =

@@ -221,7 +221,7 @@ impl Connection {
         }
     }
 
-    /// Unfinished jobs, then the `finished_limit` latest finished ones, newest change first.
+    /// Every unfinished job and the `finished_limit` latest finished ones, newest change first.
     pub fn jobs(&mut self, finished_limit: i64) -> Result<Vec<Job>> {
         let rows = self.run("listing jobs", |client| {
             client.query(
