@@ -4,9 +4,11 @@
 #   espeak-ng, sox, ffmpeg       only to regenerate fixtures (fixtures/make_fixtures.sh,
 #                                fixtures/voices/make_voices.py); ffmpeg also for scripts/diarization_bench.sh
 #   chromium, chromium-driver    the review page's browser test
+#   postgresql                   the team queue's tests start throwaway clusters (initdb, pg_ctl);
+#                                no server is started or enabled here
 # Then checks that the Whisper model is where the README says.
 set -euo pipefail
-packages=(cmake clang libclang-dev pkg-config espeak-ng sox ffmpeg chromium chromium-driver)
+packages=(cmake clang libclang-dev pkg-config espeak-ng sox ffmpeg chromium chromium-driver postgresql)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -14,6 +14,8 @@ Examples:
   handoff extract zoom-call.vtt --sdr Jordan  draft handoff from a transcript you already have
   handoff watch ~/Recordings/inbox            process every recording dropped into the folder
   handoff status ~/Recordings/inbox           what the watcher has queued, done and failed
+  handoff watch /mnt/calls --state postgres://handoff@db/handoff --worker ws-03
+                                              one of the team's workers over a shared folder
   handoff review call.handoff.json            check the draft in the browser, then Finalize
   handoff finalize call.handoff.json          mark it ready for the AE (or list what is missing)
   handoff report ~/handoffs --csv team.csv    completeness and review effort per handoff
@@ -37,11 +39,13 @@ pub enum Command {
     /// Keep running and process every recording dropped into a folder, once each.
     ///
     /// Outputs go to --out, by default INBOX/handoffs/, with `<name>.error.txt` there for each
-    /// recording that failed. Progress is kept in <out>/.handoff-state/, so a restart neither
-    /// loses nor redoes recordings. SIGINT/SIGTERM: finish the recording in progress and exit 0;
+    /// recording that failed. Progress is kept in <out>/.handoff-state/ (with --state, in the
+    /// team's PostgreSQL, shared by workers on several machines), so a restart neither loses nor
+    /// redoes recordings. SIGINT/SIGTERM: finish the recording in progress and exit 0;
     /// a second signal exits at once (code 130) and the recording is retried on the next start.
     Watch(WatchArgs),
-    /// Show what the watcher of a folder has queued, is running, has done and has failed.
+    /// Show what the watcher of a folder has queued, is running, has done and has failed (with
+    /// --state: the team's workers, their heartbeats and current files, and the queue).
     Status(StatusArgs),
     /// Review a draft handoff in the browser: accept, reject, edit and add items (or script it
     /// with --apply / --accept-all). Writes <name>.review.json and <name>.final.json/.md.
@@ -118,7 +122,34 @@ pub struct WatchArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     #[command(flatten)]
+    pub team: TeamArgs,
+    #[command(flatten)]
     pub verbosity: Verbosity,
+}
+
+/// A worker of a team sharing one PostgreSQL: `watch --state`.
+#[derive(Debug, Args)]
+pub struct TeamArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+    /// This worker's name in the team (one running process per name) [default: the host name].
+    #[arg(long, value_name = "NAME", requires = "database_url")]
+    pub worker: Option<String>,
+    /// How long a worker holds a recording without a heartbeat (one every third of it); a worker
+    /// that dies loses its recording to another after this.
+    #[arg(long, value_name = "N", default_value_t = 30, requires = "database_url",
+          value_parser = clap::value_parser!(u64).range(3..))]
+    pub lease_seconds: u64,
+}
+
+/// Where the team's shared state is, if anywhere.
+#[derive(Debug, Args)]
+pub struct StateArgs {
+    /// Keep the queue, the workers and the handoffs in this PostgreSQL database, shared by every
+    /// worker of the team, instead of the local journal: postgres://USER[:PASSWORD]@HOST[:PORT]/DB.
+    /// Its tables are created (and upgraded) on start.
+    #[arg(long = "state", value_name = "URL", env = "HANDOFF_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -127,8 +158,11 @@ pub struct StatusArgs {
     #[arg(value_name = "INBOX")]
     pub inbox: Option<PathBuf>,
     /// The --out the watcher was given, if not INBOX/handoffs.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "database_url")]
     pub out: Option<PathBuf>,
+    /// The team's workers and queue instead of one folder's watcher.
+    #[command(flatten)]
+    pub state: StateArgs,
     /// Print JSON on stdout instead of the table.
     #[arg(long)]
     pub json: bool,

@@ -36,6 +36,7 @@ impl Watcher {
             .args(["--settle-seconds", "1", "--rescan-seconds", "2", "--verbose"])
             .args(extra)
             .env_remove("HANDOFF_MODEL")
+            .env_remove("HANDOFF_DATABASE_URL")
             .stdout(Stdio::null())
             .stderr(stderr)
             .spawn()

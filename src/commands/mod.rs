@@ -7,6 +7,7 @@ mod process;
 mod report;
 mod review;
 mod status;
+mod team_status;
 mod watch;
 
 use crate::cli::Command;

@@ -22,6 +22,9 @@ struct Report<'a> {
 }
 
 pub fn run(args: StatusArgs) -> Result<Outcome> {
+    if let Some(url) = &args.state.database_url {
+        return super::team_status::run(url, args.json);
+    }
     let inbox = args.inbox.unwrap_or_else(|| PathBuf::from("."));
     // The watcher stores canonical paths; show them relative to the inbox as the user named it.
     let root = inbox.canonicalize().unwrap_or_else(|_| inbox.clone());

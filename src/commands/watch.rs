@@ -3,7 +3,8 @@
 //!
 //! The main thread owns the filesystem watcher, the settle clock and the rescans: it hashes each
 //! settled file, claims new content in the journal and queues it. `--jobs` workers take from the
-//! queue. A signal thread turns SIGINT/SIGTERM into a clean stop.
+//! queue. A signal thread turns SIGINT/SIGTERM into a clean stop. With `--state`, new content is
+//! queued in the team's database instead, and the workers claim their jobs from there.
 
 use super::process::plan_workers;
 use super::Outcome;
@@ -11,11 +12,13 @@ use crate::cli::{PipelineArgs, Verbosity, WatchArgs};
 use crate::inputs::{audio_files_in, has_audio_extension, is_temporary_name};
 use crate::output::{write_atomically, OutputError, OutputNamer};
 use crate::pipeline::{sha256_file, Pipeline};
-use crate::watch::journal::{Claim, Journal, Opened};
+use crate::watch::journal::{Journal, Opened};
+use crate::watch::ledger::{Ending, Ledger, Offer, Team};
 use crate::watch::settle::{Fingerprint, Settler};
 use crate::watch::{out_dir, state_dir};
 use anyhow::{anyhow, bail, Context, Result};
 use handoff_models::Search;
+use handoff_teamstate::{Lease, Notice};
 use notify::{EventKind, RecursiveMode, Watcher};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -46,12 +49,15 @@ enum Wake {
     Stop,
 }
 
-/// A settled recording whose content was claimed in the journal.
+/// A settled recording whose content was claimed in the journal, or a job claimed from the
+/// team's queue.
 struct Job {
     path: PathBuf,
     sha256: String,
     /// Earlier tries that failed on the output side.
     output_failures: u32,
+    /// The claim on a job of the team's queue; `None` for the journal's.
+    lease: Option<Lease>,
 }
 
 impl Job {
@@ -70,8 +76,21 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
     fs::create_dir_all(&out).with_context(|| format!("cannot create the output folder {}", out.display()))?;
     // Canonical, like the paths in events, so that "is this in the output folder?" is a prefix test.
     let out = out.canonicalize()?;
-    let Opened { journal, interrupted, unreadable_lines, restored_from_backup } = Journal::open(&state_dir(&out))?;
     let log = Log { verbosity: args.verbosity, root: root.clone() };
+    let (ledger, interrupted, unreadable_lines, restored_from_backup) = match &args.team.state.database_url {
+        Some(url) => {
+            let notices = log.clone();
+            let notice: Notice = Arc::new(move |message: &str| notices.error(format_args!("{message}")));
+            let lease = Duration::from_secs(args.team.lease_seconds);
+            let team = Team::open(url, args.team.worker.as_deref(), lease, &root, &out, notice)?;
+            (Ledger::Team(Box::new(team)), Vec::new(), 0, false)
+        }
+        None => {
+            let Opened { journal, interrupted, unreadable_lines, restored_from_backup } =
+                Journal::open(&state_dir(&out))?;
+            (Ledger::Local(Mutex::new(journal)), interrupted, unreadable_lines, restored_from_backup)
+        }
+    };
     // Before the model loads, so that a signal during the load is a clean stop too.
     let (wake, woken) = mpsc::channel();
     let stopping = Arc::new(AtomicBool::new(false));
@@ -85,9 +104,10 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
     let settings = PipelineArgs { out: Some(out.clone()), ..args.pipeline.clone() };
     let pipeline = Pipeline::new(settings, &model, threads_per_job)?;
     log.event(format_args!(
-        "watching {} -> {} ({jobs} at a time, {threads_per_job} whisper thread(s) each)",
+        "watching {} -> {} ({jobs} at a time, {threads_per_job} whisper thread(s) each{})",
         root.display(),
-        out.display()
+        out.display(),
+        ledger.team().map(|team| format!(", as {}", team.describe())).unwrap_or_default()
     ));
     if unreadable_lines > 0 {
         log.error(format_args!("skipped {unreadable_lines} torn line(s) of the journal (an earlier crash)"));
@@ -101,13 +121,12 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
     }
     let namer = OutputNamer::new(Some(&out));
 
-    let journal = Mutex::new(journal);
     let (queue, queued) = mpsc::channel::<Job>();
     let queued = Mutex::new(queued);
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             let retry = wake.clone();
-            let worker = Worker { pipeline: &pipeline, namer: &namer, journal: &journal, retry, log: &log };
+            let worker = Worker { pipeline: &pipeline, namer: &namer, ledger: &ledger, retry, log: &log };
             let (queued, stopping) = (&queued, &stopping);
             scope.spawn(move || worker.run(queued, stopping));
         }
@@ -118,7 +137,7 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
             settler: Settler::new(Duration::from_secs(args.settle_seconds)),
             decided: HashMap::new(),
             retries: Vec::new(),
-            journal: &journal,
+            ledger: &ledger,
             queue,
             log: &log,
         };
@@ -131,6 +150,12 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
         // for the next start; the queue closes with `inbox`, which wakes idle workers.
         inbox.run(&woken, Duration::from_secs(args.rescan_seconds));
     });
+    if let Ledger::Team(team) = ledger {
+        // Its jobs are all finished; a worker not marked stopped is only shown as gone later.
+        if let Err(error) = (*team).close() {
+            log.error(format_args!("{error:#}"));
+        }
+    }
     log.event(format_args!("stopped"));
     Ok(Outcome::AllSucceeded)
 }
@@ -189,7 +214,7 @@ struct Inbox<'a> {
     decided: HashMap<PathBuf, Fingerprint>,
     /// Jobs whose outputs could not be written, with when to queue them again.
     retries: Vec<(Instant, Job)>,
-    journal: &'a Mutex<Journal>,
+    ledger: &'a Ledger,
     queue: Sender<Job>,
     log: &'a Log,
 }
@@ -302,18 +327,17 @@ impl Inbox<'_> {
                 return;
             }
         };
-        let claim = self.journal.lock().expect("a worker panicked holding the journal").claim(&sha256, &path);
-        match claim {
-            Ok(Claim::New) => {
+        match self.ledger.offer(&sha256, &path) {
+            Ok(Offer::ProcessHere) => {
                 self.log.event(format_args!("queued {}", self.log.name(&path)));
-                let job = Job { path: path.clone(), sha256, output_failures: 0 };
+                let job = Job { path: path.clone(), sha256, output_failures: 0, lease: None };
                 self.queue.send(job).expect("the queue's receiver lives until the loop ends");
             }
-            Ok(Claim::Seen(first)) => self.log.detail(format_args!(
-                "skipped {}: same content as {} ({})",
+            Ok(Offer::Queued) => self.log.event(format_args!("queued {} for the team", self.log.name(&path))),
+            Ok(Offer::Seen { path: first, state }) => self.log.detail(format_args!(
+                "skipped {}: same content as {} ({state})",
                 self.log.name(&path),
-                self.log.name(Path::new(&first.path)),
-                first.state.name()
+                self.log.name(&first),
             )),
             Err(error) => {
                 // Not decided: the next rescan tries again.
@@ -329,7 +353,7 @@ impl Inbox<'_> {
 struct Worker<'a> {
     pipeline: &'a Pipeline,
     namer: &'a OutputNamer,
-    journal: &'a Mutex<Journal>,
+    ledger: &'a Ledger,
     /// Back to the event loop, for jobs to try again later.
     retry: Sender<Wake>,
     log: &'a Log,
@@ -338,26 +362,49 @@ struct Worker<'a> {
 impl Worker<'_> {
     fn run(&self, queued: &Mutex<Receiver<Job>>, stopping: &AtomicBool) {
         loop {
-            let next = queued.lock().expect("a worker panicked").recv();
-            // The loop ended: the queue is closed, or what is left in it waits for the next start.
-            let Ok(job) = next else { return };
-            if stopping.load(Ordering::SeqCst) {
-                return;
-            }
+            let job = match self.ledger.team() {
+                // A job claimed is processed even when a stop comes meanwhile: it is in progress.
+                Some(team) => match team.next(stopping, |error| self.log.error(format_args!("{error:#}"))) {
+                    Some(claimed) => {
+                        if let Some(worker) = &claimed.taken_over_from {
+                            self.log.event(format_args!(
+                                "taking over {} from worker {worker} (its lease expired)",
+                                self.log.name(&claimed.path)
+                            ));
+                        }
+                        let (path, sha256) = (claimed.path, claimed.sha256);
+                        Job { path, sha256, output_failures: claimed.earlier_attempts, lease: Some(claimed.lease) }
+                    }
+                    None => return,
+                },
+                None => {
+                    let next = queued.lock().expect("a worker panicked").recv();
+                    // The loop ended: the queue is closed, or what is left in it waits for the next start.
+                    let Ok(job) = next else { return };
+                    if stopping.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    job
+                }
+            };
             self.process(job);
         }
     }
 
-    fn record(&self, job: &Job, change: impl FnOnce(&mut Journal) -> Result<()>) {
-        let mut journal = self.journal.lock().expect("a worker panicked");
-        if let Err(error) = change(&mut journal) {
+    fn record(&self, job: &Job, result: Result<()>) {
+        if let Err(error) = result {
             self.log.error(format_args!("{}: {error:#}", job.path.display()));
         }
     }
 
+    fn finish(&self, job: &mut Job, ending: Ending) {
+        let result = self.ledger.finish(&job.sha256, job.lease.take(), &job.path, ending);
+        self.record(job, result);
+    }
+
     fn process(&self, mut job: Job) {
         let log = self.log;
-        self.record(&job, |journal| journal.start(&job.sha256));
+        self.record(&job, self.ledger.start(&job.sha256));
         let started = Instant::now();
         // A panic in one recording must not take a worker, and with it the queue, down.
         let result = catch_unwind(AssertUnwindSafe(|| {
@@ -385,9 +432,7 @@ impl Worker<'_> {
                         false => "",
                     }
                 ));
-                self.record(&job, |journal| {
-                    journal.finish_done(&job.sha256, elapsed.as_millis() as u64, &processed.written)
-                });
+                self.finish(&mut job, Ending::Done { elapsed, processed: &processed });
             }
             // Not the recording's fault: it stays pending and is tried again, later and later.
             Err(error) if OutputError::is_cause_of(&error) => {
@@ -398,9 +443,13 @@ impl Worker<'_> {
                     log.name(&job.path),
                     job.backoff().as_secs()
                 ));
-                self.record(&job, |journal| journal.wait_for_outputs(&job.sha256, &reason));
-                // The loop has ended (a stop): the journal says `waiting`, so the next start retries.
-                let _ = self.retry.send(Wake::Retry(job));
+                let retry_in = job.backoff();
+                self.finish(&mut job, Ending::Waiting { reason: &reason, retry_in });
+                // The team's queue hands it to whichever worker is free once the backoff is over.
+                if self.ledger.team().is_none() {
+                    // The loop has ended (a stop): the journal says `waiting`, so the next start retries.
+                    let _ = self.retry.send(Wake::Retry(job));
+                }
             }
             Err(error) => {
                 let reason = without_path_prefix(&format!("{error:#}"), &job.path);
@@ -413,7 +462,7 @@ impl Worker<'_> {
                         Err(error) => format!(" (and cannot write the note: {error:#})"),
                     }
                 ));
-                self.record(&job, |journal| journal.finish_failed(&job.sha256, &reason));
+                self.finish(&mut job, Ending::Failed { reason: &reason });
             }
         }
     }

@@ -1,7 +1,9 @@
-//! What `handoff watch` keeps between runs (the journal) and how it tells a finished file from one
-//! still being written (settling). The event loop itself is in `commands/watch.rs`.
+//! What `handoff watch` keeps between runs (the journal, or the team's database: the ledger) and
+//! how it tells a finished file from one still being written (settling). The event loop itself
+//! is in `commands/watch.rs`.
 
 pub mod journal;
+pub mod ledger;
 pub mod settle;
 
 use std::path::{Path, PathBuf};

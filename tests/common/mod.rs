@@ -25,6 +25,8 @@ pub fn handoff(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_handoff"))
         .args(args)
         .env_remove("HANDOFF_MODEL")
+        // A team database in the developer's environment must not receive the tests' recordings.
+        .env_remove("HANDOFF_DATABASE_URL")
         .output()
         .expect("the handoff binary runs")
 }

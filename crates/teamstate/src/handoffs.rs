@@ -1,0 +1,129 @@
+//! The team's handoffs and review corrections, as JSONB, listed by SDR, date and status.
+
+use crate::db::Connection;
+use crate::queue::ContentHash;
+use crate::Result;
+use std::time::SystemTime;
+
+/// As in the handoff document: a draft until its SDR finalizes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoffStatus {
+    Draft,
+    Ready,
+}
+
+impl HandoffStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            HandoffStatus::Draft => "draft",
+            HandoffStatus::Ready => "ready",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        [HandoffStatus::Draft, HandoffStatus::Ready].into_iter().find(|status| status.name() == name)
+    }
+}
+
+/// A handoff to store: the document and what it is listed by.
+#[derive(Debug, Clone, Copy)]
+pub struct HandoffRecord<'a> {
+    /// Of the recording (or transcript) it was made from.
+    pub sha256: &'a ContentHash,
+    /// Where its `handoff.json` was written, relative to the output folder.
+    pub path: &'a str,
+    pub sdr: Option<&'a str>,
+    /// `YYYY-MM-DD`; the database refuses anything that is not a date.
+    pub call_date: Option<&'a str>,
+    pub status: HandoffStatus,
+    pub document: &'a serde_json::Value,
+}
+
+/// A stored handoff with its review corrections, in the order they were made.
+#[derive(Debug, Clone)]
+pub struct StoredHandoff {
+    pub sha256: ContentHash,
+    pub path: String,
+    pub sdr: Option<String>,
+    pub call_date: Option<String>,
+    pub status: HandoffStatus,
+    pub document: serde_json::Value,
+    pub corrections: Vec<serde_json::Value>,
+    pub updated_at: SystemTime,
+}
+
+impl Connection {
+    /// Stores (or replaces) the handoff made from `record.sha256`.
+    pub fn store_handoff(&mut self, record: &HandoffRecord) -> Result<()> {
+        self.run("storing a handoff", |client| {
+            client.execute(
+                "INSERT INTO handoffs (sha256, path, sdr, call_date, status, document) \
+                 VALUES ($1, $2, $3, $4::text::date, $5, $6) \
+                 ON CONFLICT (sha256) DO UPDATE SET path = excluded.path, sdr = excluded.sdr, \
+                     call_date = excluded.call_date, status = excluded.status, \
+                     document = excluded.document, updated_at = now()",
+                &[
+                    &record.sha256.as_str(),
+                    &record.path,
+                    &record.sdr,
+                    &record.call_date,
+                    &record.status.name(),
+                    record.document,
+                ],
+            )
+        })?;
+        Ok(())
+    }
+
+    /// Stores a handoff's review log (every correction so far, in order). The log only grows,
+    /// so what is already stored is kept and only the new corrections are added; returns how
+    /// many. The handoff must have been stored first.
+    pub fn store_corrections(&mut self, sha256: &ContentHash, corrections: &[serde_json::Value]) -> Result<u64> {
+        self.run("storing review corrections", |client| {
+            client.execute(
+                "INSERT INTO corrections (handoff_sha256, seq, correction) \
+                 SELECT $1, (log.position - 1)::integer, log.correction \
+                 FROM unnest($2::jsonb[]) WITH ORDINALITY AS log (correction, position) \
+                 ON CONFLICT (handoff_sha256, seq) DO NOTHING",
+                &[&sha256.as_str(), &corrections],
+            )
+        })
+    }
+
+    /// Every handoff (of one SDR, when given), by SDR, call date and path.
+    pub fn handoffs(&mut self, sdr: Option<&str>) -> Result<Vec<StoredHandoff>> {
+        let rows = self.run("listing handoffs", |client| {
+            client.query(
+                "SELECT h.sha256, h.path, h.sdr, h.call_date::text AS call_date, h.status, h.document, \
+                     h.updated_at, \
+                     coalesce(jsonb_agg(c.correction ORDER BY c.seq) FILTER (WHERE c.seq IS NOT NULL), '[]') \
+                         AS corrections \
+                 FROM handoffs h LEFT JOIN corrections c ON c.handoff_sha256 = h.sha256 \
+                 WHERE $1::text IS NULL OR h.sdr = $1 \
+                 GROUP BY h.sha256 ORDER BY h.sdr NULLS LAST, h.call_date NULLS LAST, h.path",
+                &[&sdr],
+            )
+        })?;
+        rows.iter()
+            .map(|row| {
+                let sha256: String = row.get("sha256");
+                let status: String = row.get("status");
+                let corrections = match row.get("corrections") {
+                    serde_json::Value::Array(corrections) => corrections,
+                    other => return Err(self.corrupt("corrections.correction", other.to_string())),
+                };
+                Ok(StoredHandoff {
+                    sha256: ContentHash::parse(&sha256).map_err(|_| self.corrupt("handoffs.sha256", sha256.clone()))?,
+                    path: row.get("path"),
+                    sdr: row.get("sdr"),
+                    call_date: row.get("call_date"),
+                    status: HandoffStatus::from_name(&status)
+                        .ok_or_else(|| self.corrupt("handoffs.status", status.clone()))?,
+                    document: row.get("document"),
+                    corrections,
+                    updated_at: row.get("updated_at"),
+                })
+            })
+            .collect()
+    }
+}

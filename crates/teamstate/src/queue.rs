@@ -1,0 +1,366 @@
+//! The jobs table: one job per recording content, claimed under a lease.
+
+use crate::db::Connection;
+use crate::{Error, Result};
+use postgres::Row;
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+/// A job whose workers died this many times (killed, or crashed on this very recording) is
+/// failed instead of handed to the next worker, so one poisonous file cannot take the team down.
+pub(crate) const MAX_ABANDONED: i32 = 3;
+
+/// The sha256 of a recording's content: 64 lowercase hex digits, as the database requires.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ContentHash(String);
+
+impl ContentHash {
+    pub fn parse(hex: &str) -> Result<Self> {
+        let valid = hex.len() == 64 && hex.bytes().all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'));
+        match valid {
+            true => Ok(Self(hex.to_string())),
+            false => Err(Error::BadHash(hex.to_string())),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a job is. `Done` and `Failed` are final: the same content is never processed again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum JobState {
+    Queued,
+    Running,
+    /// Its outputs could not be written: tried again after a backoff, by any worker.
+    Waiting,
+    Done,
+    Failed,
+}
+
+impl JobState {
+    pub const ALL: [JobState; 5] =
+        [JobState::Queued, JobState::Running, JobState::Waiting, JobState::Done, JobState::Failed];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Waiting => "waiting",
+            JobState::Done => "done",
+            JobState::Failed => "failed",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.name() == name)
+    }
+}
+
+impl fmt::Display for JobState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A job as the database has it.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: i64,
+    pub sha256: ContentHash,
+    /// The recording, relative to the inbox, as the worker that queued it found it.
+    pub path: String,
+    pub state: JobState,
+    /// The worker holding it (running) or that held it last.
+    pub worker: Option<String>,
+    /// Times it was claimed.
+    pub attempts: i32,
+    /// Why it failed, or why it waits.
+    pub error: Option<String>,
+    /// Files written, relative to the output folder.
+    pub outputs: Vec<String>,
+    pub elapsed_ms: Option<i64>,
+    pub queued_at: SystemTime,
+    /// When it last changed state.
+    pub updated_at: SystemTime,
+}
+
+const JOB_COLUMNS: &str =
+    "id, sha256, path, state, worker, attempts, error, outputs, elapsed_ms, queued_at, updated_at";
+
+impl Job {
+    fn from_row(connection: &Connection, row: &Row) -> Result<Self> {
+        let sha256: String = row.get("sha256");
+        let state: String = row.get("state");
+        let outputs: serde_json::Value = row.get("outputs");
+        let outputs = serde_json::from_value(outputs.clone())
+            .map_err(|_| connection.corrupt("jobs.outputs", outputs.to_string()))?;
+        Ok(Job {
+            id: row.get("id"),
+            sha256: ContentHash::parse(&sha256).map_err(|_| connection.corrupt("jobs.sha256", sha256.clone()))?,
+            path: row.get("path"),
+            state: JobState::from_name(&state).ok_or_else(|| connection.corrupt("jobs.state", state.clone()))?,
+            worker: row.get("worker"),
+            attempts: row.get("attempts"),
+            error: row.get("error"),
+            outputs,
+            elapsed_ms: row.get("elapsed_ms"),
+            queued_at: row.get("queued_at"),
+            updated_at: row.get("updated_at"),
+        })
+    }
+}
+
+/// What queueing a recording did.
+#[derive(Debug)]
+pub enum Enqueued {
+    /// New content: queued for the first worker that claims it.
+    New,
+    /// This content already has a job (under this or another name), in whatever state.
+    Seen(Job),
+}
+
+/// One claim of a job by one worker: the job's id and which attempt this is. Only the worker
+/// that made the claim holds it, and [`crate::Worker::finish`] consumes it, so a claim is
+/// finished at most once by its holder, and not at all once another worker took the job over.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Lease {
+    pub(crate) job_id: i64,
+    pub(crate) attempt: i32,
+    pub(crate) sha256: ContentHash,
+}
+
+impl Lease {
+    pub fn sha256(&self) -> &ContentHash {
+        &self.sha256
+    }
+
+    /// Which claim of the job this is: 1 for the first.
+    pub fn attempt(&self) -> i32 {
+        self.attempt
+    }
+}
+
+/// A job this worker now holds.
+#[derive(Debug)]
+pub struct Claimed {
+    pub lease: Lease,
+    /// The recording, relative to the inbox.
+    pub path: String,
+    /// The worker whose lease expired while it ran this job (it died or lost the database).
+    pub taken_over_from: Option<String>,
+}
+
+/// How a claimed job ended.
+#[derive(Debug, Clone)]
+pub enum Finish {
+    Done {
+        outputs: Vec<String>,
+        elapsed: Duration,
+    },
+    /// The recording cannot be processed; the same content is not tried again.
+    Failed {
+        error: String,
+    },
+    /// The outputs could not be written; any worker tries again after `retry_in`.
+    Waiting {
+        error: String,
+        retry_in: Duration,
+    },
+}
+
+impl Finish {
+    fn state(&self) -> JobState {
+        match self {
+            Finish::Done { .. } => JobState::Done,
+            Finish::Failed { .. } => JobState::Failed,
+            Finish::Waiting { .. } => JobState::Waiting,
+        }
+    }
+}
+
+/// How many jobs are in each state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueCounts(pub std::collections::BTreeMap<JobState, i64>);
+
+impl QueueCounts {
+    pub fn get(&self, state: JobState) -> i64 {
+        self.0.get(&state).copied().unwrap_or(0)
+    }
+}
+
+impl Connection {
+    /// Queues the recording with content `sha256` found at `path` (relative to the inbox),
+    /// unless that content already has a job: two names for the same content are one job,
+    /// whichever worker sees which name first.
+    pub fn enqueue(&mut self, sha256: &ContentHash, path: &str) -> Result<Enqueued> {
+        let row = self.run("queueing a recording", |client| {
+            // DO NOTHING returns no row on a conflict; the second statement reads the job that
+            // won. Repeating both after a lost reply is harmless: the job is then `Seen`.
+            let inserted = client.query_opt(
+                "INSERT INTO jobs (sha256, path) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING RETURNING id",
+                &[&sha256.as_str(), &path],
+            )?;
+            match inserted {
+                Some(_) => Ok(None),
+                None => client
+                    .query_one(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE sha256 = $1"), &[&sha256.as_str()])
+                    .map(Some),
+            }
+        })?;
+        match row {
+            None => Ok(Enqueued::New),
+            Some(row) => Ok(Enqueued::Seen(Job::from_row(self, &row)?)),
+        }
+    }
+
+    /// Every unfinished job and the `finished_limit` latest finished ones, newest change first.
+    pub fn jobs(&mut self, finished_limit: i64) -> Result<Vec<Job>> {
+        let rows = self.run("listing jobs", |client| {
+            client.query(
+                &format!(
+                    "(SELECT {JOB_COLUMNS} FROM jobs WHERE state IN ('queued', 'running', 'waiting')) \
+                     UNION ALL \
+                     (SELECT {JOB_COLUMNS} FROM jobs WHERE state IN ('done', 'failed') \
+                      ORDER BY updated_at DESC LIMIT $1) \
+                     ORDER BY updated_at DESC, id DESC"
+                ),
+                &[&finished_limit],
+            )
+        })?;
+        rows.iter().map(|row| Job::from_row(self, row)).collect()
+    }
+
+    /// One job, by content.
+    pub fn job(&mut self, sha256: &ContentHash) -> Result<Option<Job>> {
+        let row = self.run("reading a job", |client| {
+            client.query_opt(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE sha256 = $1"), &[&sha256.as_str()])
+        })?;
+        row.map(|row| Job::from_row(self, &row)).transpose()
+    }
+
+    pub fn counts(&mut self) -> Result<QueueCounts> {
+        let rows =
+            self.run("counting jobs", |client| client.query("SELECT state, count(*) FROM jobs GROUP BY state", &[]))?;
+        let mut counts = QueueCounts::default();
+        for row in rows {
+            let state: String = row.get(0);
+            let state = JobState::from_name(&state).ok_or_else(|| self.corrupt("jobs.state", state.clone()))?;
+            counts.0.insert(state, row.get(1));
+        }
+        Ok(counts)
+    }
+
+    /// Takes the oldest job that is queued, due for a retry, or whose lease expired, for
+    /// `worker`, until `lease` from now (on the database's clock).
+    pub(crate) fn claim(&mut self, worker: &str, lease: Duration) -> Result<Option<Claimed>> {
+        let lease_seconds = lease.as_secs_f64();
+        let abandoned_error = format!(
+            "{MAX_ABANDONED} workers stopped while processing this recording (killed, or crashed on it); \
+             it is not tried again: check that it plays, then drop a fixed copy into the inbox"
+        );
+        let row = self.run("claiming a job", |client| {
+            client.execute(
+                "UPDATE jobs SET state = 'failed', error = $2, lease_until = NULL, updated_at = now() \
+                 WHERE state = 'running' AND lease_until < now() AND abandoned + 1 >= $1",
+                &[&MAX_ABANDONED, &abandoned_error],
+            )?;
+            // SKIP LOCKED: workers claiming at once each get a different job, none waits on
+            // another's. A lost reply leaves the job running under a lease nobody renews: it is
+            // taken over once that expires, so it is delayed, never lost.
+            client.query_opt(
+                "WITH next AS ( \
+                     SELECT id, state AS was, worker AS held_by FROM jobs \
+                     WHERE state = 'queued' \
+                        OR (state = 'waiting' AND retry_at <= now()) \
+                        OR (state = 'running' AND lease_until < now()) \
+                     ORDER BY queued_at, id LIMIT 1 \
+                     FOR UPDATE SKIP LOCKED) \
+                 UPDATE jobs SET state = 'running', worker = $1, attempts = attempts + 1, \
+                     abandoned = abandoned + (next.was = 'running')::int, \
+                     lease_until = now() + make_interval(secs => $2), retry_at = NULL, error = NULL, \
+                     updated_at = now() \
+                 FROM next WHERE jobs.id = next.id \
+                 RETURNING jobs.id, jobs.sha256, jobs.path, jobs.attempts, next.was, next.held_by",
+                &[&worker, &lease_seconds],
+            )
+        })?;
+        let Some(row) = row else { return Ok(None) };
+        let sha256: String = row.get("sha256");
+        let was: String = row.get("was");
+        Ok(Some(Claimed {
+            lease: Lease {
+                job_id: row.get("id"),
+                attempt: row.get("attempts"),
+                sha256: ContentHash::parse(&sha256).map_err(|_| self.corrupt("jobs.sha256", sha256.clone()))?,
+            },
+            path: row.get("path"),
+            taken_over_from: (was == "running").then(|| row.get("held_by")),
+        }))
+    }
+
+    /// Moves the job of `lease` to its final (or waiting) state if the lease is still this
+    /// worker's; [`Error::LeaseLost`] if another worker took it over meanwhile.
+    pub(crate) fn finish(&mut self, worker: &str, lease: &Lease, finish: &Finish) -> Result<()> {
+        let state = finish.state().name();
+        let (outputs, elapsed_ms, error, retry_seconds) = match finish {
+            Finish::Done { outputs, elapsed } => {
+                (serde_json::json!(outputs), Some(elapsed.as_millis() as i64), None, None)
+            }
+            Finish::Failed { error } => (serde_json::json!([]), None, Some(error.as_str()), None),
+            Finish::Waiting { error, retry_in } => {
+                (serde_json::json!([]), None, Some(error.as_str()), Some(retry_in.as_secs_f64()))
+            }
+        };
+        let row = self.run("finishing a job", |client| {
+            // `attempts` names the claim: a job taken over has a higher one. The lease time
+            // itself is not checked: a late finish nobody took over is still the only one.
+            let updated = client.execute(
+                "UPDATE jobs SET state = $4, lease_until = NULL, \
+                     retry_at = now() + make_interval(secs => $5), \
+                     error = $6, outputs = $7, elapsed_ms = $8, updated_at = now() \
+                 WHERE id = $1 AND attempts = $2 AND worker = $3 AND state = 'running'",
+                &[&lease.job_id, &lease.attempt, &worker, &state, &retry_seconds, &error, &outputs, &elapsed_ms],
+            )?;
+            match updated {
+                1 => Ok(None),
+                _ => client
+                    .query_one("SELECT state, worker, attempts FROM jobs WHERE id = $1", &[&lease.job_id])
+                    .map(Some),
+            }
+        })?;
+        let Some(row) = row else { return Ok(()) };
+        let (now_state, holder, attempts): (String, Option<String>, i32) = (row.get(0), row.get(1), row.get(2));
+        // Our own update, committed before a lost reply and repeated after the reconnect.
+        if now_state == state && holder.as_deref() == Some(worker) && attempts == lease.attempt {
+            return Ok(());
+        }
+        let now_state = JobState::from_name(&now_state).ok_or_else(|| self.corrupt("jobs.state", now_state.clone()))?;
+        Err(Error::LeaseLost { sha256: lease.sha256.to_string(), state: now_state, holder })
+    }
+
+    /// Pushes the leases of `held` (this worker's claims) `lease` into the future; returns the
+    /// job ids whose lease is no longer this worker's.
+    pub(crate) fn renew(&mut self, worker: &str, held: &[(i64, i32)], lease: Duration) -> Result<Vec<i64>> {
+        let (ids, attempts): (Vec<i64>, Vec<i32>) = held.iter().copied().unzip();
+        let renewed = self.run("renewing leases", |client| {
+            client.query(
+                "UPDATE jobs SET lease_until = now() + make_interval(secs => $4) \
+                 FROM unnest($1::bigint[], $2::integer[]) AS held (id, attempt) \
+                 WHERE jobs.id = held.id AND jobs.attempts = held.attempt AND jobs.worker = $3 \
+                     AND jobs.state = 'running' \
+                 RETURNING jobs.id",
+                &[&ids, &attempts, &worker, &lease.as_secs_f64()],
+            )
+        })?;
+        let renewed: Vec<i64> = renewed.iter().map(|row| row.get(0)).collect();
+        Ok(ids.into_iter().filter(|id| !renewed.contains(id)).collect())
+    }
+}
