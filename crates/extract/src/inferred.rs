@@ -214,9 +214,14 @@ fn product_context(
     let weak_lead = call
         .cues(sentence, CueKind::ProductWeakLead)
         .any(|cue| cue.end <= name.start && text[cue.end..name.start].trim().is_empty());
-    let tail = call.cues(sentence, CueKind::ProductTail).any(|cue| {
-        cue.start >= name.end && cue.end <= clause.end && words_between(name.end, cue.start) <= TAIL_REACH_WORDS
-    });
+    let tail = call
+        .cues(sentence, CueKind::ProductTail)
+        .filter(|cue| {
+            cue.start >= name.end && cue.end <= clause.end && words_between(name.end, cue.start) <= TAIL_REACH_WORDS
+        })
+        .min_by_key(|cue| cue.start);
+    let tail_status = tail.and_then(|cue| call.cue(cue).value.clone());
+    let tail = tail.is_some();
     let made_up = !shape.english;
     let asked = asked_which_product(call, sentence);
     let evidence = lead.is_some()
@@ -228,7 +233,7 @@ fn product_context(
         return None;
     }
     let confidence = INFERRED_CONFIDENCE + if shape.shaped { PRODUCT_SHAPE_BONUS } else { 0.0 };
-    Some((confidence, lead.and_then(|cue| call.cue(cue).value.clone()).or(asked)))
+    Some((confidence, lead.and_then(|cue| call.cue(cue).value.clone()).or(asked).or(tail_status)))
 }
 
 /// The [[lead]] that frames the product at `name` ("a quote from Vanta"): the nearest one ending

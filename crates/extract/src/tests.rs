@@ -744,6 +744,24 @@ fn products_no_pack_lists_are_inferred_from_how_they_are_used() {
 }
 
 #[test]
+fn a_vendor_that_talks_to_the_prospect_is_an_alternative_not_their_system() {
+    let extraction = run(&[
+        (SDR, "Got it. Anything else on your mind?"),
+        (PROSPECT, "Quillory reached out in the spring. Tessaract said AI too, everyone says AI."),
+        (PROSPECT, "Marguerite said the same thing, and she runs the desk."),
+    ]);
+    let systems: Vec<(&str, SystemStatus)> =
+        extraction.systems.iter().map(|s| (s.detail.name.as_str(), s.detail.status)).collect();
+    for vendor in ["Quillory", "Tessaract"] {
+        let alternative = [(vendor, SystemStatus::Mentioned), (vendor, SystemStatus::Evaluating)];
+        assert!(alternative.iter().any(|found| systems.contains(found)), "{vendor}: {systems:?}");
+    }
+    assert!(!systems.iter().any(|(name, _)| *name == "Marguerite"), "a person who said something: {systems:?}");
+    let competitors: Vec<&str> = extraction.competitors.iter().map(|c| c.detail.name.as_str()).collect();
+    assert_eq!(competitors, ["Quillory", "Tessaract"]);
+}
+
+#[test]
 fn regulations_no_pack_lists_are_inferred_from_the_shape_of_their_names() {
     let extraction = run(&[
         (SDR, "Any compliance requirements I should know about?"),

@@ -674,10 +674,12 @@ impl Compiler {
                 format!("[[{}]] rules take no value", table.table),
                 "remove the line",
             )),
-            (Attribute::OneOf(_, allowed), Some(value)) if allowed.contains(&value.get_ref().as_str()) => {
+            (Attribute::OneOf(_, allowed) | Attribute::MaybeOneOf(_, allowed), Some(value))
+                if allowed.contains(&value.get_ref().as_str()) =>
+            {
                 Ok(Some(value.get_ref().clone()))
             }
-            (Attribute::OneOf(name, allowed), Some(value)) => Err(pack.invalid(
+            (Attribute::OneOf(name, allowed) | Attribute::MaybeOneOf(name, allowed), Some(value)) => Err(pack.invalid(
                 value.span(),
                 id,
                 format!("unknown {name} value \"{}\"", value.get_ref()),
@@ -708,7 +710,7 @@ impl Compiler {
                 format!("the rule has no `{name}`"),
                 format!("add {name} = \"...\", the label shown in the handoff"),
             )),
-            (Attribute::FreeText(_), None) => Ok(None),
+            (Attribute::FreeText(_) | Attribute::MaybeOneOf(..), None) => Ok(None),
         }
     }
 }

@@ -173,6 +173,8 @@ pub(crate) enum Attribute {
     None,
     /// Required, one of the listed values.
     OneOf(&'static str, &'static [&'static str]),
+    /// Optional; when given, one of the listed values.
+    MaybeOneOf(&'static str, &'static [&'static str]),
     /// Optional free text (e.g. an objection topic).
     FreeText(&'static str),
     /// Required free text (e.g. the label of a budget cycle).
@@ -311,7 +313,7 @@ pub(crate) const PACKS: &[PackSpec] = &[
             cue("status", CueKind::SystemStatus, Attribute::OneOf("status", SYSTEM_STATUSES)),
             cue("lead", CueKind::ProductLead, Attribute::OneOf("status", SYSTEM_STATUSES)),
             cue("weak_lead", CueKind::ProductWeakLead, Attribute::None),
-            cue("tail", CueKind::ProductTail, Attribute::None),
+            cue("tail", CueKind::ProductTail, Attribute::MaybeOneOf("status", SYSTEM_STATUSES)),
             cue("alternative", CueKind::ProductAlternative, Attribute::None),
             cue("past", CueKind::ProductPast, Attribute::None),
             cue("question", CueKind::ProductQuestion, Attribute::OneOf("status", SYSTEM_STATUSES)),
