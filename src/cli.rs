@@ -318,6 +318,10 @@ pub struct ReviewerArgs {
     /// Required fields for "ready for AE" [default: the built-in rules/review/required.toml].
     #[arg(long, value_name = "FILE")]
     pub required: Option<PathBuf>,
+    /// Also store every correction and the sign-off in the team's PostgreSQL database (the one
+    /// its `watch --state` workers use), so `report --state` shows this review.
+    #[arg(long = "state", value_name = "URL", env = "HANDOFF_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -331,9 +335,16 @@ pub struct FinalizeArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Folder searched (with its subfolders) for *.handoff.json.
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
+    /// Folder searched (with its subfolders) for *.handoff.json; not needed with --state.
+    #[arg(value_name = "DIR", required_unless_present = "database_url")]
+    pub dir: Option<PathBuf>,
+    /// Report on the team's handoffs and reviews in this PostgreSQL database instead of a folder:
+    /// every SDR's calls, by SDR and call date.
+    #[arg(long = "state", value_name = "URL", env = "HANDOFF_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// With --state: only this SDR's calls (the first folder under the team's inbox).
+    #[arg(long, value_name = "NAME", requires = "database_url")]
+    pub sdr: Option<String>,
     /// Also write the table as CSV to FILE.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,

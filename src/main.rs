@@ -8,6 +8,7 @@ mod pipeline;
 mod prompt;
 mod review;
 mod speakers;
+mod team;
 mod watch;
 
 use clap::Parser;

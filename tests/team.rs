@@ -1,6 +1,7 @@
 //! Several `handoff watch --state` worker processes over one inbox and a real PostgreSQL
 //! started by the test: each recording processed exactly once, spread over the workers, and a
-//! worker killed mid-recording loses it to another once its lease expires.
+//! worker killed mid-recording loses it to another once its lease expires; reviews stored for
+//! the team and reported from the database.
 
 mod common;
 
@@ -26,6 +27,10 @@ struct TeamWorker {
 
 impl TeamWorker {
     fn start(name: &str, inbox: &Path, url: &str, logs: &Path, lease_seconds: &str) -> Self {
+        Self::start_with(name, inbox, url, logs, lease_seconds, &[])
+    }
+
+    fn start_with(name: &str, inbox: &Path, url: &str, logs: &Path, lease_seconds: &str, extra: &[&str]) -> Self {
         let log = logs.join(format!("{name}.log"));
         let model = model();
         let child = Command::new(env!("CARGO_BIN_EXE_handoff"))
@@ -33,6 +38,7 @@ impl TeamWorker {
             .arg(inbox)
             .args(["--model", model.to_str().unwrap(), "--threads", "1", "--worker", name])
             .args(["--lease-seconds", lease_seconds, "--settle-seconds", "1", "--rescan-seconds", "1", "--verbose"])
+            .args(extra)
             .env("HANDOFF_DATABASE_URL", url)
             .env_remove("HANDOFF_MODEL")
             .stdout(Stdio::null())
@@ -228,4 +234,57 @@ fn a_worker_killed_mid_recording_loses_it_to_another_after_the_lease() {
     let team = connection.workers().unwrap();
     let gone = team.iter().find(|worker| worker.name == holder).unwrap();
     assert_eq!(gone.state.name(), "gone", "{gone:?}");
+}
+
+/// The CSV of `report` without its first column (the names differ: path vs SDR/path).
+fn csv_numbers(path: &Path) -> Vec<String> {
+    let text = fs::read_to_string(path).unwrap();
+    text.lines().map(|line| line.split_once(',').unwrap().1.to_string()).collect()
+}
+
+#[test]
+fn reviews_are_stored_for_the_team_and_reported_by_sdr_from_the_database() {
+    let Some(cluster) = TestCluster::start() else { return };
+    let root = tempfile::tempdir().unwrap();
+    let inbox = root.path().join("inbox");
+    fs::create_dir_all(inbox.join("jordan")).unwrap();
+    fs::copy(fixture("calls/saas_smb.opus"), inbox.join("jordan/first call.opus")).unwrap();
+    let url = cluster.url();
+    let workers = [TeamWorker::start_with("ws-r", &inbox, &url, root.path(), SAFE_LEASE, &["--recursive"])];
+    let database = Database::open(&url, Backoff::INTERACTIVE, None).unwrap();
+    let mut connection = database.connect();
+    wait_for(&mut connection, &workers, "the call to be done", |jobs| {
+        jobs.len() == 1 && jobs[0].state == JobState::Done
+    });
+    let stored = connection.handoffs(None).unwrap();
+    assert_eq!(stored[0].sdr.as_deref(), Some("jordan"), "the SDR is the inbox's first folder");
+    let draft = inbox.join("handoffs").join(&stored[0].path);
+    let draft = draft.to_str().unwrap();
+
+    let before = handoff(&["report", "--state", &url]);
+    assert!(before.status.success(), "{}", stderr(&before));
+    let table = String::from_utf8(before.stdout).unwrap();
+    let row = table.lines().nth(1).unwrap_or_default();
+    assert!(row.starts_with(&format!("jordan/{}", stored[0].path)) && row.contains("draft"), "{table}");
+
+    let reviewed = handoff(&["review", draft, "--accept-all", "--reviewer", "sam", "--state", &url]);
+    assert!(reviewed.status.success(), "{}", stderr(&reviewed));
+    let corrections = &connection.handoffs(Some("jordan")).unwrap()[0].corrections;
+    assert!(!corrections.is_empty(), "the accepts are in the team's database");
+    assert!(corrections.iter().all(|c| c["action"] == "accept" && c["by"] == "sam"), "{corrections:?}");
+
+    // The team's report and the folder's agree on every number.
+    let (team_csv, folder_csv) = (root.path().join("team.csv"), root.path().join("folder.csv"));
+    let team = handoff(&["report", "--state", &url, "--sdr", "jordan", "--csv", team_csv.to_str().unwrap()]);
+    assert!(team.status.success(), "{}", stderr(&team));
+    let out = inbox.join("handoffs");
+    let folder = handoff(&["report", out.to_str().unwrap(), "--csv", folder_csv.to_str().unwrap()]);
+    assert!(folder.status.success(), "{}", stderr(&folder));
+    let numbers = csv_numbers(&team_csv);
+    assert_eq!(numbers, csv_numbers(&folder_csv));
+    let accepts: usize = numbers[1].split(',').nth(3).unwrap().parse().unwrap();
+    assert_eq!(accepts, corrections.len(), "the accept column: {numbers:?}");
+
+    let nobody = handoff(&["report", "--state", &url, "--sdr", "alex"]);
+    assert!(nobody.status.success() && stderr(&nobody).contains("holds no handoff of alex"), "{}", stderr(&nobody));
 }

@@ -2,13 +2,12 @@
 
 use super::Outcome;
 use crate::cli::FinalizeArgs;
-use crate::review::{report_orphans, reviewer, Review};
+use crate::review::{report_orphans, reviewer};
 use anyhow::Result;
-use handoff_review::{NotReady, Requirements};
+use handoff_review::NotReady;
 
 pub fn run(args: FinalizeArgs) -> Result<Outcome> {
-    let requirements = Requirements::load(args.review.required.as_deref())?;
-    let mut review = Review::open(&args.handoff, requirements)?;
+    let mut review = super::review::open_review(&args.handoff, &args.review)?;
     let reviewer = reviewer(args.review.reviewer)?;
     match review.sign_off(&reviewer) {
         Ok(current) => {

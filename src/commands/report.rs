@@ -6,7 +6,8 @@ use crate::cli::ReportArgs;
 use crate::output::write_atomically;
 use crate::review::Review;
 use anyhow::{bail, Context, Result};
-use handoff_review::{metrics, Action, Requirements};
+use handoff_document::Handoff;
+use handoff_review::{apply, metrics, settle_status, Action, Requirements, ReviewLog};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -42,34 +43,80 @@ struct Row {
 }
 
 pub fn run(args: ReportArgs) -> Result<Outcome> {
-    if !args.dir.is_dir() {
-        bail!("{} is not a folder: pass the folder that holds the *.handoff.json files", args.dir.display());
-    }
     let requirements = Requirements::load(args.required.as_deref())?;
-    let mut handoffs = Vec::new();
-    find_handoffs(&args.dir, &mut handoffs)?;
-    handoffs.sort();
-    if handoffs.is_empty() {
-        eprintln!("handoff: no *.handoff.json in {}", args.dir.display());
-    }
-
-    let mut rows = Vec::new();
-    let mut failed = 0;
-    for path in &handoffs {
-        match row(path, &args.dir, &requirements) {
-            Ok(row) => rows.push(row),
-            Err(error) => {
-                failed += 1;
-                eprintln!("handoff: {error:#}");
-            }
-        }
-    }
+    let (rows, failed) = match (&args.dir, &args.database_url) {
+        (Some(dir), _) => folder_rows(dir, &requirements)?,
+        (None, Some(url)) => team_rows(url, args.sdr.as_deref(), &requirements)?,
+        (None, None) => bail!("pass the folder of *.handoff.json files, or the team's database with --state URL"),
+    };
     print!("{}", table(&rows));
     if let Some(csv_path) = &args.csv {
         write_atomically(csv_path, &csv(&rows))?;
         eprintln!("handoff: wrote {}", csv_path.display());
     }
     Ok(if failed > 0 { Outcome::SomeFailed } else { Outcome::AllSucceeded })
+}
+
+/// The rows of every handoff under `dir`, and how many could not be read (each reported).
+fn folder_rows(dir: &Path, requirements: &Requirements) -> Result<(Vec<Row>, usize)> {
+    if !dir.is_dir() {
+        bail!("{} is not a folder: pass the folder that holds the *.handoff.json files", dir.display());
+    }
+    let mut handoffs = Vec::new();
+    find_handoffs(dir, &mut handoffs)?;
+    handoffs.sort();
+    if handoffs.is_empty() {
+        eprintln!("handoff: no *.handoff.json in {}", dir.display());
+    }
+    Ok(collect_rows(handoffs.iter().map(|path| {
+        let review = Review::open(path, requirements.clone())?;
+        let name = path.strip_prefix(dir).unwrap_or(path).display().to_string();
+        row(name, &review.draft, &review.log, requirements)
+    })))
+}
+
+/// The rows of the team's handoffs (of one SDR, when given), by SDR and call date, named
+/// `SDR/path`; each with the review stored beside it.
+fn team_rows(url: &str, sdr: Option<&str>, requirements: &Requirements) -> Result<(Vec<Row>, usize)> {
+    let stored = crate::team::open_database(url)?.connect().handoffs(sdr)?;
+    if stored.is_empty() {
+        eprintln!(
+            "handoff: the team's database holds no handoff{}",
+            sdr.map(|sdr| format!(" of {sdr}")).unwrap_or_default()
+        );
+    }
+    Ok(collect_rows(stored.into_iter().map(|stored| {
+        let name = match &stored.sdr {
+            Some(sdr) => format!("{sdr}/{}", stored.path),
+            None => stored.path.clone(),
+        };
+        let unreadable =
+            |what: &str| format!("the team's copy of {name}: {what} is not readable; process the call again");
+        let draft: Handoff = serde_json::from_value(stored.document).with_context(|| unreadable("the draft"))?;
+        let mut log = ReviewLog::new(&draft.source.sha256);
+        for correction in stored.corrections {
+            log.corrections.push(serde_json::from_value(correction).with_context(|| unreadable("a correction"))?);
+        }
+        log.finalized =
+            stored.sign_off.map(serde_json::from_value).transpose().with_context(|| unreadable("the sign-off"))?;
+        row(name, &draft, &log, requirements)
+    })))
+}
+
+/// The rows that could be made, and how many could not (each reported).
+fn collect_rows(rows: impl Iterator<Item = Result<Row>>) -> (Vec<Row>, usize) {
+    let mut made = Vec::new();
+    let mut failed = 0;
+    for row in rows {
+        match row {
+            Ok(row) => made.push(row),
+            Err(error) => {
+                failed += 1;
+                eprintln!("handoff: {error:#}");
+            }
+        }
+    }
+    (made, failed)
 }
 
 /// Every `*.handoff.json` under `dir`, skipping hidden folders (the watcher's state, say).
@@ -87,17 +134,19 @@ fn find_handoffs(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn row(path: &Path, dir: &Path, requirements: &Requirements) -> Result<Row> {
-    let review = Review::open(path, requirements.clone())?;
-    let current = review.current()?;
-    let metrics = metrics(&review.draft, &review.log, &current.handoff, review.requirements());
+/// The numbers of the draft `draft` with its review `log` applied.
+fn row(handoff: String, draft: &Handoff, log: &ReviewLog, requirements: &Requirements) -> Result<Row> {
+    let applied = apply(draft, log).with_context(|| format!("cannot apply the review of {handoff}"))?;
+    let mut current = applied.handoff;
+    settle_status(&mut current, log.finalized.is_some(), requirements);
+    let metrics = metrics(draft, log, &current, requirements);
     let items = &metrics.items;
     let mut counts: Vec<usize> =
         ACTIONS.iter().map(|action| metrics.corrections.get(action).copied().unwrap_or(0)).collect();
-    counts.extend([items.accepted, items.rejected, items.edited, items.added, current.orphans.len()]);
-    let status = serde_json::to_value(current.handoff.status).expect("a status serializes");
+    counts.extend([items.accepted, items.rejected, items.edited, items.added, applied.orphans.len()]);
+    let status = serde_json::to_value(current.status).expect("a status serializes");
     Ok(Row {
-        handoff: path.strip_prefix(dir).unwrap_or(path).display().to_string(),
+        handoff,
         status: status.as_str().unwrap_or_default().to_owned(),
         completeness: metrics.completeness,
         review_seconds: metrics.review_seconds,

@@ -2,8 +2,9 @@
 //! corrections with `--apply` / `--accept-all`.
 
 use super::Outcome;
-use crate::cli::ReviewArgs;
+use crate::cli::{ReviewArgs, ReviewerArgs};
 use crate::review::{call, now, report_orphans, reviewer, server, Current, Refused, Review};
+use crate::team::TeamReview;
 use anyhow::{bail, Context, Result};
 use handoff_review::{Correction, Requirements};
 use serde_json::Value;
@@ -11,8 +12,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 pub fn run(args: ReviewArgs) -> Result<Outcome> {
-    let requirements = Requirements::load(args.review.required.as_deref())?;
-    let mut review = Review::open(&args.handoff, requirements)?;
+    let mut review = open_review(&args.handoff, &args.review)?;
     let reviewer = reviewer(args.review.reviewer)?;
     if args.apply.is_some() || args.accept_all {
         if let Some(file) = &args.apply {
@@ -48,6 +48,17 @@ pub fn run(args: ReviewArgs) -> Result<Outcome> {
         }
     })?;
     Ok(Outcome::AllSucceeded)
+}
+
+/// The review of `handoff` against the requirements `reviewer` names, shared with the team's
+/// database when it names one.
+pub(super) fn open_review(handoff: &Path, reviewer: &ReviewerArgs) -> Result<Review> {
+    let requirements = Requirements::load(reviewer.required.as_deref())?;
+    let mut review = Review::open(handoff, requirements)?;
+    if let Some(url) = &reviewer.database_url {
+        review.share_with_team(TeamReview::open(url, &review.draft)?)?;
+    }
+    Ok(review)
 }
 
 /// Appends the corrections in `file`, all or none.

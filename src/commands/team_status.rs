@@ -2,9 +2,8 @@
 
 use super::Outcome;
 use anyhow::Result;
-use handoff_teamstate::{Backoff, Database, Job, JobState, WorkerInfo};
+use handoff_teamstate::{Job, JobState, WorkerInfo};
 use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::SystemTime;
 
 const HASH_PREFIX: usize = 12;
@@ -12,8 +11,7 @@ const HASH_PREFIX: usize = 12;
 const FINISHED_SHOWN: i64 = 20;
 
 pub fn run(url: &str, json: bool) -> Result<Outcome> {
-    let notice = Arc::new(|message: &str| eprintln!("handoff: {message}"));
-    let database = Database::open(url, Backoff::INTERACTIVE, Some(notice))?;
+    let database = crate::team::open_database(url)?;
     let mut connection = database.connect();
     let workers = connection.workers()?;
     let counts = connection.counts()?;

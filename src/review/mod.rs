@@ -12,6 +12,7 @@ mod fields;
 pub mod server;
 
 use crate::output::write_atomically;
+use crate::team::TeamReview;
 use anyhow::{Context, Result};
 use handoff_document::{render_markdown, Findings, Handoff};
 use handoff_extract::Category;
@@ -77,6 +78,8 @@ pub struct Review {
     pub draft: Handoff,
     pub log: ReviewLog,
     requirements: Requirements,
+    /// Where each change is also stored for the team (`--state`), if anywhere.
+    team: Option<TeamReview>,
 }
 
 /// The draft with the log applied: what the final files and the review page show.
@@ -127,9 +130,16 @@ impl Review {
         let files = ReviewFiles::of(handoff)?;
         let draft = Handoff::load(&files.draft)?;
         let log = if files.log.exists() { ReviewLog::load(&files.log)? } else { ReviewLog::new(&draft.source.sha256) };
-        let review = Review { files, draft, log, requirements };
+        let review = Review { files, draft, log, requirements, team: None };
         review.current()?;
         Ok(review)
+    }
+
+    /// Stores the review in the team's database now and after every change from here on.
+    pub fn share_with_team(&mut self, mut team: TeamReview) -> Result<()> {
+        team.store(&self.log, &self.current()?.handoff)?;
+        self.team = Some(team);
+        Ok(())
     }
 
     /// Re-reads the review log, to show what other processes (another page, a script's
@@ -216,6 +226,16 @@ impl Review {
         write_atomically(&self.files.log, &log.to_json())?;
         self.log = log;
         self.write_final(&current)?;
+        if let Some(team) = &mut self.team {
+            // The log on disk holds the change; the database gets it again with the next one.
+            if let Err(error) = team.store(&self.log, &current.handoff) {
+                eprintln!(
+                    "handoff: warning: {} is saved, but not in the team's database yet ({error:#}); \
+                     it is stored again with the next change",
+                    self.files.log.display()
+                );
+            }
+        }
         Ok(current)
     }
 

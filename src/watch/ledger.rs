@@ -8,11 +8,11 @@
 //! worker died is taken over once its lease expires.
 
 use crate::pipeline::Processed;
+use crate::team::team_status;
 use crate::watch::journal::{Claim, Journal};
 use anyhow::{bail, Context, Result};
 use handoff_teamstate::{
-    Backoff, ContentHash, Database, Enqueued, Finish, HandoffRecord, HandoffStatus, Heartbeat, Lease, Notice, Worker,
-    WorkerName,
+    Backoff, ContentHash, Database, Enqueued, Finish, HandoffRecord, Heartbeat, Lease, Notice, Worker, WorkerName,
 };
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -131,10 +131,7 @@ impl Team {
             path: &json,
             sdr: sdr.as_deref(),
             call_date: handoff.account.call_date.as_deref(),
-            status: match handoff.status {
-                handoff_document::Status::Draft => HandoffStatus::Draft,
-                handoff_document::Status::Ready => HandoffStatus::Ready,
-            },
+            status: team_status(handoff.status),
             document: &document,
         };
         Ok(self.worker.store_handoff(&record)?)

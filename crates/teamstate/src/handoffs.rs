@@ -39,6 +39,18 @@ pub struct HandoffRecord<'a> {
     pub document: &'a serde_json::Value,
 }
 
+/// A handoff's review, as the review page or `review --apply` left it.
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewRecord<'a> {
+    /// Of the recording the reviewed handoff was made from.
+    pub sha256: &'a ContentHash,
+    /// The whole review log so far, in order; what is already stored is kept.
+    pub corrections: &'a [serde_json::Value],
+    /// The reviewer's sign-off, when the handoff was declared ready.
+    pub sign_off: Option<&'a serde_json::Value>,
+    pub status: HandoffStatus,
+}
+
 /// A stored handoff with its review corrections, in the order they were made.
 #[derive(Debug, Clone)]
 pub struct StoredHandoff {
@@ -49,6 +61,7 @@ pub struct StoredHandoff {
     pub status: HandoffStatus,
     pub document: serde_json::Value,
     pub corrections: Vec<serde_json::Value>,
+    pub sign_off: Option<serde_json::Value>,
     pub updated_at: SystemTime,
 }
 
@@ -79,14 +92,25 @@ impl Connection {
     /// so what is already stored is kept and only the new corrections are added; returns how
     /// many. The handoff must have been stored first.
     pub fn store_corrections(&mut self, sha256: &ContentHash, corrections: &[serde_json::Value]) -> Result<u64> {
-        self.run("storing review corrections", |client| {
-            client.execute(
-                "INSERT INTO corrections (handoff_sha256, seq, correction) \
-                 SELECT $1, (log.position - 1)::integer, log.correction \
-                 FROM unnest($2::jsonb[]) WITH ORDINALITY AS log (correction, position) \
-                 ON CONFLICT (handoff_sha256, seq) DO NOTHING",
-                &[&sha256.as_str(), &corrections],
-            )
+        self.run("storing review corrections", |client| insert_corrections(client, sha256, corrections))
+    }
+
+    /// Stores a review: its new corrections, its status and sign-off, in one transaction. Returns
+    /// how many corrections were new, or `None` when the team has no such handoff (it was made
+    /// outside the team's queue).
+    pub fn store_review(&mut self, review: &ReviewRecord) -> Result<Option<u64>> {
+        self.run("storing a review", |client| {
+            let mut transaction = client.transaction()?;
+            let updated = transaction.execute(
+                "UPDATE handoffs SET status = $2, sign_off = $3, updated_at = now() WHERE sha256 = $1",
+                &[&review.sha256.as_str(), &review.status.name(), &review.sign_off],
+            )?;
+            if updated == 0 {
+                return Ok(None);
+            }
+            let added = insert_corrections(&mut transaction, review.sha256, review.corrections)?;
+            transaction.commit()?;
+            Ok(Some(added))
         })
     }
 
@@ -95,7 +119,7 @@ impl Connection {
         let rows = self.run("listing handoffs", |client| {
             client.query(
                 "SELECT h.sha256, h.path, h.sdr, h.call_date::text AS call_date, h.status, h.document, \
-                     h.updated_at, \
+                     h.sign_off, h.updated_at, \
                      coalesce(jsonb_agg(c.correction ORDER BY c.seq) FILTER (WHERE c.seq IS NOT NULL), '[]') \
                          AS corrections \
                  FROM handoffs h LEFT JOIN corrections c ON c.handoff_sha256 = h.sha256 \
@@ -121,9 +145,25 @@ impl Connection {
                         .ok_or_else(|| self.corrupt("handoffs.status", status.clone()))?,
                     document: row.get("document"),
                     corrections,
+                    sign_off: row.get("sign_off"),
                     updated_at: row.get("updated_at"),
                 })
             })
             .collect()
     }
+}
+
+/// The log's corrections not stored yet: `seq` is a correction's position in the log.
+fn insert_corrections(
+    client: &mut impl postgres::GenericClient,
+    sha256: &ContentHash,
+    corrections: &[serde_json::Value],
+) -> Result<u64, postgres::Error> {
+    client.execute(
+        "INSERT INTO corrections (handoff_sha256, seq, correction) \
+         SELECT $1, (log.position - 1)::integer, log.correction \
+         FROM unnest($2::jsonb[]) WITH ORDINALITY AS log (correction, position) \
+         ON CONFLICT (handoff_sha256, seq) DO NOTHING",
+        &[&sha256.as_str(), &corrections],
+    )
 }

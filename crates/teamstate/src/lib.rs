@@ -25,7 +25,7 @@ mod cluster;
 pub use cluster::TestCluster;
 pub use db::{Backoff, Connection, Database, DbUrl, Notice};
 pub use error::Error;
-pub use handoffs::{HandoffRecord, HandoffStatus, StoredHandoff};
+pub use handoffs::{HandoffRecord, HandoffStatus, ReviewRecord, StoredHandoff};
 pub use queue::{Claimed, ContentHash, Enqueued, Finish, Job, JobState, Lease, QueueCounts};
 pub use workers::{Heartbeat, Worker, WorkerInfo, WorkerName, WorkerState};
 

@@ -2,8 +2,8 @@
 //! duplicate under two names, the database restarting mid-run.
 
 use handoff_teamstate::{
-    Backoff, ContentHash, Database, Enqueued, Error, Finish, HandoffRecord, HandoffStatus, JobState, TestCluster,
-    Worker, WorkerName, WorkerState,
+    Backoff, ContentHash, Database, Enqueued, Error, Finish, HandoffRecord, HandoffStatus, JobState, ReviewRecord,
+    TestCluster, Worker, WorkerName, WorkerState,
 };
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -339,7 +339,7 @@ fn migrations_are_applied_once_when_workers_start_together() {
     });
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     let applied: i64 = client.query_one("SELECT count(*) FROM refinery_schema_history", &[]).unwrap().get(0);
-    assert_eq!(applied, 1);
+    assert_eq!(applied, 2, "V1 and V2, each once");
 }
 
 #[test]
@@ -385,4 +385,35 @@ fn handoffs_and_their_corrections_are_listed_by_sdr() {
     let bad_date = HandoffRecord { call_date: Some("2026-02-30"), ..ready };
     let error = connection.store_handoff(&bad_date).unwrap_err();
     assert!(matches!(error, Error::Refused { .. }), "{error}");
+}
+
+#[test]
+fn a_review_is_stored_with_its_sign_off_only_for_a_handoff_of_the_team() {
+    let Some((_cluster, database)) = database() else { return };
+    let mut connection = database.connect();
+    let accept = serde_json::json!({"action": "accept", "item_id": "pain-1"});
+    let sign_off = serde_json::json!({"at": "2026-11-28T10:00:00Z", "by": "jordan"});
+    let review = ReviewRecord {
+        sha256: &hash(7),
+        corrections: std::slice::from_ref(&accept),
+        sign_off: Some(&sign_off),
+        status: HandoffStatus::Ready,
+    };
+    assert_eq!(connection.store_review(&review).unwrap(), None, "not the team's handoff");
+    let draft = serde_json::json!({"status": "draft"});
+    let record = HandoffRecord {
+        sha256: &hash(7),
+        path: "call-7.handoff.json",
+        sdr: Some("jordan"),
+        call_date: None,
+        status: HandoffStatus::Draft,
+        document: &draft,
+    };
+    connection.store_handoff(&record).unwrap();
+    assert_eq!(connection.store_review(&review).unwrap(), Some(1));
+    assert_eq!(connection.store_review(&review).unwrap(), Some(0), "stored again: nothing new");
+    let stored = connection.handoffs(Some("jordan")).unwrap();
+    assert_eq!(stored[0].status, HandoffStatus::Ready);
+    assert_eq!(stored[0].sign_off.as_ref(), Some(&sign_off));
+    assert_eq!(stored[0].corrections, [accept]);
 }
