@@ -14,15 +14,16 @@
 //! miss and extra, `--dump` prints each extraction as JSON.
 //!
 //! `--train-pains` instead fits the pain scorer's weights on the calls (a logistic regression
-//! over `handoff_extract::pain_score::Signal`s; a sentence is a pain when it holds or lies in a
-//! truth pain quote) and prints the `[pain_score]` table for rules/pains.toml. Fit on `dev/` only.
+//! over `handoff_extract::pain_score::Signal`s and the words of the sentence; a sentence is a
+//! pain when it holds or lies in a truth pain quote) and prints the `[pain_score]` and
+//! `[pain_words]` tables for rules/pains.toml. Fit on `dev/` only.
 
-use handoff_extract::pain_score::{PainWeights, Signal, Signals};
+use handoff_extract::pain_score::{scored_words, PainWeights, Signal, Signals};
 use handoff_extract::{extract, pain_signals, Extraction, RuleSet};
 use handoff_transcript::import::{read_transcript_file, RoleSource};
 use handoff_transcript::{Segment, SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -381,7 +382,7 @@ fn main() -> ExitCode {
     };
     let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut violations = Vec::new();
-    let mut examples: Vec<(Signals, bool)> = Vec::new();
+    let mut examples: Vec<PainExample> = Vec::new();
     for path in &args.truths {
         let truth: Value = match std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
@@ -414,7 +415,7 @@ fn main() -> ExitCode {
                 let is_pain = quotes
                     .iter()
                     .any(|quote| contains_loosely(&sentence.text, quote) || contains_loosely(quote, &sentence.text));
-                examples.push((signals, is_pain));
+                examples.push(PainExample { signals, words: scored_words(&sentence.text), is_pain });
             }
             continue;
         }
@@ -499,37 +500,75 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// L2 penalty of the fit: keeps weights of rare signals from growing on a few sentences.
-const L2_PENALTY: f64 = 0.01;
+/// One prospect sentence of a training call.
+struct PainExample {
+    signals: Signals,
+    words: BTreeSet<String>,
+    is_pain: bool,
+}
+
+/// L2 penalty of the fit: keeps weights of rare signals and words from growing on a few
+/// sentences (as scikit-learn's C = 0.1 on ~3,000 sentences, the best in cross-validation).
+const L2_PENALTY: f64 = 0.003;
 const FIT_ROUNDS: usize = 4000;
 const LEARNING_RATE: f64 = 0.5;
+/// A word is weighed when at least this many training sentences use it.
+const MIN_WORD_SENTENCES: usize = 3;
+/// Word weights closer to zero than this are left out of the table: they change no decision.
+const MIN_WORD_WEIGHT: f32 = 0.05;
 
-/// Logistic regression by batch gradient descent (a few thousand rows, a dozen signals), then the
-/// threshold on the score that gives the best F1 on the same sentences.
-fn fit_pain_weights(examples: &[(Signals, bool)]) -> PainWeights {
+/// Logistic regression by batch gradient descent (a few thousand rows, the signals and the
+/// words used in a few sentences), then the threshold on the score that gives the best F1 on the
+/// same sentences.
+fn fit_pain_weights(examples: &[PainExample]) -> PainWeights {
     let rows = examples.len().max(1) as f64;
+    let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
+    for example in examples {
+        for word in &example.words {
+            *uses.entry(word).or_default() += 1;
+        }
+    }
+    let vocabulary: Vec<&str> = uses.into_iter().filter(|(_, n)| *n >= MIN_WORD_SENTENCES).map(|(w, _)| w).collect();
+    let index: HashMap<&str, usize> = vocabulary.iter().enumerate().map(|(at, word)| (*word, at)).collect();
+    let rows_words: Vec<Vec<usize>> = examples
+        .iter()
+        .map(|example| example.words.iter().filter_map(|word| index.get(word.as_str()).copied()).collect())
+        .collect();
     let mut bias = 0.0f64;
     let mut weights = [0.0f64; Signal::ALL.len()];
-    let score = |bias: f64, weights: &[f64], signals: &Signals| {
-        bias + weights.iter().zip(signals).map(|(w, x)| w * f64::from(*x)).sum::<f64>()
+    let mut word_weights = vec![0.0f64; vocabulary.len()];
+    let score = |bias: f64, weights: &[f64], word_weights: &[f64], example: &PainExample, words: &[usize]| {
+        bias + weights.iter().zip(&example.signals).map(|(w, x)| w * f64::from(*x)).sum::<f64>()
+            + words.iter().map(|at| word_weights[*at]).sum::<f64>()
     };
     for _ in 0..FIT_ROUNDS {
         let mut bias_gradient = 0.0;
         let mut gradient = [0.0f64; Signal::ALL.len()];
-        for (signals, is_pain) in examples {
-            let predicted = 1.0 / (1.0 + (-score(bias, &weights, signals)).exp());
-            let error = predicted - f64::from(u8::from(*is_pain));
+        let mut word_gradient = vec![0.0f64; vocabulary.len()];
+        for (example, words) in examples.iter().zip(&rows_words) {
+            let predicted = 1.0 / (1.0 + (-score(bias, &weights, &word_weights, example, words)).exp());
+            let error = predicted - f64::from(u8::from(example.is_pain));
             bias_gradient += error;
-            for (g, x) in gradient.iter_mut().zip(signals) {
+            for (g, x) in gradient.iter_mut().zip(&example.signals) {
                 *g += error * f64::from(*x);
+            }
+            for at in words {
+                word_gradient[*at] += error;
             }
         }
         bias -= LEARNING_RATE * bias_gradient / rows;
         for (w, g) in weights.iter_mut().zip(gradient) {
             *w -= LEARNING_RATE * (g / rows + L2_PENALTY * *w);
         }
+        for (w, g) in word_weights.iter_mut().zip(word_gradient) {
+            *w -= LEARNING_RATE * (g / rows + L2_PENALTY * *w);
+        }
     }
-    let mut scored: Vec<(f64, bool)> = examples.iter().map(|(s, p)| (score(bias, &weights, s), *p)).collect();
+    let mut scored: Vec<(f64, bool)> = examples
+        .iter()
+        .zip(&rows_words)
+        .map(|(example, words)| (score(bias, &weights, &word_weights, example, words), example.is_pain))
+        .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let positives = scored.iter().filter(|(_, p)| *p).count().max(1) as f64;
     let (mut best_f1, mut threshold, mut true_positives) = (0.0, 0.0, 0.0);
@@ -547,11 +586,18 @@ fn fit_pain_weights(examples: &[(Signals, bool)]) -> PainWeights {
     for (out, w) in fitted.iter_mut().zip(weights) {
         *out = rounded(w);
     }
+    let words = vocabulary
+        .iter()
+        .zip(word_weights)
+        .map(|(word, weight)| (word.to_string(), rounded(weight)))
+        .filter(|(_, weight)| weight.abs() >= MIN_WORD_WEIGHT)
+        .collect();
     eprintln!(
-        "fitted on {} sentences, {positives} pains; best F1 {best_f1:.2} at threshold {threshold:.2}",
-        scored.len()
+        "fitted on {} sentences, {positives} pains, {} words; best F1 {best_f1:.2} at threshold {threshold:.2}",
+        scored.len(),
+        vocabulary.len()
     );
-    PainWeights::new(rounded(bias), fitted, rounded(threshold))
+    PainWeights::new(rounded(bias), fitted, words, rounded(threshold))
 }
 
 fn print_pain_score(weights: &PainWeights, sentences: usize) {
@@ -559,5 +605,11 @@ fn print_pain_score(weights: &PainWeights, sentences: usize) {
     println!("[pain_score]");
     for (name, value) in weights.table() {
         println!("{name} = {:.2}", value + 0.0);
+    }
+    println!();
+    println!("# What the words of a sentence add to its score (fitted with [pain_score] above).");
+    println!("[pain_words]");
+    for (word, value) in weights.word_table() {
+        println!("\"{word}\" = {:.2}", value + 0.0);
     }
 }

@@ -1,9 +1,16 @@
 //! How much a prospect's sentence sounds like a pain: the signals read from it and the weights
-//! that turn them into a score. The weights are data (`[pain_score]` in rules/pains.toml),
-//! learned from the dev corpus (`cargo run -p handoff-extract --example quality -- --train-pains
-//! fixtures/corpus/dev/*.truth.json`), so a team can refit them on its own reviewed calls.
+//! that turn them into a score. The weights are data (`[pain_score]` and `[pain_words]` in
+//! rules/pains.toml), learned from the dev corpus (`cargo run -p handoff-extract --example quality
+//! -- --train-pains fixtures/corpus/dev/*.truth.json`), so a team can refit them on its own
+//! reviewed calls.
+//!
+//! The signals say what a pain is like in general (a lack, a cost, effort); the word weights add
+//! what the hand-written signals miss, learned from which words pains use ("month", "hours",
+//! "nobody") and which words background uses ("we're", "people", "great"). Measured on dev with
+//! 5-fold cross-validation by call (the folds' own calls never seen in fitting), words raised
+//! the sentence-level F1 from 0.44 to 0.49 (precision 0.38 -> 0.53).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One thing the scorer reads in a sentence. Values are 0/1 flags or small counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,12 +108,24 @@ impl Signal {
 /// The signals of one sentence, indexed like [`Signal::ALL`].
 pub type Signals = [f32; Signal::ALL.len()];
 
-/// Weights of a logistic model over [`Signal`]s and the score a sentence needs to be a pain.
+/// Weights of a logistic model over [`Signal`]s and the words of the sentence, and the score a
+/// sentence needs to be a pain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PainWeights {
     bias: f32,
     weights: Signals,
+    /// By word as [`scored_words`] reads them; a word not listed weighs nothing.
+    words: HashMap<String, f32>,
     threshold: f32,
+}
+
+/// The distinct words of `text` the scorer weighs: lowercase runs of two or more letters, digits
+/// or underscores ("don't" reads as "don").
+pub fn scored_words(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|word| word.chars().nth(1).is_some())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// Keys of `[pain_score]` that are not signals.
@@ -116,7 +135,16 @@ const THRESHOLD: &str = "threshold";
 impl PainWeights {
     /// From the `[pain_score]` table; every signal, `bias` and `threshold` must be there and
     /// nothing else, or the problem is returned.
-    pub(crate) fn from_table(table: &BTreeMap<String, f32>) -> Result<PainWeights, String> {
+    pub(crate) fn from_table(
+        table: &BTreeMap<String, f32>,
+        words: &BTreeMap<String, f32>,
+    ) -> Result<PainWeights, String> {
+        let readable = |word: &String| scored_words(word).into_iter().eq([word.clone()]);
+        if let Some(word) = words.keys().find(|word| !readable(word)) {
+            return Err(format!(
+                "[pain_words] `{word}` is not a word the scorer reads (lowercase letters, digits or _, two or more)"
+            ));
+        }
         let known = |key: &str| key == BIAS || key == THRESHOLD || Signal::ALL.iter().any(|s| s.name() == key);
         if let Some(unknown) = table.keys().find(|key| !known(key)) {
             return Err(format!("`{unknown}` is not a pain signal"));
@@ -126,12 +154,14 @@ impl PainWeights {
         for (weight, signal) in weights.iter_mut().zip(Signal::ALL) {
             *weight = get(signal.name())?;
         }
-        Ok(PainWeights { bias: get(BIAS)?, weights, threshold: get(THRESHOLD)? })
+        let words = words.iter().map(|(word, weight)| (word.clone(), *weight)).collect();
+        Ok(PainWeights { bias: get(BIAS)?, weights, words, threshold: get(THRESHOLD)? })
     }
 
-    /// The log-odds that the sentence is a pain.
-    pub fn score(&self, signals: &Signals) -> f32 {
-        self.bias + self.weights.iter().zip(signals).map(|(weight, value)| weight * value).sum::<f32>()
+    /// The log-odds that the sentence `text`, whose signals are `signals`, is a pain.
+    pub fn score(&self, signals: &Signals, text: &str) -> f32 {
+        let words: f32 = scored_words(text).iter().filter_map(|word| self.words.get(word)).sum();
+        self.bias + self.weights.iter().zip(signals).map(|(weight, value)| weight * value).sum::<f32>() + words
     }
 
     /// Whether a score is enough for a pain.
@@ -147,9 +177,14 @@ impl PainWeights {
         table
     }
 
+    /// The `[pain_words]` table: every weighed word and its weight, by word.
+    pub fn word_table(&self) -> BTreeMap<&str, f32> {
+        self.words.iter().map(|(word, weight)| (word.as_str(), *weight)).collect()
+    }
+
     /// Weights fitted elsewhere (the trainer), with the threshold to use.
-    pub fn new(bias: f32, weights: Signals, threshold: f32) -> PainWeights {
-        PainWeights { bias, weights, threshold }
+    pub fn new(bias: f32, weights: Signals, words: HashMap<String, f32>, threshold: f32) -> PainWeights {
+        PainWeights { bias, weights, words, threshold }
     }
 }
 

@@ -44,7 +44,7 @@ pub(crate) fn pain_points(call: &Call) -> Vec<Item<PainPoint>> {
         };
         // A pain a [[cue]] names is one (the team wrote it down); the score only ranks it. The
         // rest must score as a pain.
-        let score = weights.score(&read.signals);
+        let score = weights.score(&read.signals, call.text(sentence));
         if read.cued.is_empty() && !weights.is_pain(score) {
             continue;
         }

@@ -405,7 +405,8 @@ impl Compiler {
                     "give every signal of the built-in rules/pains.toml [pain_score] a number, and nothing else",
                 )
             };
-            let weights = PainWeights::from_table(table.get_ref()).map_err(invalid)?;
+            let words = pack.doc.pain_words.as_ref().map(|words| words.get_ref().clone()).unwrap_or_default();
+            let weights = PainWeights::from_table(table.get_ref(), &words).map_err(invalid)?;
             if self.pain_weights.replace(weights).is_some() {
                 return Err(pack.invalid(
                     table.span(),
@@ -414,6 +415,13 @@ impl Compiler {
                     "keep [pain_score] in one pains pack only",
                 ));
             }
+        } else if let Some(words) = &pack.doc.pain_words {
+            return Err(pack.invalid(
+                words.span(),
+                "pain_words",
+                "[pain_words] without [pain_score]: word weights are fitted with the signal weights".into(),
+                "keep both tables from one `quality --train-pains` run in the same pack",
+            ));
         }
         Ok(())
     }
@@ -446,6 +454,7 @@ impl Compiler {
             ("first_names", !pack.doc.first_names.is_empty(), spec.name_lists),
             ("not_products", !pack.doc.not_products.is_empty(), spec.macros),
             ("pain_score", pack.doc.pain_score.is_some(), spec.name == "pains"),
+            ("pain_words", pack.doc.pain_words.is_some(), spec.name == "pains"),
         ];
         for (field, present, allowed) in misplaced {
             if *present && !allowed {
@@ -455,7 +464,7 @@ impl Compiler {
                     format!("`{field}` is not read from a `{}` pack", spec.name),
                     format!(
                         "move `{field}` to the pack that reads it (vocabulary for macros and not_products, \
-                         stakeholders for names, pains for pain_score)"
+                         stakeholders for names, pains for pain_score and pain_words)"
                     ),
                 ));
             }

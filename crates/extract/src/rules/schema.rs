@@ -30,6 +30,8 @@ pub(crate) struct PackDoc {
     pub not_products: Vec<Spanned<String>>,
     /// Weights of the pain scorer, by signal name (pains pack only; see `pain_score.rs`).
     pub pain_score: Option<Spanned<BTreeMap<String, f32>>>,
+    /// Weights of the words a sentence uses, fitted with `pain_score` (pains pack only).
+    pub pain_words: Option<Spanned<BTreeMap<String, f32>>>,
 
     #[serde(default)]
     pub system: Vec<EntryDef>,

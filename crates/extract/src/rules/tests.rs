@@ -207,3 +207,21 @@ fn pain_weights_must_name_every_signal_and_live_in_the_pains_pack() {
     let (_, message) = invalid("objections", elsewhere);
     assert!(message.contains("`pain_score` is not read from a `objections` pack"), "{message}");
 }
+
+#[test]
+fn pain_words_must_be_words_the_scorer_reads_beside_the_signal_weights() {
+    let builtin = BUILTIN_PACKS.iter().find(|(name, _)| *name == "pains").map(|(_, content)| *content).unwrap();
+    assert!(builtin.contains("\n[pain_words]\n"), "the built-in pack weighs words");
+    for bad in ["\"Month\"", "\"two words\"", "\"x\""] {
+        let text = builtin.replace("\n[pain_words]\n", &format!("\n[pain_words]\n{bad} = 0.5\n"));
+        let (_, message) = invalid("pains", &text);
+        assert!(message.contains("is not a word the scorer reads"), "{bad}: {message}");
+    }
+    // Both tables end the pack: cut them off and give words alone.
+    let words_only =
+        format!("{}\n[pain_words]\n\"month\" = 0.2\n", &builtin[..builtin.find("\n[pain_score]").unwrap()]);
+    let (_, message) = invalid("pains", &words_only);
+    assert!(message.contains("[pain_words] without [pain_score]"), "{message}");
+    let (_, message) = invalid("objections", "pack = \"objections\"\n[pain_words]\n\"month\" = 0.2\n");
+    assert!(message.contains("`pain_words` is not read from a `objections` pack"), "{message}");
+}
