@@ -125,6 +125,10 @@ pub struct ExtractArgs {
     /// Rule packs overriding the built-in ones (TOML files named like those in rules/).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// Required fields for "ready for AE" when an existing review is re-applied to the new draft,
+    /// as `review --required` takes them [default: the built-in rules/review/required.toml].
+    #[arg(long, value_name = "FILE")]
+    pub required: Option<PathBuf>,
     /// Print a machine-readable JSON summary on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -133,7 +137,7 @@ pub struct ExtractArgs {
 }
 
 /// How recordings become outputs; shared by `process` and `watch`.
-#[derive(Debug, Args, Clone)]
+#[derive(Debug, Args)]
 pub struct PipelineArgs {
     /// Write outputs into DIR instead of next to each recording.
     #[arg(long, value_name = "DIR")]
@@ -145,17 +149,21 @@ pub struct PipelineArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Which transcript files to write.
-    #[arg(long, value_enum, default_value_t = TranscriptFormat::All)]
-    pub format: TranscriptFormat,
+    #[arg(long, value_enum, default_value_t = FormatArg::All)]
+    pub format: FormatArg,
     /// Which channel is the SDR: stereo defaults to sdr-left, mono is always mixed.
     #[arg(long, value_enum)]
-    pub channels: Option<ChannelLayout>,
+    pub channels: Option<ChannelsArg>,
     /// Rule packs overriding the built-in ones (TOML files named like those in rules/).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
     /// Do not prompt Whisper with the names in transcription/prompt.toml (empty by default).
     #[arg(long)]
     pub no_prompt: bool,
+    /// Required fields for "ready for AE" when an existing review is re-applied to the new draft,
+    /// as `review --required` takes them [default: the built-in rules/review/required.toml].
+    #[arg(long, value_name = "FILE")]
+    pub required: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone, Copy)]
@@ -168,32 +176,24 @@ pub struct Verbosity {
     pub verbose: bool,
 }
 
+/// `--format`; mirrors [`crate::settings::TranscriptFormat`], which the pipeline takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TranscriptFormat {
+pub enum FormatArg {
     Json,
     Txt,
     Srt,
     All,
 }
 
+/// `--channels`; mirrors [`crate::speakers::ChannelLayout`], which the pipeline takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ChannelLayout {
+pub enum ChannelsArg {
     /// SDR on the left channel, prospect on the right.
     SdrLeft,
     /// SDR on the right channel, prospect on the left.
     SdrRight,
     /// One mixed channel: speakers are UNKNOWN.
     Mixed,
-}
-
-impl ChannelLayout {
-    pub fn name(self) -> &'static str {
-        match self {
-            ChannelLayout::SdrLeft => "sdr-left",
-            ChannelLayout::SdrRight => "sdr-right",
-            ChannelLayout::Mixed => "mixed",
-        }
-    }
 }
 
 #[derive(Debug, Args)]

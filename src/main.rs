@@ -8,6 +8,7 @@ mod output;
 mod pipeline;
 mod prompt;
 mod review;
+mod settings;
 mod speakers;
 mod watch;
 

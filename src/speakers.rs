@@ -4,10 +4,31 @@
 //! so each word is attributed to the channel that carried energy while it was spoken, and a
 //! segment is split wherever the speaker changes.
 
-use crate::cli::ChannelLayout;
 use handoff_audio::ChannelActivity;
 use handoff_transcribe::{RawSegment, Word};
 use handoff_transcript::{Segment, Speaker};
+
+/// Which channel of a recording carries the SDR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelLayout {
+    /// SDR on the left channel, prospect on the right.
+    SdrLeft,
+    /// SDR on the right channel, prospect on the left.
+    SdrRight,
+    /// One mixed channel: speakers are UNKNOWN.
+    Mixed,
+}
+
+impl ChannelLayout {
+    /// The name the transcript records and `--channels` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChannelLayout::SdrLeft => "sdr-left",
+            ChannelLayout::SdrRight => "sdr-right",
+            ChannelLayout::Mixed => "mixed",
+        }
+    }
+}
 
 pub fn label_speakers(raw: Vec<RawSegment>, activity: &ChannelActivity, layout: ChannelLayout) -> Vec<Segment> {
     let channel_speaker = |channel: usize| match (layout, channel) {

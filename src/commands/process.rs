@@ -1,11 +1,10 @@
 //! `handoff process`: a file or a day's folder in one batch, in parallel, with a summary.
 
 use super::Outcome;
-use crate::cli::ProcessArgs;
 use crate::inputs;
-use crate::model_path;
 use crate::output::{OutputNamer, OutputPaths};
 use crate::pipeline::{sha256_file, Pipeline, Processed};
+use crate::settings::{ProcessSettings, Verbosity};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -24,7 +23,7 @@ struct FileReport {
     elapsed_ms: u64,
     outputs: Vec<PathBuf>,
     error: Option<String>,
-    /// Processed, but the user should know (e.g. the file was cut short).
+    /// Processed, but the user should know (e.g. the file was cut short); several, one a line.
     warning: Option<String>,
 }
 
@@ -53,7 +52,7 @@ struct Planned {
     outputs: OutputPaths,
 }
 
-pub fn run(args: ProcessArgs) -> Result<Outcome> {
+pub fn run(args: ProcessSettings) -> Result<Outcome> {
     let namer = OutputNamer::new(args.pipeline.out.as_deref());
     if let Some(out) = &args.pipeline.out {
         namer.check_writable(out).context("--out")?;
@@ -71,15 +70,14 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
         }
     }
     let files = planned;
-    let model = model_path::resolve(args.pipeline.model.as_deref())?;
     let (jobs, threads_per_job) = plan_workers(args.pipeline.threads, args.jobs, files.len());
-    let pipeline = Pipeline::new(args.pipeline.clone(), &model, threads_per_job)?;
-    let quiet = args.verbosity.quiet || args.json;
-    if args.verbosity.verbose {
+    let pipeline = Pipeline::new(&args.pipeline, threads_per_job)?;
+    let quiet = args.verbosity == Verbosity::Quiet || args.json;
+    if args.verbosity == Verbosity::Verbose {
         eprintln!(
             "handoff: {} recording(s), {jobs} at a time, {threads_per_job} whisper thread(s) each, model {}",
             files.len(),
-            model.display()
+            args.pipeline.model.display()
         );
     }
 
@@ -136,7 +134,7 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
     reports.sort_by(|a, b| a.file.cmp(&b.file));
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
-    } else if !args.verbosity.quiet {
+    } else if args.verbosity != Verbosity::Quiet {
         print_summary(&reports);
     }
     let any_failed = reports.iter().any(|report| report.status == Status::Failed);
@@ -149,23 +147,27 @@ fn process_one(pipeline: &Pipeline, plan: &Planned, force: bool) -> FileReport {
     let result = pipeline.process(file, plan.sha256.clone(), &plan.outputs, force);
     let elapsed_ms = started.elapsed().as_millis() as u64;
     match result {
-        Ok(Processed { handoff, skipped, truncated, written }) => FileReport {
-            warning: truncated.then(|| {
+        Ok(Processed { handoff, skipped, truncated, written, warnings }) => {
+            let truncated = truncated.then(|| {
                 format!(
                     "{}: the file ends early (truncated); transcribed the {:.1} s that are there",
                     file.display(),
                     handoff.source.duration_ms as f64 / 1000.0
                 )
-            }),
-            file: file.to_path_buf(),
-            status: if skipped { Status::Skipped } else { Status::Done },
-            duration_ms: handoff.source.duration_ms,
-            pains: handoff.findings.pain_points.len(),
-            stakeholders: handoff.findings.stakeholders.len(),
-            elapsed_ms,
-            outputs: written,
-            error: None,
-        },
+            });
+            let warnings: Vec<String> = truncated.into_iter().chain(warnings).collect();
+            FileReport {
+                warning: (!warnings.is_empty()).then(|| warnings.join("\n")),
+                file: file.to_path_buf(),
+                status: if skipped { Status::Skipped } else { Status::Done },
+                duration_ms: handoff.source.duration_ms,
+                pains: handoff.findings.pain_points.len(),
+                stakeholders: handoff.findings.stakeholders.len(),
+                elapsed_ms,
+                outputs: written,
+                error: None,
+            }
+        }
         Err(error) => FileReport {
             file: file.to_path_buf(),
             status: Status::Failed,

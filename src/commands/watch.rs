@@ -7,11 +7,10 @@
 
 use super::process::plan_workers;
 use super::Outcome;
-use crate::cli::{PipelineArgs, Verbosity, WatchArgs};
 use crate::inputs::{audio_files_in, has_audio_extension, is_temporary_name};
-use crate::model_path;
 use crate::output::{write_atomically, OutputError, OutputNamer};
 use crate::pipeline::{sha256_file, Pipeline};
+use crate::settings::{Verbosity, WatchSettings};
 use crate::watch::journal::{Claim, Journal, Opened};
 use crate::watch::settle::{Fingerprint, Settler};
 use crate::watch::{out_dir, state_dir};
@@ -60,7 +59,7 @@ impl Job {
     }
 }
 
-pub fn run(args: WatchArgs) -> Result<Outcome> {
+pub fn run(args: WatchSettings) -> Result<Outcome> {
     let root =
         args.inbox.canonicalize().with_context(|| format!("{}: cannot watch this folder", args.inbox.display()))?;
     if !root.is_dir() {
@@ -79,11 +78,9 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
     // Kept alive until the loop ends: dropping it stops the events.
     let _events = watch_events(&root, args.recursive, wake.clone(), &log);
 
-    let model = model_path::resolve(args.pipeline.model.as_deref())?;
     // The queue has no fixed length, so the file count does not cap the workers.
     let (jobs, threads_per_job) = plan_workers(args.pipeline.threads, args.jobs, usize::MAX);
-    let settings = PipelineArgs { out: Some(out.clone()), ..args.pipeline.clone() };
-    let pipeline = Pipeline::new(settings, &model, threads_per_job)?;
+    let pipeline = Pipeline::new(&args.pipeline, threads_per_job)?;
     log.event(format_args!(
         "watching {} -> {} ({jobs} at a time, {threads_per_job} whisper thread(s) each)",
         root.display(),
@@ -115,7 +112,7 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
             excluded: (out != root && out.starts_with(&root)).then_some(out),
             root,
             recursive: args.recursive,
-            settler: Settler::new(Duration::from_secs(args.settle_seconds)),
+            settler: Settler::new(args.settle),
             decided: HashMap::new(),
             retries: Vec::new(),
             journal: &journal,
@@ -129,7 +126,7 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
         }
         // Returns on a signal. Workers finish what they are running and leave the rest `queued`
         // for the next start; the queue closes with `inbox`, which wakes idle workers.
-        inbox.run(&woken, Duration::from_secs(args.rescan_seconds));
+        inbox.run(&woken, args.rescan);
     });
     log.event(format_args!("stopped"));
     Ok(Outcome::AllSucceeded)
@@ -385,6 +382,9 @@ impl Worker<'_> {
                         false => "",
                     }
                 ));
+                for warning in &processed.warnings {
+                    log.error(format_args!("warning: {warning}"));
+                }
                 self.record(&job, |journal| {
                     journal.finish_done(&job.sha256, elapsed.as_millis() as u64, &processed.written)
                 });
@@ -464,14 +464,14 @@ struct Log {
 impl Log {
     /// Queued, done, started, stopped: hidden by --quiet.
     fn event(&self, message: std::fmt::Arguments) {
-        if !self.verbosity.quiet {
+        if self.verbosity != Verbosity::Quiet {
             self.line(message);
         }
     }
 
     /// Skipped duplicates: only with --verbose.
     fn detail(&self, message: std::fmt::Arguments) {
-        if self.verbosity.verbose {
+        if self.verbosity == Verbosity::Verbose {
             self.line(message);
         }
     }
