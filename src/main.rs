@@ -6,6 +6,7 @@ mod inputs;
 mod model_path;
 mod output;
 mod pipeline;
+mod pool;
 mod prompt;
 mod review;
 mod settings;

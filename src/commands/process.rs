@@ -4,6 +4,7 @@ use super::Outcome;
 use crate::inputs;
 use crate::output::{OutputNamer, OutputPaths};
 use crate::pipeline::{sha256_file, Pipeline, Processed};
+use crate::pool::{self, Finished};
 use crate::settings::{ProcessSettings, Verbosity};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -11,7 +12,7 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Debug, Serialize)]
 struct FileReport {
@@ -23,8 +24,17 @@ struct FileReport {
     elapsed_ms: u64,
     outputs: Vec<PathBuf>,
     error: Option<String>,
-    /// Processed, but the user should know (e.g. the file was cut short); several, one a line.
-    warning: Option<String>,
+    /// Processed, but the user should know (e.g. the file was cut short). `--json` shows them as
+    /// one `warning`, one a line, or `null`.
+    #[serde(rename = "warning", serialize_with = "one_a_line")]
+    warnings: Vec<String>,
+}
+
+fn one_a_line<S: serde::Serializer>(warnings: &[String], serializer: S) -> Result<S::Ok, S::Error> {
+    match warnings.is_empty() {
+        true => serializer.serialize_none(),
+        false => serializer.serialize_str(&warnings.join("\n")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -86,33 +96,32 @@ pub fn run(args: ProcessSettings) -> Result<Outcome> {
     let next = AtomicUsize::new(0);
     let audio_ms = AtomicUsize::new(0);
     let failed = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            scope.spawn(|| {
-                while let Some(plan) = files.get(next.fetch_add(1, Ordering::SeqCst)) {
-                    let report = process_one(&pipeline, plan, args.force);
-                    audio_ms.fetch_add(report.duration_ms as usize, Ordering::Relaxed);
-                    if report.status == Status::Failed {
-                        failed.fetch_add(1, Ordering::Relaxed);
-                        progress.suspend(|| eprintln!("handoff: {}", report.error.as_deref().unwrap_or_default()));
-                    }
-                    if let Some(warning) = &report.warning {
-                        progress.suspend(|| eprintln!("handoff: warning: {warning}"));
-                    }
-                    progress.set_message(format!(
-                        "{} failed, {:.2} h of audio",
-                        failed.load(Ordering::Relaxed),
-                        audio_ms.load(Ordering::Relaxed) as f64 / 3_600_000.0
-                    ));
-                    progress.inc(1);
-                    reports.lock().expect("a worker panicked").push(report);
-                }
-            });
-        }
-    });
+    pool::run(
+        jobs,
+        || files.get(next.fetch_add(1, Ordering::SeqCst)),
+        |plan| pipeline.process(&plan.file, plan.sha256.clone(), &plan.outputs, args.force),
+        |plan, finished| {
+            let report = report(plan, finished);
+            audio_ms.fetch_add(report.duration_ms as usize, Ordering::Relaxed);
+            if report.status == Status::Failed {
+                failed.fetch_add(1, Ordering::Relaxed);
+                progress.suspend(|| eprintln!("handoff: {}", report.error.as_deref().unwrap_or_default()));
+            }
+            for warning in &report.warnings {
+                progress.suspend(|| eprintln!("handoff: warning: {warning}"));
+            }
+            progress.set_message(format!(
+                "{} failed, {:.2} h of audio",
+                failed.load(Ordering::Relaxed),
+                audio_ms.load(Ordering::Relaxed) as f64 / 3_600_000.0
+            ));
+            progress.inc(1);
+            reports.lock().expect("no panic while a report is added").push(report);
+        },
+    );
     progress.finish_and_clear();
 
-    let mut reports = reports.into_inner().expect("a worker panicked");
+    let mut reports = reports.into_inner().expect("no panic while a report is added");
     for (file, reason) in unreadable {
         let reason = match reason.starts_with(&file.display().to_string()) {
             true => reason,
@@ -128,7 +137,7 @@ pub fn run(args: ProcessSettings) -> Result<Outcome> {
             stakeholders: 0,
             elapsed_ms: 0,
             outputs: Vec::new(),
-            warning: None,
+            warnings: Vec::new(),
         });
     }
     reports.sort_by(|a, b| a.file.cmp(&b.file));
@@ -141,12 +150,10 @@ pub fn run(args: ProcessSettings) -> Result<Outcome> {
     Ok(if any_failed { Outcome::SomeFailed } else { Outcome::AllSucceeded })
 }
 
-fn process_one(pipeline: &Pipeline, plan: &Planned, force: bool) -> FileReport {
+fn report(plan: &Planned, finished: Finished<Processed>) -> FileReport {
     let file = plan.file.as_path();
-    let started = Instant::now();
-    let result = pipeline.process(file, plan.sha256.clone(), &plan.outputs, force);
-    let elapsed_ms = started.elapsed().as_millis() as u64;
-    match result {
+    let elapsed_ms = finished.elapsed.as_millis() as u64;
+    match finished.result {
         Ok(Processed { handoff, skipped, truncated, written, warnings }) => {
             let truncated = truncated.then(|| {
                 format!(
@@ -155,9 +162,8 @@ fn process_one(pipeline: &Pipeline, plan: &Planned, force: bool) -> FileReport {
                     handoff.source.duration_ms as f64 / 1000.0
                 )
             });
-            let warnings: Vec<String> = truncated.into_iter().chain(warnings).collect();
             FileReport {
-                warning: (!warnings.is_empty()).then(|| warnings.join("\n")),
+                warnings: truncated.into_iter().chain(warnings).collect(),
                 file: file.to_path_buf(),
                 status: if skipped { Status::Skipped } else { Status::Done },
                 duration_ms: handoff.source.duration_ms,
@@ -177,7 +183,7 @@ fn process_one(pipeline: &Pipeline, plan: &Planned, force: bool) -> FileReport {
             elapsed_ms,
             outputs: Vec::new(),
             error: Some(format!("{error:#}")),
-            warning: None,
+            warnings: Vec::new(),
         },
     }
 }
