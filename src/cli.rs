@@ -1,5 +1,8 @@
 //! Command-line interface: what the user can type, and nothing else.
 
+// The doc comments here are clap's `--help` text, where `<name>` is a placeholder, not HTML.
+#![allow(rustdoc::invalid_html_tags)]
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 

@@ -7,6 +7,8 @@
 //! # Ok::<(), handoff_extract::RuleError>(())
 //! ```
 
+#![warn(missing_docs)]
+
 mod call;
 mod extractors;
 mod fuzzy;

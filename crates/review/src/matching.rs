@@ -10,9 +10,9 @@ use handoff_extract::Category;
 use handoff_transcript::clock;
 use std::collections::{HashMap, HashSet};
 
-/// Lowest word-level similarity (see [`quote_similarity`]) at which two quotes count as the same
-/// finding: one changed word in a ten-word quote scores 0.9, one in four words 0.75, while two
-/// different sentences about the same topic rarely pass half.
+/// Lowest word-level similarity (1 − word edit distance ÷ words of the longer quote) at which two
+/// quotes count as the same finding: one changed word in a ten-word quote scores 0.9, one in four
+/// words 0.75, while two different sentences about the same topic rarely pass half.
 pub const MIN_QUOTE_SIMILARITY: f64 = 0.7;
 
 /// Largest start-time shift between an anchor and a candidate: re-transcription moves segment
