@@ -1,6 +1,7 @@
 //! `handoff`: sales-call recordings in, AE handoff notes out.
 
 mod cli;
+mod clock;
 mod commands;
 mod inputs;
 mod model_path;

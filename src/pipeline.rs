@@ -185,8 +185,7 @@ pub fn draft_handoff(
     input: &Path,
 ) -> Result<Drafted> {
     let extraction = extract(transcript, rules);
-    let created_at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-    let handoff = build_draft(transcript, extraction, rules.version(), &created_at);
+    let handoff = build_draft(transcript, extraction, rules.version(), &crate::clock::now());
     let mut written = write_handoff(outputs, &handoff)?;
     let mut warnings = Vec::new();
     // The new draft is written either way; a review that cannot be re-applied is reported.

@@ -7,6 +7,7 @@
 
 use super::process::plan_workers;
 use super::Outcome;
+use crate::clock;
 use crate::inputs::{audio_files_in, has_audio_extension, is_temporary_name};
 use crate::output::{write_atomically, OutputError, OutputNamer, OutputPaths};
 use crate::pipeline::{sha256_file, Pipeline, Processed};
@@ -27,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// How often settling files are looked at; events arriving in between are batched.
 const TICK: Duration = Duration::from_millis(200);
@@ -429,7 +430,7 @@ fn error_note(job: &Job, reason: &str) -> String {
          content is not retried; `handoff status` lists it as failed.\n",
         job.path.display(),
         job.sha256,
-        humantime::format_rfc3339_seconds(SystemTime::now()),
+        clock::now(),
     )
 }
 
@@ -456,9 +457,7 @@ fn start_logging(verbosity: Verbosity) {
     env_logger::Builder::new()
         .filter_level(LevelFilter::Off)
         .filter_module(env!("CARGO_CRATE_NAME"), level)
-        .format(|out, record| {
-            writeln!(out, "{} {}", humantime::format_rfc3339_seconds(SystemTime::now()), record.args())
-        })
+        .format(|out, record| writeln!(out, "{} {}", clock::now(), record.args()))
         .init();
 }
 

@@ -11,6 +11,7 @@ pub mod call;
 mod fields;
 pub mod server;
 
+use crate::clock::now;
 use crate::output::write_atomically;
 use anyhow::{Context, Result};
 use handoff_document::{render_markdown, Findings, Handoff};
@@ -23,7 +24,6 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 /// Where everything about one reviewed call lives: `<dir>/<name>.<suffix>`.
 #[derive(Debug, Clone)]
@@ -349,11 +349,6 @@ pub fn reapply_after_processing(handoff: &Path, requirements: &Requirements) -> 
         written: vec![review.files.final_json.clone(), review.files.final_md.clone()],
         orphans: orphans_report(&review, &current),
     })
-}
-
-/// RFC 3339 UTC to the second, as corrections record it.
-pub fn now() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
 /// The reviewer's name: `--reviewer`, else the login name.

@@ -11,7 +11,7 @@ use super::fields::{ACCOUNT, CATEGORIES, COMMON};
 use super::{audio, Current, Refused, Request, Review};
 use anyhow::{Context, Result};
 use axum::extract::{Request as HttpRequest, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -228,9 +228,9 @@ async fn finalize(State(state): State<AppState>) -> Response {
     with_review(state, |review, state| review.sign_off(&state.reviewer)).await
 }
 
-async fn recording(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn recording(State(state): State<AppState>, request: HttpRequest) -> Response {
     match &state.recording {
-        Some(path) => audio::serve(path, &headers).await,
+        Some(path) => audio::serve(path, request).await,
         None => (StatusCode::NOT_FOUND, "the recording was not found").into_response(),
     }
 }

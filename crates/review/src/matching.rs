@@ -199,7 +199,7 @@ fn quote_similarity(a: &str, b: &str) -> f64 {
     if longer == 0 {
         return 1.0;
     }
-    1.0 - levenshtein(&a, &b) as f64 / longer as f64
+    1.0 - strsim::generic_levenshtein(&a, &b) as f64 / longer as f64
 }
 
 fn words(text: &str) -> Vec<String> {
@@ -207,19 +207,6 @@ fn words(text: &str) -> Vec<String> {
         .map(|word| word.trim_matches('\'').to_lowercase())
         .filter(|word| !word.is_empty())
         .collect()
-}
-
-fn levenshtein(a: &[String], b: &[String]) -> usize {
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, word_a) in a.iter().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, word_b) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(word_a != word_b);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]
