@@ -149,8 +149,8 @@ pub struct TeamArgs {
 #[derive(Debug, Args)]
 pub struct StateArgs {
     /// Keep the queue, the workers and the handoffs in this PostgreSQL database, shared by every
-    /// worker of the team, instead of the local journal: postgres://USER[:PASSWORD]@HOST[:PORT]/DB.
-    /// Its tables are created (and upgraded) on start.
+    /// worker of the team, instead of the local journal: postgres://USER:PASSWORD@HOST:PORT/DB
+    /// (password and port optional). Its tables are created (and upgraded) on start.
     #[arg(long = "state", value_name = "URL", env = "HANDOFF_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
 }

@@ -335,11 +335,9 @@ impl Inbox<'_> {
                 self.queue.send(job).expect("the queue's receiver lives until the loop ends");
             }
             Ok(Offer::Queued) => info!("queued {} for the team", shown(&self.root, &path)),
-            Ok(Offer::Seen { path: first, state }) => debug!(
-                "skipped {}: same content as {} ({state})",
-                shown(&self.root, &path),
-                shown(&self.root, &first),
-            ),
+            Ok(Offer::Seen { path: first, state }) => {
+                debug!("skipped {}: same content as {} ({state})", shown(&self.root, &path), shown(&self.root, &first))
+            }
             Err(error) => {
                 // Not decided: the next rescan tries again.
                 error!("{}: {error:#}", path.display());
