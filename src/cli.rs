@@ -1,5 +1,8 @@
 //! Command-line interface: what the user can type, and nothing else.
 
+// The doc comments here are clap's `--help` text, where `<name>` is a placeholder, not HTML.
+#![allow(rustdoc::invalid_html_tags)]
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -146,8 +149,8 @@ pub struct TeamArgs {
 #[derive(Debug, Args)]
 pub struct StateArgs {
     /// Keep the queue, the workers and the handoffs in this PostgreSQL database, shared by every
-    /// worker of the team, instead of the local journal: postgres://USER[:PASSWORD]@HOST[:PORT]/DB.
-    /// Its tables are created (and upgraded) on start.
+    /// worker of the team, instead of the local journal: postgres://USER:PASSWORD@HOST:PORT/DB
+    /// (password and port optional). Its tables are created (and upgraded) on start.
     #[arg(long = "state", value_name = "URL", env = "HANDOFF_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
 }
@@ -206,6 +209,10 @@ pub struct ExtractArgs {
     /// Rule packs overriding the built-in ones (TOML files named like those in rules/).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// Required fields for "ready for AE" when an existing review is re-applied to the new draft,
+    /// as `review --required` takes them [default: the built-in rules/review/required.toml].
+    #[arg(long, value_name = "FILE")]
+    pub required: Option<PathBuf>,
     /// Print a machine-readable JSON summary on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -214,7 +221,7 @@ pub struct ExtractArgs {
 }
 
 /// How recordings become outputs; shared by `process` and `watch`.
-#[derive(Debug, Args, Clone)]
+#[derive(Debug, Args)]
 pub struct PipelineArgs {
     /// Write outputs into DIR instead of next to each recording.
     #[arg(long, value_name = "DIR")]
@@ -232,11 +239,11 @@ pub struct PipelineArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Which transcript files to write.
-    #[arg(long, value_enum, default_value_t = TranscriptFormat::All)]
-    pub format: TranscriptFormat,
+    #[arg(long, value_enum, default_value_t = FormatArg::All)]
+    pub format: FormatArg,
     /// Which channel is the SDR: stereo defaults to sdr-left, mono is always mixed.
     #[arg(long, value_enum)]
-    pub channels: Option<ChannelLayout>,
+    pub channels: Option<ChannelsArg>,
     /// A recording of the SDR's voice (a few seconds of them alone, or a dual-channel call of
     /// theirs, whose SDR channel is used): on mixed recordings, the voice like it is the SDR.
     #[arg(long, value_name = "FILE")]
@@ -247,6 +254,10 @@ pub struct PipelineArgs {
     /// Do not prompt Whisper with the names in transcription/prompt.toml (empty by default).
     #[arg(long)]
     pub no_prompt: bool,
+    /// Required fields for "ready for AE" when an existing review is re-applied to the new draft,
+    /// as `review --required` takes them [default: the built-in rules/review/required.toml].
+    #[arg(long, value_name = "FILE")]
+    pub required: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone, Copy)]
@@ -259,32 +270,24 @@ pub struct Verbosity {
     pub verbose: bool,
 }
 
+/// `--format`; mirrors [`crate::settings::TranscriptFormat`], which the pipeline takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TranscriptFormat {
+pub enum FormatArg {
     Json,
     Txt,
     Srt,
     All,
 }
 
+/// `--channels`; mirrors [`crate::speakers::ChannelLayout`], which the pipeline takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ChannelLayout {
+pub enum ChannelsArg {
     /// SDR on the left channel, prospect on the right.
     SdrLeft,
     /// SDR on the right channel, prospect on the left.
     SdrRight,
     /// One mixed channel: speakers are told apart by voice.
     Mixed,
-}
-
-impl ChannelLayout {
-    pub fn name(self) -> &'static str {
-        match self {
-            ChannelLayout::SdrLeft => "sdr-left",
-            ChannelLayout::SdrRight => "sdr-right",
-            ChannelLayout::Mixed => "mixed",
-        }
-    }
 }
 
 #[derive(Debug, Args)]

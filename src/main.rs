@@ -1,12 +1,15 @@
 //! `handoff`: sales-call recordings in, AE handoff notes out.
 
 mod cli;
+mod clock;
 mod commands;
 mod inputs;
 mod output;
 mod pipeline;
+mod pool;
 mod prompt;
 mod review;
+mod settings;
 mod speakers;
 mod team;
 mod watch;

@@ -2,15 +2,16 @@
 //!
 //! Stages only hand typed values forward; this module wires them and times them.
 
-use crate::cli::{ChannelLayout, PipelineArgs, TranscriptFormat};
 use crate::output::{write_atomically, OutputPaths};
 use crate::prompt::vocabulary_prompt;
-use crate::speakers::label_speakers;
+use crate::settings::{PipelineSettings, TranscriptFormat};
+use crate::speakers::{label_speakers, ChannelLayout};
 use anyhow::{Context, Result};
 use handoff_audio::{decode_file, speech_spans, DecodedAudio, TARGET_RATE_HZ};
 use handoff_diarize::VoiceProfile;
 use handoff_document::{build_draft, render_markdown, Handoff};
 use handoff_extract::{extract, RuleSet};
+use handoff_review::Requirements;
 use handoff_transcribe::{TranscribeOptions, Transcriber};
 use handoff_transcript::{SourceInfo, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
 use sha2::{Digest, Sha256};
@@ -23,9 +24,11 @@ use std::time::Instant;
 pub struct Pipeline {
     transcriber: Transcriber,
     rules: RuleSet,
-    settings: PipelineArgs,
-    /// `--sdr-voice`: names the SDR's voice on mono recordings.
+    format: TranscriptFormat,
+    channels: Option<ChannelLayout>,
+    /// Names the SDR's voice on mono recordings.
     sdr_voice: Option<VoiceProfile>,
+    requirements: Requirements,
 }
 
 /// What processing one recording produced.
@@ -36,25 +39,38 @@ pub struct Processed {
     pub skipped: bool,
     pub truncated: bool,
     pub written: Vec<PathBuf>,
+    /// Processed, but the user should know; for the command to print, since only it knows
+    /// where (beside a progress bar, in a log).
+    pub warnings: Vec<String>,
+}
+
+/// The draft handoff of one transcript, the files written, and what the user should know.
+#[derive(Debug)]
+pub struct Drafted {
+    pub handoff: Handoff,
+    pub written: Vec<PathBuf>,
+    pub warnings: Vec<String>,
 }
 
 impl Pipeline {
     /// Loads and validates everything up front, so a bad rule or model fails before any work.
-    pub fn new(settings: PipelineArgs, model: &Path, threads_per_job: usize) -> Result<Self> {
+    pub fn new(settings: &PipelineSettings, threads_per_job: usize) -> Result<Self> {
         let rules = RuleSet::load(settings.rules.as_deref())?;
-        let initial_prompt = match settings.no_prompt {
-            true => None,
-            false => vocabulary_prompt(settings.rules.as_deref())?,
+        let initial_prompt = match settings.prompt {
+            true => vocabulary_prompt(settings.rules.as_deref())?,
+            false => None,
         };
         let options =
             TranscribeOptions { threads: threads_per_job, initial_prompt, language: settings.language.clone() };
-        let transcriber = Transcriber::load(model, options)?;
-        let sdr_channel = usize::from(settings.channels == Some(ChannelLayout::SdrRight));
-        let sdr_voice = match &settings.sdr_voice {
-            Some(path) => Some(VoiceProfile::load(path, sdr_channel).context("--sdr-voice")?),
-            None => None,
-        };
-        Ok(Self { transcriber, rules, settings, sdr_voice })
+        let transcriber = Transcriber::load(&settings.model, options)?;
+        Ok(Self {
+            transcriber,
+            rules,
+            format: settings.format,
+            channels: settings.channels,
+            sdr_voice: settings.sdr_voice.clone(),
+            requirements: settings.requirements.clone(),
+        })
     }
 
     /// Processes `recording` (content `sha256`) into `outputs`, unless they are up to date and
@@ -64,7 +80,13 @@ impl Pipeline {
         let started = Instant::now();
         if !force {
             if let Some(handoff) = self.up_to_date(outputs, &sha256) {
-                return Ok(Processed { handoff, skipped: true, truncated: false, written: Vec::new() });
+                return Ok(Processed {
+                    handoff,
+                    skipped: true,
+                    truncated: false,
+                    written: Vec::new(),
+                    warnings: Vec::new(),
+                });
             }
         }
         let audio = decode_file(recording)?;
@@ -95,10 +117,16 @@ impl Pipeline {
         };
         let not_all_written = || format!("{}: the outputs were not all written", recording.display());
         let mut written = self.write_transcript(outputs, &transcript).with_context(not_all_written)?;
-        let (handoff, drafted) =
-            draft_handoff(&transcript, &self.rules, outputs, recording).with_context(not_all_written)?;
-        written.extend(drafted);
-        Ok(Processed { handoff, skipped: false, truncated: transcript.source.truncated, written })
+        let drafted = draft_handoff(&transcript, &self.rules, &self.requirements, outputs, recording)
+            .with_context(not_all_written)?;
+        written.extend(drafted.written);
+        Ok(Processed {
+            handoff: drafted.handoff,
+            skipped: false,
+            truncated: transcript.source.truncated,
+            written,
+            warnings: drafted.warnings,
+        })
     }
 
     /// The existing draft, when it was made from the same audio, model and rules and every other
@@ -122,7 +150,7 @@ impl Pipeline {
     }
 
     fn layout_for(&self, audio: &DecodedAudio) -> ChannelLayout {
-        match self.settings.channels {
+        match self.channels {
             _ if audio.activity.channel_count() < 2 => ChannelLayout::Mixed,
             Some(layout) => layout,
             None => ChannelLayout::SdrLeft,
@@ -131,7 +159,7 @@ impl Pipeline {
 
     /// The transcript files `--format` asks for, as (suffix, contents).
     fn transcript_files(&self, transcript: &Transcript) -> Vec<(&'static str, String)> {
-        let format = self.settings.format;
+        let format = self.format;
         let wanted = |one| format == one || format == TranscriptFormat::All;
         let files = [
             (TranscriptFormat::Json, "transcript.json", Transcript::to_json as fn(&Transcript) -> String),
@@ -151,27 +179,29 @@ impl Pipeline {
 }
 
 /// Transcript → extraction → draft handoff → `<stem>.handoff.json` and `.handoff.md`, then the
-/// SDR's review of the call, if there is one, re-applied to the new draft: the step `process`
-/// and `extract` share. `input` names the recording or transcript file in warnings. Returns the
-/// draft and the files written.
+/// SDR's review of the call, if there is one, re-applied to the new draft and judged against
+/// `requirements`: the step `process` and `extract` share. `input` names the recording or
+/// transcript file in warnings.
 pub fn draft_handoff(
     transcript: &Transcript,
     rules: &RuleSet,
+    requirements: &Requirements,
     outputs: &OutputPaths,
     input: &Path,
-) -> Result<(Handoff, Vec<PathBuf>)> {
+) -> Result<Drafted> {
     let extraction = extract(transcript, rules);
-    let created_at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-    let handoff = build_draft(transcript, extraction, rules.version(), &created_at);
+    let handoff = build_draft(transcript, extraction, rules.version(), &crate::clock::now());
     let mut written = write_handoff(outputs, &handoff)?;
+    let mut warnings = Vec::new();
     // The new draft is written either way; a review that cannot be re-applied is reported.
-    match crate::review::reapply_after_processing(&outputs.path("handoff.json")) {
-        Ok(finals) => written.extend(finals),
-        Err(error) => {
-            eprintln!("handoff: warning: {}: the SDR's review was not re-applied: {error:#}", input.display())
+    match crate::review::reapply_after_processing(&outputs.path("handoff.json"), requirements) {
+        Ok(reapplied) => {
+            written.extend(reapplied.written);
+            warnings.extend(reapplied.orphans);
         }
+        Err(error) => warnings.push(format!("{}: the SDR's review was not re-applied: {error:#}", input.display())),
     }
-    Ok((handoff, written))
+    Ok(Drafted { handoff, written, warnings })
 }
 
 /// The draft handoff as JSON and as Markdown.

@@ -5,11 +5,32 @@
 //! two-channel recording a word's speaker is the channel that carried energy while it was
 //! spoken; on a mixed (mono) one, the voice that spoke it (`handoff_diarize`).
 
-use crate::cli::ChannelLayout;
 use handoff_audio::DecodedAudio;
 use handoff_diarize::{diarize, TimedWord, VoiceProfile};
 use handoff_transcribe::{RawSegment, Word};
 use handoff_transcript::{Segment, Speaker};
+
+/// Which channel of a recording carries the SDR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelLayout {
+    /// SDR on the left channel, prospect on the right.
+    SdrLeft,
+    /// SDR on the right channel, prospect on the left.
+    SdrRight,
+    /// One mixed channel: speakers are told apart by voice.
+    Mixed,
+}
+
+impl ChannelLayout {
+    /// The name the transcript records and `--channels` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChannelLayout::SdrLeft => "sdr-left",
+            ChannelLayout::SdrRight => "sdr-right",
+            ChannelLayout::Mixed => "mixed",
+        }
+    }
+}
 
 /// The words as the transcript keeps them: Whisper's leading space dropped.
 fn timed_words<'a>(words: impl IntoIterator<Item = &'a Word>) -> Vec<handoff_transcript::Word> {

@@ -231,3 +231,26 @@ fn speakers_nobody_can_tell_apart_are_unknown_and_warned_about() {
     assert!(stderr(&output).contains("nobody introduces the selling company"), "{}", stderr(&output));
     assert!(stderr(&output).contains("pass --sdr NAME"), "{}", stderr(&output));
 }
+
+/// A review re-applied to a new draft is judged against the team's `--required`, as `finalize`
+/// judged it, not against the built-in requirements.
+#[test]
+fn re_extracting_judges_readiness_with_the_teams_requirements() {
+    let out = tempfile::tempdir().unwrap();
+    let zoom = transcript("zoom_discovery.vtt");
+    let required = out.path().join("team-required.toml");
+    std::fs::write(&required, "").unwrap();
+    let required = required.to_str().unwrap();
+    let draft = out.path().join("zoom_discovery.handoff.json");
+    let status = || json(&out.path().join("zoom_discovery.final.json"))["status"].clone();
+
+    assert!(extract(&[&zoom], out.path(), &["-q"]).status.success());
+    let signed = handoff(&["finalize", draft.to_str().unwrap(), "--reviewer", "sam", "--required", required]);
+    assert!(signed.status.success(), "{}", stderr(&signed));
+    assert_eq!(status(), "ready");
+
+    assert!(extract(&[&zoom], out.path(), &["-q"]).status.success());
+    assert_eq!(status(), "draft", "the built-in requirements are not met by this call");
+    assert!(extract(&[&zoom], out.path(), &["-q", "--required", required]).status.success());
+    assert_eq!(status(), "ready");
+}

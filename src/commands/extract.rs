@@ -2,9 +2,9 @@
 //! dialer exports, or `handoff process`'s own), without audio or the Whisper model.
 
 use super::Outcome;
-use crate::cli::ExtractArgs;
 use crate::output::{OutputNamer, OutputPaths};
-use crate::pipeline::draft_handoff;
+use crate::pipeline::{draft_handoff, Drafted};
+use crate::settings::{ExtractSettings, Verbosity};
 use anyhow::{bail, Context, Result};
 use handoff_document::Handoff;
 use handoff_extract::RuleSet;
@@ -55,11 +55,10 @@ enum Status {
 /// What one transcript gave.
 struct Extracted {
     imported: ImportedTranscript,
-    handoff: Handoff,
-    written: Vec<PathBuf>,
+    drafted: Drafted,
 }
 
-pub fn run(args: ExtractArgs) -> Result<Outcome> {
+pub fn run(args: ExtractSettings) -> Result<Outcome> {
     let rules = RuleSet::load(args.rules.as_deref())?;
     if let Some(out) = &args.out {
         OutputNamer::new(Some(out)).check_writable(out).context("--out")?;
@@ -76,17 +75,17 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
         if let Some(error) = &report.error {
             eprintln!("handoff: {error}");
         }
-        if let Some(warning) = report.warning.as_ref().filter(|_| !args.verbosity.quiet) {
+        if let Some(warning) = report.warning.as_ref().filter(|_| args.verbosity != Verbosity::Quiet) {
             eprintln!("handoff: warning: {warning}");
         }
-        if args.verbosity.verbose && report.status == Status::Done {
+        if args.verbosity == Verbosity::Verbose && report.status == Status::Done {
             eprintln!("handoff: {}: {}", file.display(), describe_speakers(&report));
         }
         reports.push(report);
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
-    } else if !args.verbosity.quiet {
+    } else if args.verbosity != Verbosity::Quiet {
         print_summary(&reports);
     }
     let any_failed = reports.iter().any(|report| report.status == Status::Failed);
@@ -95,7 +94,7 @@ pub fn run(args: ExtractArgs) -> Result<Outcome> {
 
 fn extract_one(
     file: &Path,
-    args: &ExtractArgs,
+    args: &ExtractSettings,
     rules: &RuleSet,
     claimed: &mut HashMap<PathBuf, PathBuf>,
 ) -> Result<Extracted> {
@@ -113,9 +112,9 @@ fn extract_one(
     }
     claimed.insert(handoff_path, file.to_path_buf());
     keep_reviewed_draft(file, &outputs, &imported.transcript.source.sha256)?;
-    let (handoff, written) = draft_handoff(&imported.transcript, rules, &outputs, file)
+    let drafted = draft_handoff(&imported.transcript, rules, &args.requirements, &outputs, file)
         .with_context(|| format!("{}: the outputs were not all written", file.display()))?;
-    Ok(Extracted { imported, handoff, written })
+    Ok(Extracted { imported, drafted })
 }
 
 /// The output name's stem: the file name without `.transcript.json`, `.vtt`, `.srt` or `.txt`
@@ -159,14 +158,17 @@ fn keep_reviewed_draft(file: &Path, outputs: &OutputPaths, sha256: &str) -> Resu
 }
 
 fn done_report(file: &Path, extracted: Extracted, sdr_names: &[String]) -> FileReport {
-    let Extracted { imported, handoff, written } = extracted;
+    let Extracted { imported, drafted: Drafted { handoff, written, warnings } } = extracted;
     let speakers: Vec<SpeakerReport> = imported
         .speakers()
         .into_iter()
         .map(|(name, speaker)| SpeakerReport { name: name.to_string(), role: speaker.label() })
         .collect();
+    let warnings: Vec<String> =
+        roles_warning(file, &imported, &speakers, sdr_names).into_iter().chain(warnings).collect();
     FileReport {
-        warning: roles_warning(file, &imported, &speakers, sdr_names),
+        // `--json` keeps its one `warning` field: several warnings are one a line.
+        warning: (!warnings.is_empty()).then(|| warnings.join("\n")),
         file: file.to_path_buf(),
         status: Status::Done,
         format: Some(imported.format.name()),

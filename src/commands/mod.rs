@@ -11,6 +11,7 @@ mod team_status;
 mod watch;
 
 use crate::cli::Command;
+use crate::settings::{ExtractSettings, ProcessSettings, WatchSettings};
 use anyhow::Result;
 use std::process::ExitCode;
 
@@ -30,11 +31,12 @@ impl Outcome {
     }
 }
 
+/// Runs `command`; the pipeline commands get their flags resolved into settings first.
 pub fn run(command: Command) -> Result<Outcome> {
     match command {
-        Command::Process(args) => process::run(args),
-        Command::Extract(args) => extract::run(args),
-        Command::Watch(args) => watch::run(args),
+        Command::Process(args) => process::run(ProcessSettings::resolve(args)?),
+        Command::Extract(args) => extract::run(ExtractSettings::resolve(args)?),
+        Command::Watch(args) => watch::run(WatchSettings::resolve(args)?),
         Command::Status(args) => status::run(args),
         Command::Review(args) => review::run(args),
         Command::Finalize(args) => finalize::run(args),

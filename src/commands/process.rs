@@ -1,18 +1,18 @@
 //! `handoff process`: a file or a day's folder in one batch, in parallel, with a summary.
 
 use super::Outcome;
-use crate::cli::ProcessArgs;
 use crate::inputs;
 use crate::output::{OutputNamer, OutputPaths};
 use crate::pipeline::{sha256_file, Pipeline, Processed};
+use crate::pool::{self, Finished};
+use crate::settings::{ProcessSettings, Verbosity};
 use anyhow::{Context, Result};
-use handoff_models::Search;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Debug, Serialize)]
 struct FileReport {
@@ -24,8 +24,17 @@ struct FileReport {
     elapsed_ms: u64,
     outputs: Vec<PathBuf>,
     error: Option<String>,
-    /// Processed, but the user should know (e.g. the file was cut short).
-    warning: Option<String>,
+    /// Processed, but the user should know (e.g. the file was cut short). `--json` shows them as
+    /// one `warning`, one a line, or `null`.
+    #[serde(rename = "warning", serialize_with = "one_a_line")]
+    warnings: Vec<String>,
+}
+
+fn one_a_line<S: serde::Serializer>(warnings: &[String], serializer: S) -> Result<S::Ok, S::Error> {
+    match warnings.is_empty() {
+        true => serializer.serialize_none(),
+        false => serializer.serialize_str(&warnings.join("\n")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -53,7 +62,7 @@ struct Planned {
     outputs: OutputPaths,
 }
 
-pub fn run(args: ProcessArgs) -> Result<Outcome> {
+pub fn run(args: ProcessSettings) -> Result<Outcome> {
     let namer = OutputNamer::new(args.pipeline.out.as_deref());
     if let Some(out) = &args.pipeline.out {
         namer.check_writable(out).context("--out")?;
@@ -71,15 +80,14 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
         }
     }
     let files = planned;
-    let model = Search::from_env().resolve(args.pipeline.model.as_deref())?.path;
     let (jobs, threads_per_job) = plan_workers(args.pipeline.threads, args.jobs, files.len());
-    let pipeline = Pipeline::new(args.pipeline.clone(), &model, threads_per_job)?;
-    let quiet = args.verbosity.quiet || args.json;
-    if args.verbosity.verbose {
+    let pipeline = Pipeline::new(&args.pipeline, threads_per_job)?;
+    let quiet = args.verbosity == Verbosity::Quiet || args.json;
+    if args.verbosity == Verbosity::Verbose {
         eprintln!(
             "handoff: {} recording(s), {jobs} at a time, {threads_per_job} whisper thread(s) each, model {}",
             files.len(),
-            model.display()
+            args.pipeline.model.display()
         );
     }
 
@@ -88,33 +96,32 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
     let next = AtomicUsize::new(0);
     let audio_ms = AtomicUsize::new(0);
     let failed = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            scope.spawn(|| {
-                while let Some(plan) = files.get(next.fetch_add(1, Ordering::SeqCst)) {
-                    let report = process_one(&pipeline, plan, args.force);
-                    audio_ms.fetch_add(report.duration_ms as usize, Ordering::Relaxed);
-                    if report.status == Status::Failed {
-                        failed.fetch_add(1, Ordering::Relaxed);
-                        progress.suspend(|| eprintln!("handoff: {}", report.error.as_deref().unwrap_or_default()));
-                    }
-                    if let Some(warning) = &report.warning {
-                        progress.suspend(|| eprintln!("handoff: warning: {warning}"));
-                    }
-                    progress.set_message(format!(
-                        "{} failed, {:.2} h of audio",
-                        failed.load(Ordering::Relaxed),
-                        audio_ms.load(Ordering::Relaxed) as f64 / 3_600_000.0
-                    ));
-                    progress.inc(1);
-                    reports.lock().expect("a worker panicked").push(report);
-                }
-            });
-        }
-    });
+    pool::run(
+        jobs,
+        || files.get(next.fetch_add(1, Ordering::SeqCst)),
+        |plan| pipeline.process(&plan.file, plan.sha256.clone(), &plan.outputs, args.force),
+        |plan, finished| {
+            let report = report(plan, finished);
+            audio_ms.fetch_add(report.duration_ms as usize, Ordering::Relaxed);
+            if report.status == Status::Failed {
+                failed.fetch_add(1, Ordering::Relaxed);
+                progress.suspend(|| eprintln!("handoff: {}", report.error.as_deref().unwrap_or_default()));
+            }
+            for warning in &report.warnings {
+                progress.suspend(|| eprintln!("handoff: warning: {warning}"));
+            }
+            progress.set_message(format!(
+                "{} failed, {:.2} h of audio",
+                failed.load(Ordering::Relaxed),
+                audio_ms.load(Ordering::Relaxed) as f64 / 3_600_000.0
+            ));
+            progress.inc(1);
+            reports.lock().expect("no panic while a report is added").push(report);
+        },
+    );
     progress.finish_and_clear();
 
-    let mut reports = reports.into_inner().expect("a worker panicked");
+    let mut reports = reports.into_inner().expect("no panic while a report is added");
     for (file, reason) in unreadable {
         let reason = match reason.starts_with(&file.display().to_string()) {
             true => reason,
@@ -130,42 +137,43 @@ pub fn run(args: ProcessArgs) -> Result<Outcome> {
             stakeholders: 0,
             elapsed_ms: 0,
             outputs: Vec::new(),
-            warning: None,
+            warnings: Vec::new(),
         });
     }
     reports.sort_by(|a, b| a.file.cmp(&b.file));
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
-    } else if !args.verbosity.quiet {
+    } else if args.verbosity != Verbosity::Quiet {
         print_summary(&reports);
     }
     let any_failed = reports.iter().any(|report| report.status == Status::Failed);
     Ok(if any_failed { Outcome::SomeFailed } else { Outcome::AllSucceeded })
 }
 
-fn process_one(pipeline: &Pipeline, plan: &Planned, force: bool) -> FileReport {
+fn report(plan: &Planned, finished: Finished<Processed>) -> FileReport {
     let file = plan.file.as_path();
-    let started = Instant::now();
-    let result = pipeline.process(file, plan.sha256.clone(), &plan.outputs, force);
-    let elapsed_ms = started.elapsed().as_millis() as u64;
-    match result {
-        Ok(Processed { handoff, skipped, truncated, written }) => FileReport {
-            warning: truncated.then(|| {
+    let elapsed_ms = finished.elapsed.as_millis() as u64;
+    match finished.result {
+        Ok(Processed { handoff, skipped, truncated, written, warnings }) => {
+            let truncated = truncated.then(|| {
                 format!(
                     "{}: the file ends early (truncated); transcribed the {:.1} s that are there",
                     file.display(),
                     handoff.source.duration_ms as f64 / 1000.0
                 )
-            }),
-            file: file.to_path_buf(),
-            status: if skipped { Status::Skipped } else { Status::Done },
-            duration_ms: handoff.source.duration_ms,
-            pains: handoff.findings.pain_points.len(),
-            stakeholders: handoff.findings.stakeholders.len(),
-            elapsed_ms,
-            outputs: written,
-            error: None,
-        },
+            });
+            FileReport {
+                warnings: truncated.into_iter().chain(warnings).collect(),
+                file: file.to_path_buf(),
+                status: if skipped { Status::Skipped } else { Status::Done },
+                duration_ms: handoff.source.duration_ms,
+                pains: handoff.findings.pain_points.len(),
+                stakeholders: handoff.findings.stakeholders.len(),
+                elapsed_ms,
+                outputs: written,
+                error: None,
+            }
+        }
         Err(error) => FileReport {
             file: file.to_path_buf(),
             status: Status::Failed,
@@ -175,7 +183,7 @@ fn process_one(pipeline: &Pipeline, plan: &Planned, force: bool) -> FileReport {
             elapsed_ms,
             outputs: Vec::new(),
             error: Some(format!("{error:#}")),
-            warning: None,
+            warnings: Vec::new(),
         },
     }
 }

@@ -3,7 +3,8 @@
 
 use super::Outcome;
 use crate::cli::{ReviewArgs, ReviewerArgs};
-use crate::review::{call, now, report_orphans, reviewer, server, Current, Refused, Review};
+use crate::clock::now;
+use crate::review::{call, report_orphans, reviewer, server, Current, Refused, Review};
 use crate::team::TeamReview;
 use anyhow::{bail, Context, Result};
 use handoff_review::{Correction, Requirements};

@@ -1,10 +1,10 @@
 //! `handoff status --state URL`: the team's workers (heartbeat, current files) and its queue.
 
 use super::Outcome;
+use crate::clock::rfc3339;
 use anyhow::Result;
 use handoff_teamstate::{Job, JobState, WorkerInfo};
 use serde_json::{json, Value};
-use std::time::SystemTime;
 
 const HASH_PREFIX: usize = 12;
 /// Finished jobs shown: the latest ones; a team finishes thousands a day.
@@ -57,7 +57,7 @@ pub fn run(url: &str, json: bool) -> Result<Outcome> {
         println!(
             "{:<8} {:<20} {:<16} {:>5} {:<HASH_PREFIX$} {}",
             job.state.name(),
-            time(job.updated_at),
+            rfc3339(job.updated_at),
             job.worker.as_deref().unwrap_or("-"),
             job.attempts,
             &job.sha256.as_str()[..HASH_PREFIX],
@@ -80,18 +80,14 @@ pub fn run(url: &str, json: bool) -> Result<Outcome> {
     Ok(Outcome::AllSucceeded)
 }
 
-fn time(at: SystemTime) -> String {
-    humantime::format_rfc3339_seconds(at).to_string()
-}
-
 fn worker_json(worker: &WorkerInfo) -> Value {
     json!({
         "name": worker.name,
         "host": worker.host,
         "pid": worker.pid,
         "state": worker.state.name(),
-        "started_at": time(worker.started_at),
-        "last_heartbeat": time(worker.last_heartbeat),
+        "started_at": rfc3339(worker.started_at),
+        "last_heartbeat": rfc3339(worker.last_heartbeat),
         "heartbeat_age_seconds": worker.heartbeat_age.as_secs_f64(),
         "current": worker.current,
     })
@@ -107,7 +103,7 @@ fn job_json(job: &Job) -> Value {
         "error": job.error,
         "outputs": job.outputs,
         "elapsed_ms": job.elapsed_ms,
-        "queued_at": time(job.queued_at),
-        "updated_at": time(job.updated_at),
+        "queued_at": rfc3339(job.queued_at),
+        "updated_at": rfc3339(job.updated_at),
     })
 }

@@ -2,34 +2,37 @@
 //! runs and across restarts.
 //!
 //! The main thread owns the filesystem watcher, the settle clock and the rescans: it hashes each
-//! settled file, claims new content in the journal and queues it. `--jobs` workers take from the
-//! queue. A signal thread turns SIGINT/SIGTERM into a clean stop. With `--state`, new content is
-//! queued in the team's database instead, and the workers claim their jobs from there.
+//! settled file, claims new content in the journal and queues it. `--jobs` workers of the pool
+//! `process` uses too take from the queue. A signal thread turns SIGINT/SIGTERM into a clean stop.
+//! With `--state`, new content is queued in the team's database instead, and the workers claim
+//! their jobs from there.
 
 use super::process::plan_workers;
 use super::Outcome;
-use crate::cli::{PipelineArgs, Verbosity, WatchArgs};
+use crate::clock;
 use crate::inputs::{audio_files_in, has_audio_extension, is_temporary_name};
-use crate::output::{write_atomically, OutputError, OutputNamer};
-use crate::pipeline::{sha256_file, Pipeline};
+use crate::output::{write_atomically, OutputError, OutputNamer, OutputPaths};
+use crate::pipeline::{sha256_file, Pipeline, Processed};
+use crate::pool::{self, Finished};
+use crate::settings::{Verbosity, WatchSettings};
 use crate::watch::journal::{Journal, Opened};
 use crate::watch::ledger::{Ending, Ledger, Offer, Team};
 use crate::watch::settle::{Fingerprint, Settler};
 use crate::watch::{out_dir, state_dir};
-use anyhow::{anyhow, bail, Context, Result};
-use handoff_models::Search;
+use anyhow::{bail, Context, Result};
 use handoff_teamstate::{Lease, Notice};
+use log::{debug, error, info, warn, LevelFilter};
 use notify::{EventKind, RecursiveMode, Watcher};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// How often settling files are looked at; events arriving in between are batched.
 const TICK: Duration = Duration::from_millis(200);
@@ -66,7 +69,7 @@ impl Job {
     }
 }
 
-pub fn run(args: WatchArgs) -> Result<Outcome> {
+pub fn run(args: WatchSettings) -> Result<Outcome> {
     let root =
         args.inbox.canonicalize().with_context(|| format!("{}: cannot watch this folder", args.inbox.display()))?;
     if !root.is_dir() {
@@ -76,13 +79,12 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
     fs::create_dir_all(&out).with_context(|| format!("cannot create the output folder {}", out.display()))?;
     // Canonical, like the paths in events, so that "is this in the output folder?" is a prefix test.
     let out = out.canonicalize()?;
-    let log = Log { verbosity: args.verbosity, root: root.clone() };
-    let (ledger, interrupted, unreadable_lines, restored_from_backup) = match &args.team.state.database_url {
-        Some(url) => {
-            let notices = log.clone();
-            let notice: Notice = Arc::new(move |message: &str| notices.error(format_args!("{message}")));
-            let lease = Duration::from_secs(args.team.lease_seconds);
-            let team = Team::open(url, args.team.worker.as_deref(), lease, &root, &out, notice)?;
+    // Before the ledger opens: connecting to the team's database may already have news.
+    start_logging(args.verbosity);
+    let (ledger, interrupted, unreadable_lines, restored_from_backup) = match args.team {
+        Some(team) => {
+            let notice: Notice = Arc::new(|message: &str| error!("{message}"));
+            let team = Team::open(&team.database_url, team.worker, team.lease, &root, &out, notice)?;
             (Ledger::Team(Box::new(team)), Vec::new(), 0, false)
         }
         None => {
@@ -94,75 +96,75 @@ pub fn run(args: WatchArgs) -> Result<Outcome> {
     // Before the model loads, so that a signal during the load is a clean stop too.
     let (wake, woken) = mpsc::channel();
     let stopping = Arc::new(AtomicBool::new(false));
-    stop_on_signals(wake.clone(), Arc::clone(&stopping), log.clone())?;
+    stop_on_signals(wake.clone(), Arc::clone(&stopping))?;
     // Kept alive until the loop ends: dropping it stops the events.
-    let _events = watch_events(&root, args.recursive, wake.clone(), &log);
+    let _events = watch_events(&root, args.recursive, wake.clone());
 
-    let model = Search::from_env().resolve(args.pipeline.model.as_deref())?.path;
     // The queue has no fixed length, so the file count does not cap the workers.
     let (jobs, threads_per_job) = plan_workers(args.pipeline.threads, args.jobs, usize::MAX);
-    let settings = PipelineArgs { out: Some(out.clone()), ..args.pipeline.clone() };
-    let pipeline = Pipeline::new(settings, &model, threads_per_job)?;
-    log.event(format_args!(
+    let pipeline = Pipeline::new(&args.pipeline, threads_per_job)?;
+    info!(
         "watching {} -> {} ({jobs} at a time, {threads_per_job} whisper thread(s) each{})",
         root.display(),
         out.display(),
         ledger.team().map(|team| format!(", as {}", team.describe())).unwrap_or_default()
-    ));
+    );
     if unreadable_lines > 0 {
-        log.error(format_args!("skipped {unreadable_lines} torn line(s) of the journal (an earlier crash)"));
+        error!("skipped {unreadable_lines} torn line(s) of the journal (an earlier crash)");
     }
     if restored_from_backup {
-        log.error(format_args!(
+        error!(
             "the journal in {} was empty or unreadable; restored it from its backup. Recordings finished \
              after the backup are checked again: their outputs are kept and found up to date",
             state_dir(&out).display()
-        ));
+        );
     }
     let namer = OutputNamer::new(Some(&out));
 
     let (queue, queued) = mpsc::channel::<Job>();
     let queued = Mutex::new(queued);
+    let worker = Worker { pipeline: &pipeline, namer: &namer, ledger: &ledger, retry: wake, root: &root };
     std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            let retry = wake.clone();
-            let worker = Worker { pipeline: &pipeline, namer: &namer, ledger: &ledger, retry, log: &log };
-            let (queued, stopping) = (&queued, &stopping);
-            scope.spawn(move || worker.run(queued, stopping));
-        }
+        scope.spawn(|| {
+            pool::run(
+                jobs,
+                || worker.next(&queued, &stopping),
+                |job| worker.process(job),
+                |job, finished| worker.finish(job, finished),
+            )
+        });
         let mut inbox = Inbox {
-            excluded: (out != root && out.starts_with(&root)).then_some(out),
-            root,
+            excluded: (out != root && out.starts_with(&root)).then_some(out.clone()),
+            root: root.clone(),
             recursive: args.recursive,
-            settler: Settler::new(Duration::from_secs(args.settle_seconds)),
+            settler: Settler::new(args.settle),
             decided: HashMap::new(),
             retries: Vec::new(),
             ledger: &ledger,
             queue,
-            log: &log,
         };
         let now = Instant::now();
         for entry in interrupted {
-            log.event(format_args!("retrying {} (interrupted)", log.name(Path::new(&entry.path))));
+            info!("retrying {} (interrupted)", shown(&root, Path::new(&entry.path)));
             inbox.consider(PathBuf::from(entry.path), now);
         }
         // Returns on a signal. Workers finish what they are running and leave the rest `queued`
         // for the next start; the queue closes with `inbox`, which wakes idle workers.
-        inbox.run(&woken, Duration::from_secs(args.rescan_seconds));
+        inbox.run(&woken, args.rescan);
     });
     if let Ledger::Team(team) = ledger {
         // Its jobs are all finished; a worker not marked stopped is only shown as gone later.
         if let Err(error) = (*team).close() {
-            log.error(format_args!("{error:#}"));
+            error!("{error:#}");
         }
     }
-    log.event(format_args!("stopped"));
+    info!("stopped");
     Ok(Outcome::AllSucceeded)
 }
 
 /// Filesystem events into the loop. Without them (no inotify watches left, an unsupported
 /// filesystem) the rescans still find every file, only later.
-fn watch_events(root: &Path, recursive: bool, wake: Sender<Wake>, log: &Log) -> Option<notify::RecommendedWatcher> {
+fn watch_events(root: &Path, recursive: bool, wake: Sender<Wake>) -> Option<notify::RecommendedWatcher> {
     let mode = match recursive {
         true => RecursiveMode::Recursive,
         false => RecursiveMode::NonRecursive,
@@ -175,7 +177,7 @@ fn watch_events(root: &Path, recursive: bool, wake: Sender<Wake>, log: &Log) -> 
     match watcher {
         Ok(watcher) => Some(watcher),
         Err(error) => {
-            log.error(format_args!("cannot watch for file events ({error}); relying on the rescans"));
+            error!("cannot watch for file events ({error}); relying on the rescans");
             None
         }
     }
@@ -183,19 +185,19 @@ fn watch_events(root: &Path, recursive: bool, wake: Sender<Wake>, log: &Log) -> 
 
 /// First SIGINT/SIGTERM: stop taking files, finish the ones in progress, exit 0. Second: exit
 /// now; the journal still says `running`, so the next start retries them.
-fn stop_on_signals(wake: Sender<Wake>, stopping: Arc<AtomicBool>, log: Log) -> Result<()> {
+fn stop_on_signals(wake: Sender<Wake>, stopping: Arc<AtomicBool>) -> Result<()> {
     let mut signals = Signals::new([SIGINT, SIGTERM]).context("cannot install the signal handlers")?;
     std::thread::spawn(move || {
         let mut signals = signals.forever();
         if signals.next().is_some() {
-            log.event(format_args!("stopping after the recordings in progress (signal again to quit now)"));
+            info!("stopping after the recordings in progress (signal again to quit now)");
             // Set before waking the loop, so no worker starts another recording meanwhile.
             stopping.store(true, Ordering::SeqCst);
             // The loop may already have ended; then there is nothing left to stop.
             let _ = wake.send(Wake::Stop);
         }
         if signals.next().is_some() {
-            log.error(format_args!("quitting now; unfinished recordings are retried on the next start"));
+            error!("quitting now; unfinished recordings are retried on the next start");
             std::process::exit(EXIT_INTERRUPTED);
         }
     });
@@ -216,7 +218,6 @@ struct Inbox<'a> {
     retries: Vec<(Instant, Job)>,
     ledger: &'a Ledger,
     queue: Sender<Job>,
-    log: &'a Log,
 }
 
 impl Inbox<'_> {
@@ -244,7 +245,7 @@ impl Inbox<'_> {
                     Ok(Wake::Files(Ok(event))) => self.on_event(event),
                     Ok(Wake::Retry(job)) => self.retries.push((Instant::now() + job.backoff(), job)),
                     Ok(Wake::Files(Err(error))) => {
-                        self.log.error(format_args!("file events: {error}; the next rescan catches up"))
+                        error!("file events: {error}; the next rescan catches up")
                     }
                     Ok(Wake::Stop) | Err(RecvTimeoutError::Disconnected) => return,
                     Err(RecvTimeoutError::Timeout) => break,
@@ -286,7 +287,7 @@ impl Inbox<'_> {
         match found {
             Ok(files) => files.into_iter().for_each(|file| self.consider(file, now)),
             Err(error) => {
-                self.log.error(format_args!("cannot list {}: {error}; trying again at the next rescan", dir.display()))
+                error!("cannot list {}: {error}; trying again at the next rescan", dir.display())
             }
         }
     }
@@ -323,25 +324,23 @@ impl Inbox<'_> {
             Ok(sha256) => sha256,
             Err(error) => {
                 // Gone or unreadable since it settled: an event or a rescan brings it back.
-                self.log.error(format_args!("{error:#}"));
+                error!("{error:#}");
                 return;
             }
         };
         match self.ledger.offer(&sha256, &path) {
             Ok(Offer::ProcessHere) => {
-                self.log.event(format_args!("queued {}", self.log.name(&path)));
+                info!("queued {}", shown(&self.root, &path));
                 let job = Job { path: path.clone(), sha256, output_failures: 0, lease: None };
                 self.queue.send(job).expect("the queue's receiver lives until the loop ends");
             }
-            Ok(Offer::Queued) => self.log.event(format_args!("queued {} for the team", self.log.name(&path))),
-            Ok(Offer::Seen { path: first, state }) => self.log.detail(format_args!(
-                "skipped {}: same content as {} ({state})",
-                self.log.name(&path),
-                self.log.name(&first),
-            )),
+            Ok(Offer::Queued) => info!("queued {} for the team", shown(&self.root, &path)),
+            Ok(Offer::Seen { path: first, state }) => {
+                debug!("skipped {}: same content as {} ({state})", shown(&self.root, &path), shown(&self.root, &first))
+            }
             Err(error) => {
                 // Not decided: the next rescan tries again.
-                self.log.error(format_args!("{}: {error:#}", path.display()));
+                error!("{}: {error:#}", path.display());
                 return;
             }
         }
@@ -349,102 +348,90 @@ impl Inbox<'_> {
     }
 }
 
-/// What a worker thread needs: it takes jobs from the queue until the loop ends.
+/// What the pool's workers share to process a job and record how it ended.
 struct Worker<'a> {
     pipeline: &'a Pipeline,
     namer: &'a OutputNamer,
     ledger: &'a Ledger,
     /// Back to the event loop, for jobs to try again later.
     retry: Sender<Wake>,
-    log: &'a Log,
+    root: &'a Path,
 }
 
 impl Worker<'_> {
-    fn run(&self, queued: &Mutex<Receiver<Job>>, stopping: &AtomicBool) {
-        loop {
-            let job = match self.ledger.team() {
-                // A job claimed is processed even when a stop comes meanwhile: it is in progress.
-                Some(team) => match team.next(stopping, |error| self.log.error(format_args!("{error:#}"))) {
-                    Some(claimed) => {
-                        if let Some(worker) = &claimed.taken_over_from {
-                            self.log.event(format_args!(
-                                "taking over {} from worker {worker} (its lease expired)",
-                                self.log.name(&claimed.path)
-                            ));
-                        }
-                        let (path, sha256) = (claimed.path, claimed.sha256);
-                        Job { path, sha256, output_failures: claimed.earlier_attempts, lease: Some(claimed.lease) }
-                    }
-                    None => return,
-                },
-                None => {
-                    let next = queued.lock().expect("a worker panicked").recv();
-                    // The loop ended: the queue is closed, or what is left in it waits for the next start.
-                    let Ok(job) = next else { return };
-                    if stopping.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    job
-                }
-            };
-            self.process(job);
+    /// The next job for a worker of the pool: claimed from the team's queue, or taken from this
+    /// watcher's own. `None` once the watcher stops.
+    fn next(&self, queued: &Mutex<Receiver<Job>>, stopping: &AtomicBool) -> Option<Job> {
+        let Some(team) = self.ledger.team() else {
+            // The loop ended: the queue is closed, or what is left in it waits for the next start.
+            let job = queued.lock().expect("no panic while taking a job").recv().ok()?;
+            return (!stopping.load(Ordering::SeqCst)).then_some(job);
+        };
+        // A job claimed is processed even when a stop comes meanwhile: it is in progress.
+        let claimed = team.next(stopping, |error| error!("{error:#}"))?;
+        if let Some(worker) = &claimed.taken_over_from {
+            info!("taking over {} from worker {worker} (its lease expired)", shown(self.root, &claimed.path));
         }
+        let (path, sha256) = (claimed.path, claimed.sha256);
+        Some(Job { path, sha256, output_failures: claimed.earlier_attempts, lease: Some(claimed.lease) })
     }
 
     fn record(&self, job: &Job, result: Result<()>) {
         if let Err(error) = result {
-            self.log.error(format_args!("{}: {error:#}", job.path.display()));
+            error!("{}: {error:#}", job.path.display());
         }
     }
 
-    fn finish(&self, job: &mut Job, ending: Ending) {
+    /// Tells the ledger how `job` ended, giving back its claim on the team's queue.
+    fn record_ending(&self, job: &mut Job, ending: Ending) {
         let result = self.ledger.finish(&job.sha256, job.lease.take(), &job.path, ending);
         self.record(job, result);
     }
 
-    fn process(&self, mut job: Job) {
-        let log = self.log;
-        self.record(&job, self.ledger.start(&job.sha256));
-        let started = Instant::now();
-        // A panic in one recording must not take a worker, and with it the queue, down.
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            let outputs = self.namer.claim(&job.path, &job.sha256)?;
-            self.pipeline.process(&job.path, job.sha256.clone(), &outputs, false).map(|processed| (outputs, processed))
-        }))
-        .unwrap_or_else(|panic| Err(anyhow!("internal error: {}", panic_message(&*panic))));
-        let elapsed = started.elapsed();
+    fn process(&self, job: &Job) -> Result<(OutputPaths, Processed)> {
+        self.record(job, self.ledger.start(&job.sha256));
+        let outputs = self.namer.claim(&job.path, &job.sha256)?;
+        self.pipeline.process(&job.path, job.sha256.clone(), &outputs, false).map(|processed| (outputs, processed))
+    }
+
+    /// Records how `job` ended: in the ledger, the log and, for a failed recording, a note.
+    fn finish(&self, mut job: Job, finished: Finished<(OutputPaths, Processed)>) {
+        let Finished { result, elapsed } = finished;
         let note = self.namer.plain(&job.path).path("error.txt");
         match result {
             Ok((outputs, processed)) => {
                 // A fixed copy of a recording that failed before: the old note no longer applies.
                 if let Err(error) = fs::remove_file(&note) {
                     if error.kind() != std::io::ErrorKind::NotFound {
-                        log.error(format_args!("cannot remove {}: {error}", note.display()));
+                        error!("cannot remove {}: {error}", note.display());
                     }
                 }
-                log.event(format_args!(
+                info!(
                     "done in {:.1}s {} -> {}{}",
                     elapsed.as_secs_f64(),
-                    log.name(&job.path),
+                    shown(self.root, &job.path),
                     outputs.path("*").display(),
                     match processed.truncated {
                         true => " (warning: the file ends early; transcribed what is there)",
                         false => "",
                     }
-                ));
-                self.finish(&mut job, Ending::Done { elapsed, processed: &processed });
+                );
+                for warning in &processed.warnings {
+                    warn!("warning: {warning}");
+                }
+                self.record_ending(&mut job, Ending::Done { elapsed, processed: &processed });
             }
             // Not the recording's fault: it stays pending and is tried again, later and later.
             Err(error) if OutputError::is_cause_of(&error) => {
                 job.output_failures += 1;
                 let reason = without_path_prefix(&format!("{error:#}"), &job.path);
-                log.error(format_args!(
+                error!(
                     "waiting: {}: {reason}; trying again in {}s",
-                    log.name(&job.path),
+                    shown(self.root, &job.path),
                     job.backoff().as_secs()
-                ));
+                );
                 let retry_in = job.backoff();
-                self.finish(&mut job, Ending::Waiting { reason: &reason, retry_in });
+                self.record_ending(&mut job, Ending::Waiting { reason: &reason, retry_in });
                 // The team's queue hands it to whichever worker is free once the backoff is over.
                 if self.ledger.team().is_none() {
                     // The loop has ended (a stop): the journal says `waiting`, so the next start retries.
@@ -454,15 +441,15 @@ impl Worker<'_> {
             Err(error) => {
                 let reason = without_path_prefix(&format!("{error:#}"), &job.path);
                 let wrote_note = write_atomically(&note, &error_note(&job, &reason));
-                log.error(format_args!(
+                error!(
                     "failed: {}: {reason}{}",
-                    log.name(&job.path),
+                    shown(self.root, &job.path),
                     match &wrote_note {
                         Ok(()) => format!(" (see {})", note.display()),
                         Err(error) => format!(" (and cannot write the note: {error:#})"),
                     }
-                ));
-                self.finish(&mut job, Ending::Failed { reason: &reason });
+                );
+                self.record_ending(&mut job, Ending::Failed { reason: &reason });
             }
         }
     }
@@ -485,7 +472,7 @@ fn error_note(job: &Job, reason: &str) -> String {
          content is not retried; `handoff status` lists it as failed.\n",
         job.path.display(),
         job.sha256,
-        humantime::format_rfc3339_seconds(SystemTime::now()),
+        clock::now(),
     )
 }
 
@@ -495,48 +482,25 @@ fn without_path_prefix(reason: &str, path: &Path) -> String {
     reason.strip_prefix(&prefix).unwrap_or(reason).to_string()
 }
 
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("panic")
+/// A recording as the user dropped it: relative to the inbox.
+fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
 }
 
-/// One line per event on stderr, timestamped, as a long-running process's log should be.
-#[derive(Clone)]
-struct Log {
-    verbosity: Verbosity,
-    root: PathBuf,
-}
-
-impl Log {
-    /// Queued, done, started, stopped: hidden by --quiet.
-    fn event(&self, message: std::fmt::Arguments) {
-        if !self.verbosity.quiet {
-            self.line(message);
-        }
-    }
-
-    /// Skipped duplicates: only with --verbose.
-    fn detail(&self, message: std::fmt::Arguments) {
-        if self.verbosity.verbose {
-            self.line(message);
-        }
-    }
-
-    fn error(&self, message: std::fmt::Arguments) {
-        self.line(message);
-    }
-
-    fn line(&self, message: std::fmt::Arguments) {
-        eprintln!("{} {message}", humantime::format_rfc3339_seconds(SystemTime::now()));
-    }
-
-    /// A recording as the user dropped it: relative to the inbox.
-    fn name(&self, path: &Path) -> String {
-        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
-    }
+/// One line per event on stderr, timestamped, as a long-running process's log should be: errors
+/// and warnings always; queued, done, started and stopped unless `--quiet`; skipped duplicates
+/// only with `--verbose`. Only this program's own lines: the libraries' would drown them.
+fn start_logging(verbosity: Verbosity) {
+    let level = match verbosity {
+        Verbosity::Quiet => LevelFilter::Warn,
+        Verbosity::Normal => LevelFilter::Info,
+        Verbosity::Verbose => LevelFilter::Debug,
+    };
+    env_logger::Builder::new()
+        .filter_level(LevelFilter::Off)
+        .filter_module(env!("CARGO_CRATE_NAME"), level)
+        .format(|out, record| writeln!(out, "{} {}", clock::now(), record.args()))
+        .init();
 }
 
 #[cfg(test)]

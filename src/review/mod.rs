@@ -11,6 +11,7 @@ pub mod call;
 mod fields;
 pub mod server;
 
+use crate::clock::now;
 use crate::output::write_atomically;
 use crate::team::TeamReview;
 use anyhow::{Context, Result};
@@ -24,7 +25,6 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 /// Where everything about one reviewed call lives: `<dir>/<name>.<suffix>`.
 #[derive(Debug, Clone)]
@@ -348,23 +348,27 @@ fn anchor_of(item: &Map<String, Value>) -> Anchor {
     }
 }
 
-/// After re-processing (new model, new rules): re-applies an existing review log to the new
-/// draft so the SDR's work carries over, lists the corrections that no longer land, and rewrites
-/// the final files. Returns the files written (none when the call was never reviewed).
-pub fn reapply_after_processing(handoff: &Path) -> Result<Vec<PathBuf>> {
-    let files = ReviewFiles::of(handoff)?;
-    if !files.log.exists() {
-        return Ok(Vec::new());
-    }
-    let mut review = Review::open(handoff, Requirements::load(None)?)?;
-    let current = review.refresh_final()?;
-    report_orphans(&review, &current);
-    Ok(vec![review.files.final_json.clone(), review.files.final_md.clone()])
+/// What re-applying a review to a new draft wrote, and the corrections that no longer land.
+pub struct Reapplied {
+    pub written: Vec<PathBuf>,
+    /// [`orphans_report`] of the re-applied review, for the command to print.
+    pub orphans: Option<String>,
 }
 
-/// RFC 3339 UTC to the second, as corrections record it.
-pub fn now() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+/// After re-processing (new model, new rules): re-applies an existing review log to the new
+/// draft so the SDR's work carries over, lists the corrections that no longer land, and rewrites
+/// the final files, judged against `requirements`. Writes nothing when the call was never reviewed.
+pub fn reapply_after_processing(handoff: &Path, requirements: &Requirements) -> Result<Reapplied> {
+    let files = ReviewFiles::of(handoff)?;
+    if !files.log.exists() {
+        return Ok(Reapplied { written: Vec::new(), orphans: None });
+    }
+    let mut review = Review::open(handoff, requirements.clone())?;
+    let current = review.refresh_final()?;
+    Ok(Reapplied {
+        written: vec![review.files.final_json.clone(), review.files.final_md.clone()],
+        orphans: orphans_report(&review, &current),
+    })
 }
 
 /// The reviewer's name: `--reviewer`, else the login name.
@@ -378,18 +382,25 @@ pub fn reviewer(given: Option<String>) -> Result<String> {
 
 /// Prints corrections that no longer land (after re-processing), so none is silently lost.
 pub fn report_orphans(review: &Review, current: &Current) {
-    if current.orphans.is_empty() {
-        return;
+    if let Some(report) = orphans_report(review, current) {
+        eprintln!("handoff: {report}");
     }
-    eprintln!(
-        "handoff: {} correction(s) in {} no longer apply to the draft (kept in the log):",
+}
+
+/// The corrections that no longer land, one a line under a heading naming the log.
+pub fn orphans_report(review: &Review, current: &Current) -> Option<String> {
+    if current.orphans.is_empty() {
+        return None;
+    }
+    let mut report = format!(
+        "{} correction(s) in {} no longer apply to the draft (kept in the log):",
         current.orphans.len(),
         review.files.log.display()
     );
     for orphan in &current.orphans {
         let correction = &orphan.correction;
-        eprintln!(
-            "  {} {} by {} at {}: {}",
+        report.push_str(&format!(
+            "\n  {} {} by {} at {}: {}",
             correction.action,
             correction
                 .item_id
@@ -399,6 +410,7 @@ pub fn report_orphans(review: &Review, current: &Current) {
             correction.by,
             correction.at,
             orphan.reason
-        );
+        ));
     }
+    Some(report)
 }

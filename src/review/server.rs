@@ -11,7 +11,7 @@ use super::fields::{ACCOUNT, CATEGORIES, COMMON};
 use super::{audio, Current, Refused, Request, Review};
 use anyhow::{Context, Result};
 use axum::extract::{Request as HttpRequest, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -195,28 +195,42 @@ fn respond(review: &Review, result: Result<Current>) -> Response {
 // Each handler starts from the log on disk, so the page shows what other pages and scripts
 // recorded; changes re-read it under the log's lock (see `Review::record_from`).
 
+/// Runs `change` on the review on tokio's blocking threads and answers with the new state. It
+/// reads, writes and fsyncs files, and may wait for another process's lock on the log: on the
+/// server's single thread that would stall every other request, the audio player's included.
+async fn with_review(
+    state: AppState,
+    change: impl FnOnce(&mut Review, &Shared) -> Result<Current> + Send + 'static,
+) -> Response {
+    let changed = tokio::task::spawn_blocking(move || {
+        let mut review = state.review.lock().expect("a review is never left half-changed");
+        let result = change(&mut review, &state);
+        respond(&review, result)
+    });
+    changed.await.unwrap_or_else(|error| {
+        let error = anyhow::Error::new(error).context("the review could not be changed");
+        failure(StatusCode::INTERNAL_SERVER_ERROR, &error, None)
+    })
+}
+
 async fn state_view(State(state): State<AppState>) -> Response {
-    let mut review = state.review.lock().expect("a review is never left half-changed");
-    let result = review.reload().and_then(|()| review.current());
-    respond(&review, result)
+    with_review(state, |review, _| review.reload().and_then(|()| review.current())).await
 }
 
 async fn correct(State(state): State<AppState>, Json(request): Json<Request>) -> Response {
-    let mut review = state.review.lock().expect("a review is never left half-changed");
-    let result =
-        review.record_from(|review, current| Ok(vec![review.correction(current, request, &state.reviewer)?]));
-    respond(&review, result)
+    with_review(state, |review, state| {
+        review.record_from(|review, current| Ok(vec![review.correction(current, request, &state.reviewer)?]))
+    })
+    .await
 }
 
 async fn finalize(State(state): State<AppState>) -> Response {
-    let mut review = state.review.lock().expect("a review is never left half-changed");
-    let result = review.sign_off(&state.reviewer);
-    respond(&review, result)
+    with_review(state, |review, state| review.sign_off(&state.reviewer)).await
 }
 
-async fn recording(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn recording(State(state): State<AppState>, request: HttpRequest) -> Response {
     match &state.recording {
-        Some(path) => audio::serve(path, &headers).await,
+        Some(path) => audio::serve(path, request).await,
         None => (StatusCode::NOT_FOUND, "the recording was not found").into_response(),
     }
 }

@@ -6,6 +6,7 @@
 //! line, which replay skips. Opening rewrites the file with one line per finished recording, so
 //! it grows with the number of recordings, not with their transitions. No database needed.
 
+use crate::clock::now;
 use crate::output::write_atomically;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,6 @@ use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 const JOURNAL_FILE: &str = "journal.jsonl";
 /// The last compacted journal, copied at every open: finished recordings are never dropped from
@@ -303,10 +303,6 @@ fn lock(state_dir: &Path) -> Result<File> {
         .and_then(|()| write!(file, "{}", std::process::id()))
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(file)
-}
-
-fn now() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
 #[cfg(test)]

@@ -69,15 +69,7 @@ pub struct Team {
 impl Team {
     /// Opens the database (bringing its schema up to date) and registers this worker; the
     /// heartbeat runs until [`Team::close`].
-    pub fn open(
-        url: &str,
-        name: Option<&str>,
-        lease: Duration,
-        root: &Path,
-        out: &Path,
-        notice: Notice,
-    ) -> Result<Self> {
-        let name = name.map(WorkerName::parse).transpose()?.unwrap_or_else(WorkerName::of_this_host);
+    pub fn open(url: &str, name: WorkerName, lease: Duration, root: &Path, out: &Path, notice: Notice) -> Result<Self> {
         let database = Database::open(url, Backoff::PATIENT, Some(notice))?;
         let worker = Worker::register(&database, name, lease)?;
         let heartbeat = worker.heartbeat();

@@ -14,6 +14,8 @@ const DOMINANCE_RATIO: f64 = 4.0;
 /// Below this mean-square level (about -60 dBFS) neither channel is speaking.
 const SILENCE_MEAN_SQUARE: f64 = 1e-6;
 
+/// How loud each channel of a stereo recording was over time: who spoke when, since each side of
+/// a recorded call usually has a channel of its own.
 #[derive(Debug, Clone, Default)]
 pub struct ChannelActivity {
     /// Mean square per window, one vector per channel. Empty for mono recordings.
@@ -36,6 +38,7 @@ impl ChannelActivity {
         }
     }
 
+    /// Channels tracked: 0 for mono, where there is nothing to tell apart.
     pub fn channel_count(&self) -> usize {
         self.windows.len()
     }
@@ -59,6 +62,7 @@ impl ChannelActivity {
         }
     }
 
+    /// Closes the last, partly filled window; call once after the last [`push`](Self::push).
     pub fn finish(&mut self) {
         if self.partial_frames > 0 && !self.windows.is_empty() {
             self.close_window();

@@ -18,9 +18,13 @@ use symphonia_adapter_libopus::OpusDecoder;
 /// What the container and codec say about the recording, before any conversion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceFormat {
+    /// The file's own rate.
     pub sample_rate_hz: u32,
+    /// The file's channels: 2 lets speakers be told apart.
     pub channels: u16,
+    /// Codec name as symphonia gives it (`mp3`, `pcm_s16le`, `opus`, ...).
     pub codec: String,
+    /// Length of what was decoded.
     pub duration_ms: u64,
     /// The stream ended early (cut-off upload, disk full while recording); what was there is kept.
     pub truncated: bool,
@@ -32,34 +36,84 @@ pub struct DecodedAudio {
     /// 16 kHz mono, all channels mixed, 16-bit: half the memory of f32 on a 2-hour call, and
     /// far finer than the model can hear.
     pub samples: Vec<i16>,
+    /// The recording as it was before conversion.
     pub source: SourceFormat,
     /// Per-channel loudness over time; empty for mono.
     pub activity: ChannelActivity,
 }
 
+/// Why a recording cannot be transcribed; every message starts with the file and says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
-    #[error("{path}: cannot read the file: {source}")]
-    Open { path: PathBuf, source: std::io::Error },
+    /// The file cannot be opened or read.
+    #[error("{path}: cannot read the file: {cause}")]
+    Open {
+        /// The recording.
+        path: PathBuf,
+        /// Why reading failed.
+        cause: std::io::Error,
+    },
+    /// The file has no bytes: a recording that was never saved.
     #[error("{path}: the file is empty (0 bytes); the recording was not saved, export it again")]
-    Empty { path: PathBuf },
+    Empty {
+        /// The recording.
+        path: PathBuf,
+    },
+    /// No container format recognises the content.
     #[error(
         "{path}: not a recording handoff can read ({reason}); supported: WAV, MP3, M4A/AAC, FLAC, \
          OGG/Vorbis, Opus (OGG or WebM)"
     )]
-    UnknownFormat { path: PathBuf, reason: String },
+    UnknownFormat {
+        /// The recording.
+        path: PathBuf,
+        /// The probe's message.
+        reason: String,
+    },
+    /// A container without an audio track.
     #[error("{path}: the file has no audio track (a video without sound?)")]
-    NoAudioTrack { path: PathBuf },
+    NoAudioTrack {
+        /// The recording.
+        path: PathBuf,
+    },
+    /// An audio track in a codec no decoder here reads.
     #[error("{path}: the audio codec {codec} is not supported; convert it to WAV, FLAC or MP3 first")]
-    UnsupportedCodec { path: PathBuf, codec: String },
+    UnsupportedCodec {
+        /// The recording.
+        path: PathBuf,
+        /// The codec as the container names it.
+        codec: String,
+    },
+    /// The container's header is broken.
     #[error("{path}: invalid audio header: {reason}")]
-    InvalidHeader { path: PathBuf, reason: String },
+    InvalidHeader {
+        /// The recording.
+        path: PathBuf,
+        /// The demuxer's message.
+        reason: String,
+    },
+    /// A valid container with no samples in it.
     #[error("{path}: the file holds no audio samples")]
-    NoSamples { path: PathBuf },
+    NoSamples {
+        /// The recording.
+        path: PathBuf,
+    },
+    /// The audio data cannot be decoded.
     #[error("{path}: the audio is corrupt and could not be decoded: {reason}")]
-    Corrupt { path: PathBuf, reason: String },
-    #[error("{path}: {source}")]
-    Resample { path: PathBuf, source: ResampleError },
+    Corrupt {
+        /// The recording.
+        path: PathBuf,
+        /// The decoder's message.
+        reason: String,
+    },
+    /// Conversion to 16 kHz failed.
+    #[error("{path}: {cause}")]
+    Resample {
+        /// The recording.
+        path: PathBuf,
+        /// What the resampler said.
+        cause: ResampleError,
+    },
 }
 
 /// Symphonia's codecs plus libopus, which symphonia lacks and call recorders (WebRTC) love.
@@ -92,8 +146,8 @@ fn codec_name(id: AudioCodecId) -> String {
 /// Decodes a whole recording, detecting the format from its content (never the extension).
 pub fn decode_file(path: &Path) -> Result<DecodedAudio, DecodeError> {
     let at = || path.to_path_buf();
-    let file = File::open(path).map_err(|source| DecodeError::Open { path: at(), source })?;
-    let byte_len = file.metadata().map_err(|source| DecodeError::Open { path: at(), source })?.len();
+    let file = File::open(path).map_err(|cause| DecodeError::Open { path: at(), cause })?;
+    let byte_len = file.metadata().map_err(|cause| DecodeError::Open { path: at(), cause })?.len();
     if byte_len == 0 {
         return Err(DecodeError::Empty { path: at() });
     }
@@ -101,8 +155,8 @@ pub fn decode_file(path: &Path) -> Result<DecodedAudio, DecodeError> {
     let mut format = symphonia::default::get_probe()
         .probe(&Hint::new(), stream, FormatOptions::default(), MetadataOptions::default())
         .map_err(|error| match error {
-            SymphoniaError::IoError(source) if source.kind() != std::io::ErrorKind::UnexpectedEof => {
-                DecodeError::Open { path: at(), source }
+            SymphoniaError::IoError(cause) if cause.kind() != std::io::ErrorKind::UnexpectedEof => {
+                DecodeError::Open { path: at(), cause }
             }
             // The probe's own "nothing recognised this" is a verdict on the content, not a header.
             SymphoniaError::Unsupported(reason) if reason.contains("no suitable format reader") => {
@@ -192,12 +246,12 @@ pub fn decode_file(path: &Path) -> Result<DecodedAudio, DecodeError> {
                 }
                 sink.insert(
                     Sink::new(rate, spec.channels().count(), expected_frames)
-                        .map_err(|source| DecodeError::Resample { path: at(), source })?,
+                        .map_err(|cause| DecodeError::Resample { path: at(), cause })?,
                 )
             }
         };
         buffer.copy_to_vecs_planar(&mut sink.planes);
-        sink.consume(buffer.frames()).map_err(|source| DecodeError::Resample { path: at(), source })?;
+        sink.consume(buffer.frames()).map_err(|cause| DecodeError::Resample { path: at(), cause })?;
     }
 
     let Some(sink) = sink else {
@@ -210,7 +264,7 @@ pub fn decode_file(path: &Path) -> Result<DecodedAudio, DecodeError> {
     if expected_frames.is_some_and(|expected| sink.frames_in < expected.saturating_sub(expected / 50)) {
         truncated = true;
     }
-    sink.finish(codec, truncated).map_err(|source| DecodeError::Resample { path: at(), source })
+    sink.finish(codec, truncated).map_err(|cause| DecodeError::Resample { path: at(), cause })
 }
 
 /// Collects decoded packets: mixes to mono, resamples, tracks channel activity.

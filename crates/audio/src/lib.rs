@@ -1,6 +1,8 @@
 //! Decoding: a call recording in any common format → 16 kHz mono samples for the model, plus
 //! per-channel activity to tell the SDR from the prospect on two-channel recordings.
 
+#![warn(missing_docs)]
+
 mod activity;
 mod decode;
 mod resample;

@@ -6,16 +6,20 @@
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Indexing, Resampler as _};
 
+/// The rate Whisper was trained on; every recording is converted to it.
 pub const TARGET_RATE_HZ: u32 = 16_000;
 
 /// Input frames per FFT chunk: small enough to keep latency and scratch memory tiny, large
 /// enough that per-call overhead is negligible.
 const CHUNK_FRAMES: usize = 1024;
 
+/// The resampler refused a rate or a buffer.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot resample from {rate_hz} Hz: {reason}")]
 pub struct ResampleError {
+    /// The recording's rate.
     pub rate_hz: u32,
+    /// The resampler's own message.
     pub reason: String,
 }
 
@@ -38,6 +42,7 @@ struct FftStage {
 }
 
 impl StreamingResampler {
+    /// A resampler from `source_rate` Hz; fails for a rate the resampler cannot take.
     pub fn new(source_rate: u32) -> Result<Self, ResampleError> {
         let inner = if source_rate == TARGET_RATE_HZ {
             None
@@ -57,6 +62,7 @@ impl StreamingResampler {
         frames * u64::from(TARGET_RATE_HZ) / u64::from(self.source_rate)
     }
 
+    /// Takes the next `input` samples and appends the 16 kHz samples ready so far to `out`.
     pub fn push(&mut self, input: &[f32], out: &mut Vec<f32>) -> Result<(), ResampleError> {
         self.consumed_frames += input.len() as u64;
         let before = out.len();

@@ -9,6 +9,7 @@ use realfft::num_complex::Complex;
 use realfft::{RealFftPlanner, RealToComplex};
 use std::sync::Arc;
 
+/// The rate `diarize` expects its samples at: the decoder's output, which Whisper takes too.
 pub const SAMPLE_RATE_HZ: usize = 16_000;
 pub const FRAME_MS: u64 = 10;
 const HOP: usize = SAMPLE_RATE_HZ / 100;

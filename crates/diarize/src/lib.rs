@@ -21,6 +21,8 @@
 //! println!("{} voice(s); first word by {:?}", attribution.voices, attribution.words[0].speaker);
 //! ```
 
+#![warn(missing_docs)]
+
 mod cluster;
 mod features;
 mod gaussian;
@@ -56,15 +58,22 @@ const EVIDENCE_CONTEXT_FRAMES: usize = 30;
 /// One transcribed word and when it was spoken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimedWord<'a> {
+    /// As Whisper wrote it: naming reads it for introductions, questions and next steps.
     pub text: &'a str,
+    /// From the start of the recording; the voice is looked for from a little before it, as
+    /// Whisper's word times are approximate.
     pub start_ms: u64,
+    /// From the start of the recording; the voice is looked for until a little after it.
     pub end_ms: u64,
 }
 
 /// Who spoke one word, and how sure that is (0.0-1.0).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Attribution {
+    /// `UNKNOWN` below [`MIN_CONFIDENCE`]: extraction then leaves the word out of the prospect's.
     pub speaker: Speaker,
+    /// How clearly the word's voice won, times how sure the naming is; kept so a caller can
+    /// draw its own line.
     pub confidence: f32,
 }
 
@@ -79,12 +88,14 @@ pub enum Naming {
     Unsure,
 }
 
+/// Who spoke each word of a call, with what was heard to decide it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diarization {
     /// One per word given, in the same order.
     pub words: Vec<Attribution>,
     /// Voices heard: 0 (no speech found), 1 or 2.
     pub voices: usize,
+    /// What the names rest on: a caller can tell a call named by the SDR's sample from a guess.
     pub naming: Naming,
 }
 

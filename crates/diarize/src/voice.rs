@@ -15,6 +15,8 @@ const MIN_SPEECH_FRAMES: usize = 300;
 /// A frame's 25 ms window, for checking which channel dominated it.
 const FRAME_WINDOW_MS: u64 = 25;
 
+/// Why an SDR voice sample cannot be used; the run stops, as naming voices without it is a
+/// different (and weaker) method the user did not ask for.
 #[derive(Debug, thiserror::Error)]
 pub enum VoiceError {
     /// Names the file itself.
@@ -23,7 +25,15 @@ pub enum VoiceError {
     #[error(
         "{path}: the SDR voice sample holds {seconds:.1} s of speech{channel}; it needs at least 3 s of the SDR alone"
     )]
-    TooShort { path: PathBuf, seconds: f64, channel: String },
+    /// Too little speech of the SDR alone to describe the voice.
+    TooShort {
+        /// The sample.
+        path: PathBuf,
+        /// Speech found in it.
+        seconds: f64,
+        /// On a dual-channel sample, which channel was used, for the message; empty on mono.
+        channel: String,
+    },
 }
 
 /// A model of the SDR's voice.

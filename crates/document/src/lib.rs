@@ -4,6 +4,8 @@
 //! [`render_markdown`] prints it for a person. The review stage edits the same structure and calls
 //! [`Handoff::refresh`] so the summary and the gaps follow the reviewer's corrections.
 
+#![warn(missing_docs)]
+
 mod markdown;
 mod model;
 mod summary;

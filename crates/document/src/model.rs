@@ -12,15 +12,20 @@ use std::path::{Path, PathBuf};
 /// Bumped whenever a field changes meaning or is removed; additions keep the version.
 pub const HANDOFF_SCHEMA_VERSION: u32 = 1;
 
+/// `<name>.handoff.json`: what the AE reads before the next call, every item with its evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Handoff {
+    /// [`HANDOFF_SCHEMA_VERSION`] of the build that wrote it.
     pub schema_version: u32,
+    /// The recording it was made from.
     pub source: Source,
     /// RFC 3339 UTC, when the draft was built (not when the call took place).
     pub created_at: String,
     /// The transcription model, so a surprising quote can be blamed on the right stage.
     pub model: String,
+    /// Hash of the rules that found the items, so a draft from older rules is redone.
     pub rules_version: String,
+    /// Draft until the reviewer signs it off.
     pub status: Status,
     /// Derived from the items and `account` by [`Handoff::refresh`]; never edited by hand.
     pub summary: Summary,
@@ -30,23 +35,28 @@ pub struct Handoff {
     /// Who the prospect said they are, when they said it; `summary` carries the result.
     #[serde(default)]
     pub prospect: Option<Item<Prospect>>,
+    /// The item lists, at the top level of the JSON.
     #[serde(flatten)]
     pub findings: Findings,
     /// What the call did not cover, as sentences for the AE (see [`crate::Gap`]).
     pub missing: Vec<String>,
 }
 
+/// The recording a handoff was made from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Source {
     /// File name only: the handoff travels to the AE, the directory layout of the SDR's disk doesn't.
     pub file: String,
+    /// Hex SHA-256 of the recording: ties the handoff, and its review, to that content.
     pub sha256: String,
+    /// Length of the audio the notes cover.
     pub duration_ms: u64,
     /// The file ended before its container said it would: the notes cover only `duration_ms`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
 }
 
+/// Whether the AE can rely on the handoff yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -56,10 +66,14 @@ pub enum Status {
     Ready,
 }
 
+/// The handoff's first screen: who, the pains that matter most, who decides, and when.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// The prospect's company: the reviewer's, else the call's.
     pub company: Option<String>,
+    /// The prospect's name: the reviewer's, else the call's.
     pub prospect_name: Option<String>,
+    /// The prospect's title: the reviewer's, else the call's.
     pub prospect_title: Option<String>,
     /// Up to three pains in the prospect's own words; see `summary::top_pains` for the ranking.
     pub top_pains: Vec<TopPain>,
@@ -69,12 +83,16 @@ pub struct Summary {
     pub key_dates: Vec<String>,
 }
 
+/// One of the summary's top pains.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TopPain {
     /// Id of the pain point item the quote comes from.
     pub id: String,
+    /// The prospect's words.
     pub quote: String,
+    /// The pain's theme, as the pain rules name it.
     pub theme: String,
+    /// Where in the call, to listen to it.
     pub start_ms: u64,
 }
 
@@ -82,12 +100,17 @@ pub struct TopPain {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Account {
+    /// The prospect's company.
     pub company: Option<String>,
+    /// The prospect's name.
     pub prospect_name: Option<String>,
+    /// The prospect's title.
     pub prospect_title: Option<String>,
     /// As the reviewer wrote it ("$120k ARR"), since deals are sized in many ways.
     pub deal_size: Option<String>,
+    /// `YYYY-MM-DD`, when the prospect expects to decide.
     pub decision_date: Option<String>,
+    /// Who holds the budget, by name or role.
     pub budget_owner: Option<String>,
     /// The date of the call itself; the recording does not carry it.
     pub call_date: Option<String>,
@@ -113,6 +136,7 @@ impl Account {
 /// An extracted item plus what a reviewer did to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry<D> {
+    /// The item as extracted (or as the reviewer edited or added it).
     #[serde(flatten)]
     pub item: Item<D>,
     /// Absent on machine findings nobody has looked at yet.
@@ -126,11 +150,14 @@ impl<D> From<Item<D>> for Entry<D> {
     }
 }
 
+/// What a reviewer did to an item, shown beside it so the AE knows what a person checked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewMark {
+    /// The most the reviewer changed it.
     pub state: ReviewState,
-    /// Reviewer name and RFC 3339 time of the latest correction that touched the item.
+    /// Reviewer name of the latest correction that touched the item.
     pub by: String,
+    /// RFC 3339 time of that correction.
     pub at: String,
 }
 
@@ -139,23 +166,36 @@ pub struct ReviewMark {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewState {
+    /// Checked and kept as found.
     Accepted,
+    /// Kept with fields the reviewer changed.
     Edited,
+    /// Found by the reviewer, not the rules.
     Added,
 }
 
 /// The extraction's lists under the same names, each item able to carry a review mark.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Findings {
+    /// What hurts, in the prospect's words.
     pub pain_points: Vec<Entry<PainPoint>>,
+    /// Who is involved and how.
     pub stakeholders: Vec<Entry<Stakeholder>>,
+    /// Systems they use or need.
     pub systems: Vec<Entry<System>>,
+    /// Regulations they must meet.
     pub regulations: Vec<Entry<Regulation>>,
+    /// Dates and deadlines, with why.
     pub timeline: Vec<Entry<Timeline>>,
+    /// Budget amounts, ranges and owners.
     pub budget: Vec<Entry<Budget>>,
+    /// Objections, with the SDR's answer.
     pub objections: Vec<Entry<Objection>>,
+    /// Competitors they mentioned.
     pub competitors: Vec<Entry<Competitor>>,
+    /// What they tried before.
     pub previous_attempts: Vec<Entry<PreviousAttempt>>,
+    /// What was agreed to happen next.
     pub next_steps: Vec<Entry<NextStep>>,
 }
 
@@ -203,29 +243,50 @@ pub fn list_key(category: Category) -> &'static str {
     }
 }
 
+/// Why a handoff file cannot be read; every message names the file and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
-    #[error("cannot read handoff {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("{path} is not a valid handoff document ({source}); rebuild it from the transcript")]
-    Parse { path: PathBuf, source: serde_json::Error },
+    /// The file cannot be read.
+    #[error("cannot read handoff {path}: {cause}")]
+    Read {
+        /// The handoff file.
+        path: PathBuf,
+        /// Why reading failed.
+        cause: std::io::Error,
+    },
+    /// The file is not JSON of the handoff's shape.
+    #[error("{path} is not a valid handoff document ({cause}); rebuild it from the transcript")]
+    Parse {
+        /// The handoff file.
+        path: PathBuf,
+        /// The JSON error, with its line and column.
+        cause: serde_json::Error,
+    },
+    /// A handoff written by a build with another schema.
     #[error(
         "{path} has handoff schema version {found}, this build reads version {HANDOFF_SCHEMA_VERSION}; \
          rebuild it from the transcript"
     )]
-    Version { path: PathBuf, found: u32 },
+    Version {
+        /// The handoff file.
+        path: PathBuf,
+        /// Its `schema_version`.
+        found: u32,
+    },
 }
 
 impl Handoff {
+    /// `<name>.handoff.json`, pretty-printed so a person can read and diff it.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a handoff always serializes")
     }
 
+    /// Reads a handoff file, refusing one of another schema version.
     pub fn load(path: &Path) -> Result<Handoff, DocumentError> {
         let text =
-            std::fs::read_to_string(path).map_err(|source| DocumentError::Read { path: path.to_owned(), source })?;
+            std::fs::read_to_string(path).map_err(|cause| DocumentError::Read { path: path.to_owned(), cause })?;
         let handoff: Handoff =
-            serde_json::from_str(&text).map_err(|source| DocumentError::Parse { path: path.to_owned(), source })?;
+            serde_json::from_str(&text).map_err(|cause| DocumentError::Parse { path: path.to_owned(), cause })?;
         if handoff.schema_version != HANDOFF_SCHEMA_VERSION {
             return Err(DocumentError::Version { path: path.to_owned(), found: handoff.schema_version });
         }

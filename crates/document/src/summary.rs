@@ -11,13 +11,21 @@ pub const TOP_PAINS: usize = 3;
 /// Something the call did not cover, worth raising on the next one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gap {
+    /// Nobody said which company the prospect is with.
     NoCompany,
+    /// The prospect described no pain themselves.
     NoProspectPains,
+    /// Nobody named who decides.
     NoDecisionMaker,
+    /// No budget was mentioned.
     NoBudget,
+    /// Nobody said who owns the budget.
     NoBudgetOwner,
+    /// No date or deadline came up.
     NoTimeline,
+    /// No next step was agreed.
     NoNextStep,
+    /// The prospect's current systems are unknown.
     NoCurrentSystems,
 }
 

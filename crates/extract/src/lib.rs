@@ -7,6 +7,8 @@
 //! # Ok::<(), handoff_extract::RuleError>(())
 //! ```
 
+#![warn(missing_docs)]
+
 mod call;
 mod distance;
 mod extractors;
@@ -72,9 +74,14 @@ fn not_objections(pains: Vec<Item<PainPoint>>, objections: &[Item<Objection>]) -
 /// pains (the SDR's, hypotheticals, small talk).
 #[derive(Debug, Clone)]
 pub struct SentenceSignals {
+    /// The sentence as the scorer split it: matched against the labelled pains' quotes to tell
+    /// which sentences are pains.
     pub text: String,
+    /// From the start of the recording: where to listen when a fit disagrees with a label.
     pub start_ms: u64,
+    /// From the start of the recording.
     pub end_ms: u64,
+    /// The scorer's inputs, the features a refit weighs.
     pub signals: Option<pain_score::Signals>,
 }
 

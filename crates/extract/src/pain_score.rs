@@ -15,17 +15,17 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// One thing the scorer reads in a sentence. Values are 0/1 flags or small counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signal {
-    /// A [[cue]] of the pains pack names a pain and nothing cancels it.
+    /// A `[[cue]]` of the pains pack names a pain and nothing cancels it.
     Cue,
     /// Sum of the negative valence of its problem words (VADER list), capped at 3.
     ProblemWords,
-    /// How many [[consequence]] cues say what went wrong or what it cost (up to 2).
+    /// How many `[[consequence]]` cues say what went wrong or what it cost (up to 2).
     Consequences,
-    /// A problem played down ([[understatement]]).
+    /// A problem played down (`[[understatement]]`).
     Understatement,
     /// A number of hours, days, dollars or people.
     Quantity,
-    /// It opens the reply to an SDR question about problems ([[problem_question]]).
+    /// It opens the reply to an SDR question about problems (`[[problem_question]]`).
     Asked,
     /// "we", "our", "I": about the prospect's own side.
     Ownership,
@@ -41,11 +41,11 @@ pub enum Signal {
     Long,
     /// Sum of the positive valence of its words, capped at 3.
     PositiveWords,
-    /// Words of something missing or failing ("nobody", "can't", "lost"): [[signal]] lack.
+    /// Words of something missing or failing ("nobody", "can't", "lost"): `[[signal]]` lack.
     Lack,
-    /// Words of how often ("every", "always", "again"): [[signal]] frequency.
+    /// Words of how often ("every", "always", "again"): `[[signal]]` frequency.
     Frequency,
-    /// Words of work spent ("spend", "chase", "re-enter"): [[signal]] effort.
+    /// Words of work spent ("spend", "chase", "re-enter"): `[[signal]]` effort.
     Effort,
     /// It opens the prospect's reply to any SDR question.
     Reply,
@@ -56,7 +56,7 @@ pub enum Signal {
 }
 
 impl Signal {
-    /// Every signal, in the order of [`Signals::values`].
+    /// Every signal, in the order a [`Signals`] array holds their values.
     pub const ALL: [Signal; 19] = [
         Signal::Cue,
         Signal::ProblemWords,

@@ -7,6 +7,8 @@ pub const PUBLISHED_BASE_URL: &str = "https://huggingface.co/ggerganov/whisper.c
 /// The model `process` and `watch` use when none is named.
 pub const DEFAULT_MODEL: &str = "tiny.en";
 
+/// A model handoff can name, find and check: `--model tiny.en` needs no path, and a file whose
+/// sha256 is not this one is reported rather than trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KnownModel {
     /// As whisper.cpp names it: `tiny.en`, `base-q8_0`, ...
@@ -18,6 +20,7 @@ pub struct KnownModel {
 }
 
 impl KnownModel {
+    /// The name to look for in a models folder, and to download.
     pub fn file_name(&self) -> String {
         file_name(self.name)
     }
@@ -43,7 +46,9 @@ pub fn file_name(name: &str) -> String {
 /// OpenAI weights another way, so its bytes (and sha256) differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KnownConversion {
+    /// The [`KnownModel`] it is a conversion of.
     pub name: &'static str,
+    /// This file's own sha256, accepted besides the published one.
     pub sha256: &'static str,
     /// Where its provenance is written down.
     pub source: &'static str,
@@ -83,7 +88,7 @@ const fn model(name: &'static str, size_bytes: u64, sha256: &'static str) -> Kno
 
 const SHARED_README: &str = "../shared/models/README.md";
 
-/// The workspace's own conversions (see [`SHARED_README`]): same sizes and layout as the
+/// The workspace's own conversions (see `../shared/models/README.md`): same sizes and layout as the
 /// published files, other bytes.
 pub const KNOWN_CONVERSIONS: &[KnownConversion] = &[
     KnownConversion {
@@ -103,6 +108,7 @@ pub const KNOWN_CONVERSIONS: &[KnownConversion] = &[
     },
 ];
 
+/// The catalog entry for `name`; `None` for a name handoff does not know (then it must be a path).
 pub fn find(name: &str) -> Option<&'static KnownModel> {
     KNOWN_MODELS.iter().find(|model| model.name == name)
 }
@@ -124,6 +130,8 @@ pub enum Provenance {
 }
 
 impl KnownModel {
+    /// Whether a file with this `sha256` is this model as published, a known conversion, or
+    /// something else: `handoff models` shows it, so a damaged download is noticed.
     pub fn provenance(&self, sha256: &str) -> Provenance {
         if sha256.eq_ignore_ascii_case(self.sha256) {
             return Provenance::Published;

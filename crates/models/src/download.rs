@@ -11,9 +11,14 @@ use std::time::Duration;
 /// What to download where, and the hashes a good file may have (anything else is refused).
 #[derive(Debug, Clone)]
 pub struct Request {
+    /// The file itself, not a folder: mirrors may lay files out their own way.
     pub url: String,
+    /// The folder the model ends up in; the partial download sits there too, so the final
+    /// rename stays on one filesystem.
     pub dir: PathBuf,
+    /// The name the model gets in `dir`, as the lookup will search for it.
     pub file_name: String,
+    /// Several: a model may be accepted as published or as a known conversion.
     pub accepted_sha256: Vec<String>,
 }
 
@@ -22,60 +27,132 @@ pub trait Progress {
     /// The transfer starts with `done` bytes already on disk (a resumed download) of `total`,
     /// when the server says how many there are.
     fn begin(&self, total: Option<u64>, done: u64);
+    /// `bytes` more arrived and were written.
     fn advance(&self, bytes: u64);
 }
 
+/// A checked model file in place; which of the two tells the user whether the network was used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
+    /// Fetched (or finished fetching) and checked.
     Downloaded {
+        /// Where the model now is.
         path: PathBuf,
+        /// The hash it was accepted with, for the user to compare with their own records.
         sha256: String,
+        /// Bytes an earlier, interrupted run had already fetched; 0 for a fresh download.
         resumed_from: u64,
     },
     /// The file was already there with an accepted hash; nothing was fetched.
     AlreadyThere {
+        /// The existing file.
         path: PathBuf,
+        /// Its hash, one of the accepted ones.
         sha256: String,
     },
 }
 
+/// Why no checked model was installed; every message says what to do next, as the user runs
+/// this by hand.
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
-    #[error("cannot reach {url}: {source}. Check the network connection and the address (--from or HANDOFF_MODEL_BASE_URL); run the same command again to resume")]
-    Connect { url: String, source: Box<ureq::Error> },
+    /// No answer from the server (DNS, connection, TLS, timeout).
+    #[error("cannot reach {url}: {cause}. Check the network connection and the address (--from or HANDOFF_MODEL_BASE_URL); run the same command again to resume")]
+    Connect {
+        /// The file's address.
+        url: String,
+        /// What the HTTP client said; boxed, being large.
+        cause: Box<ureq::Error>,
+    },
+    /// The server answered, but not with the file.
     #[error("{url} answered HTTP {status}{hint}")]
-    Status { url: String, status: u16, hint: &'static str },
+    Status {
+        /// The file's address.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// What the status usually means here, with its leading ": ", or empty.
+        hint: &'static str,
+    },
+    /// A resumed download got bytes from the wrong place: appending them would corrupt the file.
     #[error("{url} answered a range request with {detail}; delete {} and run again to download from the start", part.display())]
-    BadRange { url: String, detail: String, part: PathBuf },
-    #[error("the download from {url} broke off after {done} bytes{of}: {source}. Run the same command again: it resumes from {}", part.display())]
-    Interrupted { url: String, done: u64, of: String, part: PathBuf, source: io::Error },
-    #[error("cannot write {}: {source}. Check that the folder is writable and the disk has space", path.display())]
-    Write { path: PathBuf, source: io::Error },
+    BadRange {
+        /// The file's address.
+        url: String,
+        /// The range asked for and the one answered.
+        detail: String,
+        /// The partial download, kept for the user to delete.
+        part: PathBuf,
+    },
+    /// The connection broke mid-file; what arrived is kept for the next run to resume.
+    #[error("the download from {url} broke off after {done} bytes{of}: {cause}. Run the same command again: it resumes from {}", part.display())]
+    Interrupted {
+        /// The file's address.
+        url: String,
+        /// Bytes on disk.
+        done: u64,
+        /// " of N" when the size is known, for the message.
+        of: String,
+        /// The partial download.
+        part: PathBuf,
+        /// Why reading stopped.
+        cause: io::Error,
+    },
+    /// The local side failed: folder, disk, permissions.
+    #[error("cannot write {}: {cause}. Check that the folder is writable and the disk has space", path.display())]
+    Write {
+        /// The file or folder written.
+        path: PathBuf,
+        /// Why writing failed.
+        cause: io::Error,
+    },
+    /// Another process holds the partial download: two writers would interleave their bytes.
     #[error("another download is writing {}; wait for it to finish", part.display())]
-    Busy { part: PathBuf },
+    Busy {
+        /// The partial download.
+        part: PathBuf,
+    },
+    /// The whole file arrived but is not the model asked for; it was deleted, not installed.
     #[error(
         "the file downloaded from {url} has sha256 {found}, not {}; it was deleted and nothing was installed. \
          Check that the address serves the published model, or pass --sha256 for a file of your own",
         expected.join(" or ")
     )]
-    Checksum { url: String, found: String, expected: Vec<String> },
+    Checksum {
+        /// The file's address.
+        url: String,
+        /// The downloaded file's hash.
+        found: String,
+        /// The accepted hashes.
+        expected: Vec<String>,
+    },
+    /// A file at the final name is not the model asked for; it is left alone, being the user's.
     #[error(
         "{} already exists, but its sha256 {found} is not {}; move it away (or delete it) and run again",
         path.display(),
         expected.join(" or ")
     )]
-    ExistingMismatch { path: PathBuf, found: String, expected: Vec<String> },
+    ExistingMismatch {
+        /// The existing file.
+        path: PathBuf,
+        /// Its hash.
+        found: String,
+        /// The accepted hashes.
+        expected: Vec<String>,
+    },
 }
 
 /// A read that waits longer than this for the next bytes counts as a broken connection.
 const READ_TIMEOUT: Duration = Duration::from_secs(60);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Downloads `request` into place, resuming an earlier partial download, and installs the file
+/// only once its sha256 is an accepted one.
 pub fn download(request: &Request, progress: &dyn Progress) -> Result<Outcome, DownloadError> {
     let Request { url, dir, file_name, accepted_sha256 } = request;
     let write_error = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| DownloadError::Write { path, source }
+        move |cause| DownloadError::Write { path, cause }
     };
     fs::create_dir_all(dir).map_err(write_error(dir))?;
     let target = dir.join(file_name);
@@ -97,7 +174,7 @@ pub fn download(request: &Request, progress: &dyn Progress) -> Result<Outcome, D
     // Two downloads appending to one .part would interleave their bytes.
     part.try_lock().map_err(|error| match error {
         fs::TryLockError::WouldBlock => DownloadError::Busy { part: part_path.clone() },
-        fs::TryLockError::Error(source) => DownloadError::Write { path: part_path.clone(), source },
+        fs::TryLockError::Error(cause) => DownloadError::Write { path: part_path.clone(), cause },
     })?;
     let mut hasher = Sha256::new();
     let mut done = io::copy(&mut part, &mut HashWriter(&mut hasher)).map_err(write_error(&part_path))?;
@@ -111,7 +188,7 @@ pub fn download(request: &Request, progress: &dyn Progress) -> Result<Outcome, D
         .user_agent(concat!("handoff/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
-    let connect_error = |source| DownloadError::Connect { url: url.clone(), source: Box::new(source) };
+    let connect_error = |cause| DownloadError::Connect { url: url.clone(), cause: Box::new(cause) };
     let bad_range = |detail: String| DownloadError::BadRange { url: url.clone(), detail, part: part_path.clone() };
 
     // At most two requests: a range the server cannot serve is retried once from the start.
@@ -159,12 +236,12 @@ pub fn download(request: &Request, progress: &dyn Progress) -> Result<Outcome, D
 
     if let Some((mut answer, total)) = response {
         progress.begin(total, done);
-        let interrupted = |done: u64, source: io::Error| DownloadError::Interrupted {
+        let interrupted = |done: u64, cause: io::Error| DownloadError::Interrupted {
             url: url.clone(),
             done,
             of: total.map_or_else(String::new, |total| format!(" of {total}")),
             part: part_path.clone(),
-            source,
+            cause,
         };
         let mut body = answer.body_mut().as_reader();
         let mut buffer = vec![0u8; 1 << 16];

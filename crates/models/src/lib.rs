@@ -1,5 +1,7 @@
 //! Whisper models in whisper.cpp's ggml format: the ones handoff knows by name ([`catalog`]),
-//! which file a run uses ([`lookup`]), and fetching a model checked ([`download`]).
+//! which file a run uses ([`lookup`]), and fetching a model checked ([`mod@download`]).
+
+#![warn(missing_docs)]
 
 pub mod catalog;
 pub mod download;

@@ -5,6 +5,8 @@ use crate::catalog::{self, KnownModel, DEFAULT_MODEL};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// The environment variable naming a model (name or file) or a folder of models, so a machine
+/// can set its model once instead of on every command.
 pub const MODEL_ENV: &str = "HANDOFF_MODEL";
 
 /// Folders searched for `ggml-<name>.bin` after `$HANDOFF_MODEL`, relative to the current
@@ -12,28 +14,51 @@ pub const MODEL_ENV: &str = "HANDOFF_MODEL";
 /// workspace's shared models next to the checkout.
 pub const SEARCH_DIRS: [&str; 2] = ["models", "../shared/models"];
 
+/// Why no model file was found; the run stops before any recording is touched.
 #[derive(Debug, thiserror::Error)]
 pub enum LookupError {
+    /// A path was given (it has a folder or `.bin` in it) but nothing is there.
     #[error("{origin}{}: no such file", path.display())]
-    NoSuchFile { origin: Origin, path: PathBuf },
+    NoSuchFile {
+        /// Where the path came from.
+        origin: Origin,
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// Neither a name in the catalog nor a file: most likely a typo, so the known names are listed.
     #[error(
         "{origin}{value}: neither a known model nor an existing file. Known models: {}; or give the path of a \
          whisper.cpp ggml file",
         catalog::names()
     )]
-    UnknownName { origin: Origin, value: String },
+    UnknownName {
+        /// Where the value came from.
+        origin: Origin,
+        /// The value as given.
+        value: String,
+    },
+    /// A known model that is in none of the places searched: the user must download it.
     #[error(
         "no Whisper model {name} found. Looked at --model, {looked} (relative to {}).\nDownload it with \
          `handoff models download {name}`, or pass --model PATH",
         cwd.display()
     )]
-    NotFound { name: String, looked: String, cwd: PathBuf },
+    NotFound {
+        /// The model's name.
+        name: String,
+        /// The places searched, for the message.
+        looked: String,
+        /// What those relative places were relative to.
+        cwd: PathBuf,
+    },
 }
 
 /// Who asked for a model, as error messages name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
+    /// `--model`.
     Flag,
+    /// [`MODEL_ENV`].
     Env,
 }
 
@@ -49,6 +74,7 @@ impl fmt::Display for Origin {
 /// One place a named model may be, in lookup order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
+    /// The file, existing or not.
     pub path: PathBuf,
     /// `$HANDOFF_MODEL`, `models/` or `../shared/models/`.
     pub via: String,
@@ -57,6 +83,7 @@ pub struct Place {
 /// The model a run uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
+    /// The file Whisper loads.
     pub path: PathBuf,
     /// The catalog entry, when the model was asked for by name.
     pub known: Option<&'static KnownModel>,
@@ -70,10 +97,13 @@ pub struct Search {
 }
 
 impl Search {
+    /// The lookup this process's environment asks for: what every command uses.
     pub fn from_env() -> Search {
         Search::new(std::env::var_os(MODEL_ENV).filter(|value| !value.is_empty()).map(PathBuf::from))
     }
 
+    /// The lookup with `env` standing for `$HANDOFF_MODEL`, so tests need not change the
+    /// process's environment.
     pub fn new(env: Option<PathBuf>) -> Search {
         Search { env }
     }

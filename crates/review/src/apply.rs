@@ -12,18 +12,23 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 
+/// A review log applied to a draft.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Applied {
     /// The corrected handoff, still `draft` until [`crate::finalize`] passes it.
     pub handoff: Handoff,
     /// Corrections that could not be applied, in log order, each with the reason.
     pub orphans: Vec<Orphan>,
+    /// How the corrections landed.
     pub stats: ApplyStats,
 }
 
+/// A correction that no longer lands on the draft: kept in the log, shown to the reviewer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Orphan {
+    /// As in the log.
     pub correction: Correction,
+    /// Why it does not land, for the reviewer.
     pub reason: String,
 }
 
@@ -35,8 +40,11 @@ pub struct ApplyStats {
     pub by_id: usize,
     /// Found their item by quote and time because the id had changed.
     pub rematched: usize,
+    /// Items the reviewer added.
     pub added: usize,
+    /// Account fields the reviewer set.
     pub fields_set: usize,
+    /// Corrections that did not land.
     pub orphaned: usize,
 }
 

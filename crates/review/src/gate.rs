@@ -11,9 +11,11 @@ use std::path::{Path, PathBuf};
 const DEFAULT_REQUIREMENTS: &str = include_str!("../../../rules/review/required.toml");
 const DEFAULT_ORIGIN: &str = "rules/review/required.toml (built in)";
 
+/// What a handoff must contain to be ready for the AE: `rules/review/required.toml` or a team's own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Requirements {
+    /// All must be met; none means any handoff is ready.
     #[serde(rename = "requirement", default)]
     pub requirements: Vec<Requirement>,
 }
@@ -27,10 +29,13 @@ pub struct Requirement {
     pub id: String,
     /// What the reviewer is told is missing.
     pub label: String,
+    /// Items of this category meet it.
     #[serde(default)]
     pub category: Option<Category>,
+    /// Only stakeholders with this relation count (e.g. the decision maker).
     #[serde(default)]
     pub relation: Option<Relation>,
+    /// How many items it takes; 1 unless given.
     #[serde(default = "one")]
     pub min: usize,
     /// An [`Account`] field that also satisfies the requirement (an explicit unknown, or a value
@@ -43,25 +48,53 @@ fn one() -> usize {
     1
 }
 
+/// A requirement the handoff does not meet yet, as the checklist shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Missing {
+    /// The requirement's id.
     pub id: String,
+    /// The requirement's label.
     pub label: String,
 }
 
+/// Why a required-fields file cannot be used; every message names the file and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum RequirementsError {
-    #[error("cannot read required-fields file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("{path} is not valid required-fields TOML: {source}")]
-    Parse { path: PathBuf, source: Box<toml::de::Error> },
+    /// The file cannot be read.
+    #[error("cannot read required-fields file {path}: {cause}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why reading failed.
+        cause: std::io::Error,
+    },
+    /// The file is not TOML of the expected shape.
+    #[error("{path} is not valid required-fields TOML: {cause}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The TOML error, with its line.
+        cause: Box<toml::de::Error>,
+    },
+    /// A requirement that cannot be checked.
     #[error("{path}: requirement #{number} ({id}): {problem}; fix it (rules/review/required.toml shows the format)")]
-    Invalid { path: PathBuf, number: usize, id: String, problem: String },
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based position of the requirement in the file.
+        number: usize,
+        /// Its id.
+        id: String,
+        /// What is wrong with it.
+        problem: String,
+    },
 }
 
+/// The handoff cannot be marked ready: these requirements are not met.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not ready for the AE; still missing: {}", self.missing.iter().map(|m| m.label.as_str()).collect::<Vec<_>>().join("; "))]
 pub struct NotReady {
+    /// In the requirements' order.
     pub missing: Vec<Missing>,
 }
 
@@ -72,7 +105,7 @@ impl Requirements {
             None => Requirements::parse(DEFAULT_REQUIREMENTS, Path::new(DEFAULT_ORIGIN)),
             Some(path) => {
                 let text = std::fs::read_to_string(path)
-                    .map_err(|source| RequirementsError::Read { path: path.to_owned(), source })?;
+                    .map_err(|cause| RequirementsError::Read { path: path.to_owned(), cause })?;
                 Requirements::parse(&text, path)
             }
         }
@@ -81,7 +114,7 @@ impl Requirements {
     /// Parses and checks requirements; `origin` names the file in errors.
     pub fn parse(text: &str, origin: &Path) -> Result<Requirements, RequirementsError> {
         let requirements: Requirements = toml::from_str(text)
-            .map_err(|source| RequirementsError::Parse { path: origin.to_owned(), source: Box::new(source) })?;
+            .map_err(|cause| RequirementsError::Parse { path: origin.to_owned(), cause: Box::new(cause) })?;
         let mut ids = HashSet::new();
         for (index, requirement) in requirements.requirements.iter().enumerate() {
             let problem = requirement

@@ -6,6 +6,8 @@
 //! required-fields gate ([`check_ready`], [`finalize`]) decides when a handoff is ready for the AE.
 //! The final handoff renders with [`handoff_document::render_markdown`] like the draft.
 
+#![warn(missing_docs)]
+
 mod apply;
 mod gate;
 mod log;

@@ -12,8 +12,11 @@ use std::time::SystemTime;
 /// Bumped whenever a field changes meaning or is removed; additions keep the version.
 pub const REVIEW_SCHEMA_VERSION: u32 = 1;
 
+/// `<name>.review.json` (schemas/review.schema.json): every correction made to one recording's
+/// handoff, and the sign-off.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewLog {
+    /// [`REVIEW_SCHEMA_VERSION`] of the build that wrote it.
     pub schema_version: u32,
     /// The recording reviewed: corrections only make sense on drafts of the same audio.
     pub handoff_source_sha256: String,
@@ -29,10 +32,13 @@ pub struct ReviewLog {
 /// Who declared the handoff ready for the AE, and when (RFC 3339 UTC, like a correction's `at`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignOff {
+    /// When, RFC 3339 UTC.
     pub at: String,
+    /// The reviewer's name.
     pub by: String,
 }
 
+/// One reviewer action on the draft, recorded as data so it can be re-applied to a later draft.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Correction {
     /// RFC 3339 UTC (`2026-11-20T14:03:12Z`), when the reviewer made the correction.
@@ -42,6 +48,7 @@ pub struct Correction {
     /// The item corrected; absent for `add` and `set_field`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
+    /// What the reviewer did.
     pub action: Action,
     /// The item's category as the reviewer saw it (for `add`, the new item's); absent for `set_field`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,13 +65,19 @@ pub struct Correction {
     pub anchor: Option<Anchor>,
 }
 
+/// What a correction does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
+    /// The item is right as found.
     Accept,
+    /// The item is wrong: the final handoff leaves it out.
     Reject,
+    /// The item is right but some fields are not: `after` has the new ones.
     Edit,
+    /// An item the rules missed: `after` has its fields.
     Add,
+    /// Account fields the call did not say: `after` has them.
     SetField,
 }
 
@@ -80,9 +93,13 @@ impl std::fmt::Display for Action {
     }
 }
 
+/// Where an item was in the call: its quote and start, which survive re-processing better than
+/// its id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Anchor {
+    /// The item's quote as the reviewer saw it.
     pub quote: String,
+    /// The item's start, from the start of the recording.
     pub start_ms: u64,
 }
 
@@ -91,26 +108,69 @@ pub struct Anchor {
 /// written by [`crate::apply`].
 const FIXED_ITEM_FIELDS: [&str; 3] = ["id", "rule", "review"];
 
+/// Why a review log cannot be used; every message names the file and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
-    #[error("cannot read review log {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("{path} is not a valid review log ({source}); fix the JSON or restore it from a backup")]
-    Parse { path: PathBuf, source: serde_json::Error },
+    /// The log cannot be read.
+    #[error("cannot read review log {path}: {cause}")]
+    Read {
+        /// The log.
+        path: PathBuf,
+        /// Why reading failed.
+        cause: std::io::Error,
+    },
+    /// The log is not JSON of the log's shape.
+    #[error("{path} is not a valid review log ({cause}); fix the JSON or restore it from a backup")]
+    Parse {
+        /// The log.
+        path: PathBuf,
+        /// The JSON error, with its line and column.
+        cause: serde_json::Error,
+    },
+    /// A log written by a newer build.
     #[error(
         "{path} has review schema version {found}, this build reads version {REVIEW_SCHEMA_VERSION}; \
          upgrade handoff to re-apply it"
     )]
-    Version { path: PathBuf, found: u32 },
+    Version {
+        /// The log.
+        path: PathBuf,
+        /// Its `schema_version`.
+        found: u32,
+    },
+    /// A correction in the log that is not well-formed.
     #[error("{path}: correction #{number} ({action} at {at}): {problem}; fix or remove that correction")]
-    Invalid { path: PathBuf, number: usize, action: Action, at: String, problem: String },
-    #[error("cannot lock {path} to write the review log beside it: {source}; check that its folder is writable")]
-    Lock { path: PathBuf, source: std::io::Error },
+    Invalid {
+        /// The log.
+        path: PathBuf,
+        /// 1-based position of the correction in the log.
+        number: usize,
+        /// Its action.
+        action: Action,
+        /// Its `at`, as written.
+        at: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The log's lock file cannot be created or locked.
+    #[error("cannot lock {path} to write the review log beside it: {cause}; check that its folder is writable")]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// Why locking failed.
+        cause: std::io::Error,
+    },
+    /// The log belongs to another recording than the draft.
     #[error(
         "the review log is for recording {log_sha256} but the handoff is of {draft_sha256}; \
          pair each handoff with the review.json written beside it"
     )]
-    WrongRecording { log_sha256: String, draft_sha256: String },
+    WrongRecording {
+        /// The recording the log was made on.
+        log_sha256: String,
+        /// The recording the draft was made from.
+        draft_sha256: String,
+    },
 }
 
 /// An exclusive OS lock on a review log, released when dropped. Every process that changes the log
@@ -137,12 +197,13 @@ impl LogLock {
             .write(true)
             .open(&path)
             .and_then(|file| file.lock().map(|()| file))
-            .map_err(|source| ReviewError::Lock { path, source })?;
+            .map_err(|cause| ReviewError::Lock { path, cause })?;
         Ok(LogLock { _file: file })
     }
 }
 
 impl ReviewLog {
+    /// An empty log for the recording with this hash.
     pub fn new(handoff_source_sha256: &str) -> ReviewLog {
         ReviewLog {
             schema_version: REVIEW_SCHEMA_VERSION,
@@ -152,6 +213,7 @@ impl ReviewLog {
         }
     }
 
+    /// The log as written to disk, pretty-printed so a reviewer's changes diff line by line.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a review log always serializes")
     }
@@ -159,10 +221,9 @@ impl ReviewLog {
     /// Reads and checks a review log: every correction must be well-formed (see [`Correction::check`]),
     /// so a hand-edited file fails here with the correction's number rather than later.
     pub fn load(path: &Path) -> Result<ReviewLog, ReviewError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| ReviewError::Read { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|cause| ReviewError::Read { path: path.to_owned(), cause })?;
         let log: ReviewLog =
-            serde_json::from_str(&text).map_err(|source| ReviewError::Parse { path: path.to_owned(), source })?;
+            serde_json::from_str(&text).map_err(|cause| ReviewError::Parse { path: path.to_owned(), cause })?;
         if log.schema_version != REVIEW_SCHEMA_VERSION {
             return Err(ReviewError::Version { path: path.to_owned(), found: log.schema_version });
         }

@@ -10,9 +10,9 @@ use handoff_extract::Category;
 use handoff_transcript::clock;
 use std::collections::{HashMap, HashSet};
 
-/// Lowest word-level similarity (see [`quote_similarity`]) at which two quotes count as the same
-/// finding: one changed word in a ten-word quote scores 0.9, one in four words 0.75, while two
-/// different sentences about the same topic rarely pass half.
+/// Lowest word-level similarity (1 − word edit distance ÷ words of the longer quote) at which two
+/// quotes count as the same finding: one changed word in a ten-word quote scores 0.9, one in four
+/// words 0.75, while two different sentences about the same topic rarely pass half.
 pub const MIN_QUOTE_SIMILARITY: f64 = 0.7;
 
 /// Largest start-time shift between an anchor and a candidate: re-transcription moves segment
@@ -199,7 +199,7 @@ fn quote_similarity(a: &str, b: &str) -> f64 {
     if longer == 0 {
         return 1.0;
     }
-    1.0 - levenshtein(&a, &b) as f64 / longer as f64
+    1.0 - strsim::generic_levenshtein(&a, &b) as f64 / longer as f64
 }
 
 fn words(text: &str) -> Vec<String> {
@@ -207,19 +207,6 @@ fn words(text: &str) -> Vec<String> {
         .map(|word| word.trim_matches('\'').to_lowercase())
         .filter(|word| !word.is_empty())
         .collect()
-}
-
-fn levenshtein(a: &[String], b: &[String]) -> usize {
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, word_a) in a.iter().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, word_b) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(word_a != word_b);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use handoff_document::{Handoff, ReviewState};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
+/// One handoff's completeness and review effort, for `handoff report`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Metrics {
     /// Share of requirements the final handoff meets, 0.0..=1.0 (1.0 when there are none).
@@ -15,6 +16,7 @@ pub struct Metrics {
     pub corrections: BTreeMap<Action, usize>,
     /// From the first to the last correction; `None` without corrections.
     pub review_seconds: Option<u64>,
+    /// What happened to the items.
     pub items: ItemCounts,
 }
 
@@ -22,12 +24,17 @@ pub struct Metrics {
 /// final one no longer has.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ItemCounts {
+    /// Accepted as found.
     pub accepted: usize,
+    /// Left out of the final handoff.
     pub rejected: usize,
+    /// Kept with fields changed.
     pub edited: usize,
+    /// Added by the reviewer.
     pub added: usize,
 }
 
+/// The [`Metrics`] of a draft, its log and the final handoff made from them.
 pub fn metrics(draft: &Handoff, log: &ReviewLog, final_handoff: &Handoff, requirements: &Requirements) -> Metrics {
     let total = requirements.requirements.len();
     let completeness =

@@ -12,6 +12,8 @@ const USER: &str = "handoff";
 /// Debian package creates.
 const UNPRIVILEGED_USER: &str = "postgres";
 
+/// A PostgreSQL server of a test's own: the test can restart it and leave tables behind without
+/// touching a real database or another test.
 pub struct TestCluster {
     dir: tempfile::TempDir,
     bin: PathBuf,

@@ -26,7 +26,7 @@ pub struct DbUrl {
 impl DbUrl {
     /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE`, or libpq's `host=... dbname=...` form.
     pub fn parse(url: &str) -> Result<Self> {
-        let mut config = Config::from_str(url).map_err(|source| Error::BadUrl { url: redact(url), source })?;
+        let mut config = Config::from_str(url).map_err(|cause| Error::BadUrl { url: redact(url), cause })?;
         // A machine that is gone must not hang a worker: connecting fails, and is retried.
         config.connect_timeout(Duration::from_secs(10));
         config.keepalives_idle(Duration::from_secs(30));
@@ -97,8 +97,11 @@ fn redact(url: &str) -> String {
 /// and giving up after `give_up_after` (never, when `None`: a worker outlives a database restart).
 #[derive(Debug, Clone, Copy)]
 pub struct Backoff {
+    /// Short, as most losses are a blip or a quick restart.
     pub first: Duration,
+    /// So an outage of hours is still noticed within this of the database coming back.
     pub max: Duration,
+    /// For a person waiting: an error they can act on beats waiting forever.
     pub give_up_after: Option<Duration>,
 }
 
@@ -134,15 +137,16 @@ impl Database {
         connection.run("a connection", |_| Ok(()))?;
         let client = connection.client.as_mut().expect("run connected it");
         let url = &database.url;
-        let refused = |source| Error::Refused { url: url.to_string(), what: "the schema migration lock", source };
+        let refused = |cause| Error::Refused { url: url.to_string(), what: "the schema migration lock", cause };
         client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).map_err(refused)?;
         let migrated = embedded::migrations::runner().run(client);
         // Also released when the connection ends, so an error above leaves nothing locked.
         client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).map_err(refused)?;
-        migrated.map_err(|source| Error::Migration { url: url.to_string(), source: Box::new(source) })?;
+        migrated.map_err(|cause| Error::Migration { url: url.to_string(), cause: Box::new(cause) })?;
         Ok(database)
     }
 
+    /// The database as messages name it, without the password.
     pub fn url(&self) -> &DbUrl {
         &self.url
     }
@@ -173,6 +177,7 @@ pub struct Connection {
 }
 
 impl Connection {
+    /// The database as messages name it, without the password.
     pub fn url(&self) -> &DbUrl {
         &self.database.url
     }
@@ -196,14 +201,14 @@ impl Connection {
             let error = match attempt {
                 Ok(value) => return Ok(value),
                 Err(error) if is_transient(&error) => error,
-                Err(source) => return Err(Error::Refused { url: self.url().to_string(), what, source }),
+                Err(cause) => return Err(Error::Refused { url: self.url().to_string(), what, cause }),
             };
             self.client = None;
             if give_up_after.is_some_and(|limit| started.elapsed() + delay > limit) {
                 return Err(Error::Unreachable {
                     url: self.url().to_string(),
                     waited: started.elapsed(),
-                    source: error,
+                    cause: error,
                 });
             }
             self.database.notify(&format!(

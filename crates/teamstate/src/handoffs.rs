@@ -8,11 +8,14 @@ use std::time::SystemTime;
 /// As in the handoff document: a draft until its SDR finalizes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HandoffStatus {
+    /// Still to be reviewed: what the team lead chases.
     Draft,
+    /// Finalized for the AE.
     Ready,
 }
 
 impl HandoffStatus {
+    /// As stored in `handoffs.status` and shown by `status`.
     pub fn name(self) -> &'static str {
         match self {
             HandoffStatus::Draft => "draft",
@@ -32,10 +35,13 @@ pub struct HandoffRecord<'a> {
     pub sha256: &'a ContentHash,
     /// Where its `handoff.json` was written, relative to the output folder.
     pub path: &'a str,
+    /// Whose call it was, for listing a rep's handoffs; `None` when the inbox does not say.
     pub sdr: Option<&'a str>,
     /// `YYYY-MM-DD`; the database refuses anything that is not a date.
     pub call_date: Option<&'a str>,
+    /// Draft or ready, for listing what is left to review.
     pub status: HandoffStatus,
+    /// The whole handoff as JSON, so the team's copy needs no file share to be read.
     pub document: &'a serde_json::Value,
 }
 
@@ -48,20 +54,30 @@ pub struct ReviewRecord<'a> {
     pub corrections: &'a [serde_json::Value],
     /// The reviewer's sign-off, when the handoff was declared ready.
     pub sign_off: Option<&'a serde_json::Value>,
+    /// Draft or ready, as the review log makes it.
     pub status: HandoffStatus,
 }
 
 /// A stored handoff with its review corrections, in the order they were made.
 #[derive(Debug, Clone)]
 pub struct StoredHandoff {
+    /// Of the recording it was made from: the key it is stored under.
     pub sha256: ContentHash,
+    /// Its `handoff.json`, relative to the output folder.
     pub path: String,
+    /// Whose call it was, if known.
     pub sdr: Option<String>,
+    /// `YYYY-MM-DD`, if the call said.
     pub call_date: Option<String>,
+    /// Draft or ready.
     pub status: HandoffStatus,
+    /// The handoff as last stored.
     pub document: serde_json::Value,
+    /// The review log's corrections, as recorded.
     pub corrections: Vec<serde_json::Value>,
+    /// The reviewer's sign-off (who marked it ready, and when), if any.
     pub sign_off: Option<serde_json::Value>,
+    /// When the handoff or its corrections last changed, on the database's clock.
     pub updated_at: SystemTime,
 }
 

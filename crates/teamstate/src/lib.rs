@@ -12,6 +12,8 @@
 //! the network dropped) and is safe to repeat after a reconnect. The schema is versioned
 //! (`migrations/`) and brought up to date by [`Database::open`].
 
+#![warn(missing_docs)]
+
 mod db;
 mod error;
 mod handoffs;
@@ -29,4 +31,5 @@ pub use handoffs::{HandoffRecord, HandoffStatus, ReviewRecord, StoredHandoff};
 pub use queue::{Claimed, ContentHash, Enqueued, Finish, Job, JobState, Lease, QueueCounts};
 pub use workers::{Heartbeat, Worker, WorkerInfo, WorkerName, WorkerState};
 
+/// Every operation here fails with the one [`Error`], whose messages name the database.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

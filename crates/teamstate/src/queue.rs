@@ -15,6 +15,8 @@ pub(crate) const MAX_ABANDONED: i32 = 3;
 pub struct ContentHash(String);
 
 impl ContentHash {
+    /// Checked here rather than by the database, so a bad hash is a clear error, not a refused
+    /// statement.
     pub fn parse(hex: &str) -> Result<Self> {
         let valid = hex.len() == 64 && hex.bytes().all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f'));
         match valid {
@@ -23,6 +25,7 @@ impl ContentHash {
         }
     }
 
+    /// The 64 hex digits, as stored.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -37,18 +40,24 @@ impl fmt::Display for ContentHash {
 /// Where a job is. `Done` and `Failed` are final: the same content is never processed again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobState {
+    /// Waiting for a worker to claim it.
     Queued,
+    /// Claimed by a worker whose lease is renewed while it runs; taken over when it expires.
     Running,
     /// Its outputs could not be written: tried again after a backoff, by any worker.
     Waiting,
+    /// Its outputs are written.
     Done,
+    /// The recording itself cannot be processed, or killed its workers too often.
     Failed,
 }
 
 impl JobState {
+    /// In the order a job goes through them, as `status` lists them.
     pub const ALL: [JobState; 5] =
         [JobState::Queued, JobState::Running, JobState::Waiting, JobState::Done, JobState::Failed];
 
+    /// As stored in `jobs.state` and shown by `status`.
     pub fn name(self) -> &'static str {
         match self {
             JobState::Queued => "queued",
@@ -73,10 +82,13 @@ impl fmt::Display for JobState {
 /// A job as the database has it.
 #[derive(Debug, Clone)]
 pub struct Job {
+    /// The database's key for it, in queueing order.
     pub id: i64,
+    /// The recording's content: one job per content, whatever names it has.
     pub sha256: ContentHash,
     /// The recording, relative to the inbox, as the worker that queued it found it.
     pub path: String,
+    /// Where it is.
     pub state: JobState,
     /// The worker holding it (running) or that held it last.
     pub worker: Option<String>,
@@ -86,7 +98,9 @@ pub struct Job {
     pub error: Option<String>,
     /// Files written, relative to the output folder.
     pub outputs: Vec<String>,
+    /// How long the processing that finished it took; `None` until it is done.
     pub elapsed_ms: Option<i64>,
+    /// When it was first seen, on the database's clock.
     pub queued_at: SystemTime,
     /// When it last changed state.
     pub updated_at: SystemTime,
@@ -138,6 +152,7 @@ pub struct Lease {
 }
 
 impl Lease {
+    /// The claimed job's content, which keys the handoff stored for it.
     pub fn sha256(&self) -> &ContentHash {
         &self.sha256
     }
@@ -151,6 +166,7 @@ impl Lease {
 /// A job this worker now holds.
 #[derive(Debug)]
 pub struct Claimed {
+    /// The claim, to renew (the heartbeat does) and to finish with.
     pub lease: Lease,
     /// The recording, relative to the inbox.
     pub path: String,
@@ -161,17 +177,23 @@ pub struct Claimed {
 /// How a claimed job ended.
 #[derive(Debug, Clone)]
 pub enum Finish {
+    /// Processed; the handoff is stored separately.
     Done {
+        /// Files written, relative to the output folder, for `status` to show.
         outputs: Vec<String>,
+        /// Time spent on it, for the team's throughput.
         elapsed: Duration,
     },
     /// The recording cannot be processed; the same content is not tried again.
     Failed {
+        /// Why, as the worker logged it.
         error: String,
     },
     /// The outputs could not be written; any worker tries again after `retry_in`.
     Waiting {
+        /// Why, as the worker logged it.
         error: String,
+        /// The backoff: later and later, so a full disk is not hammered.
         retry_in: Duration,
     },
 }
@@ -191,6 +213,7 @@ impl Finish {
 pub struct QueueCounts(pub std::collections::BTreeMap<JobState, i64>);
 
 impl QueueCounts {
+    /// 0 for a state no job is in, which the database's GROUP BY leaves out.
     pub fn get(&self, state: JobState) -> i64 {
         self.0.get(&state).copied().unwrap_or(0)
     }
@@ -246,6 +269,7 @@ impl Connection {
         row.map(|row| Job::from_row(self, &row)).transpose()
     }
 
+    /// How many jobs are in each state, for `status`'s summary line.
     pub fn counts(&mut self) -> Result<QueueCounts> {
         let rows =
             self.run("counting jobs", |client| client.query("SELECT state, count(*) FROM jobs GROUP BY state", &[]))?;

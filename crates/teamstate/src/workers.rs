@@ -18,6 +18,7 @@ pub struct WorkerName(String);
 impl WorkerName {
     const MAX_CHARS: usize = 64;
 
+    /// `--worker`'s value, refused when `status` could not show it in its table.
     pub fn parse(name: &str) -> Result<Self> {
         let valid =
             !name.trim().is_empty() && name.chars().count() <= Self::MAX_CHARS && !name.chars().any(char::is_control);
@@ -34,6 +35,7 @@ impl WorkerName {
         Self::parse(&name).unwrap_or_else(|_| Self("worker".to_string()))
     }
 
+    /// As stored in `workers.name`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -62,6 +64,7 @@ pub enum WorkerState {
 }
 
 impl WorkerState {
+    /// As `status` shows it.
     pub fn name(self) -> &'static str {
         match self {
             WorkerState::Running => "running",
@@ -74,13 +77,19 @@ impl WorkerState {
 /// A worker as `status` shows it.
 #[derive(Debug, Clone)]
 pub struct WorkerInfo {
+    /// Its `--worker` name.
     pub name: String,
+    /// The machine it runs on, to find it when it is gone.
     pub host: String,
+    /// Its process id on that machine.
     pub pid: i32,
+    /// When this run of it registered.
     pub started_at: SystemTime,
+    /// Its last lease renewal.
     pub last_heartbeat: SystemTime,
     /// On the database's clock, so a worker's clock being off does not show it as gone.
     pub heartbeat_age: Duration,
+    /// Running, stopped or gone, judged from the heartbeat's age against its lease.
     pub state: WorkerState,
     /// The recordings it holds a lease on (relative to the inbox): the files it is processing.
     pub current: Vec<String>,
@@ -189,6 +198,7 @@ impl Worker {
         })
     }
 
+    /// This worker's name, for the log.
     pub fn name(&self) -> &WorkerName {
         &self.name
     }

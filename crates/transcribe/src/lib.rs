@@ -3,6 +3,8 @@
 //! One `Transcriber` holds the model weights once; every call gets its own decoding state, so a
 //! batch can run several recordings on one loaded model.
 
+#![warn(missing_docs)]
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
@@ -63,44 +65,69 @@ fn chunks(speech_spans: &[Range<u64>], duration_ms: u64) -> Vec<Range<u64>> {
 /// Above this, whisper itself says the window held no speech; its text there is invented.
 const NO_SPEECH_PROBABILITY_LIMIT: f32 = 0.6;
 
+/// Why transcription could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum TranscribeError {
+    /// The model file is missing, unreadable or not in whisper.cpp's format.
     #[error(
         "cannot load the Whisper model {path}: {reason}; it must be a whisper.cpp ggml file (`handoff models` checks \
          the known ones, `handoff models download tiny.en` fetches one)"
     )]
-    LoadModel { path: PathBuf, reason: String },
+    LoadModel {
+        /// The model file.
+        path: PathBuf,
+        /// whisper.cpp's message.
+        reason: String,
+    },
+    /// `--language` names no language Whisper has; checked before the model is read.
     #[error("--language {0}: not a language Whisper knows; give a code such as en, de, fr, es, or auto")]
     UnknownLanguage(String),
+    /// An English-only model was asked for another language; refused at load rather than
+    /// discovered in the transcripts.
     #[error(
         "{path} is an English-only model and cannot transcribe --language {language}; use a multilingual model \
          (a name without .en, e.g. --model base-q8_0) or --language en"
     )]
-    EnglishOnlyModel { path: PathBuf, language: String },
+    EnglishOnlyModel {
+        /// The model file.
+        path: PathBuf,
+        /// The language asked for.
+        language: String,
+    },
+    /// whisper.cpp failed on the audio; holds its message.
     #[error("Whisper failed while transcribing: {0}")]
     Inference(String),
 }
 
+/// One segment as Whisper wrote it, before speakers are assigned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawSegment {
+    /// From the start of the recording.
     pub start_ms: u64,
+    /// From the start of the recording.
     pub end_ms: u64,
+    /// The segment's text, trimmed.
     pub text: String,
     /// The segment's words with their own times: one Whisper segment often spans both sides
     /// of a turn, and word times let the caller split it where the speaker changes.
     pub words: Vec<Word>,
 }
 
+/// One word (or word piece) of a segment with its own times.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Word {
     /// As Whisper wrote it, with its leading space when it starts a new word.
     pub text: String,
+    /// From the start of the recording.
     pub start_ms: u64,
+    /// From the start of the recording.
     pub end_ms: u64,
 }
 
+/// How the model is run.
 #[derive(Debug, Clone)]
 pub struct TranscribeOptions {
+    /// CPU threads for one recording.
     pub threads: usize,
     /// Names the model should spell the team's way (systems, regulations). Keep it short:
     /// long prompts make small models skip whole windows.
@@ -110,6 +137,7 @@ pub struct TranscribeOptions {
     pub language: String,
 }
 
+/// A loaded Whisper model: load once, transcribe many recordings, from several threads at once.
 pub struct Transcriber {
     context: WhisperContext,
     model_name: String,
@@ -117,6 +145,7 @@ pub struct Transcriber {
 }
 
 impl Transcriber {
+    /// Loads the ggml model at `model_path`; its file stem becomes [`model_name`](Self::model_name).
     pub fn load(model_path: &Path, options: TranscribeOptions) -> Result<Self, TranscribeError> {
         // whisper.cpp logs every tensor it loads to stderr; a CLI must not.
         whisper_rs::install_logging_hooks();
@@ -147,6 +176,7 @@ impl Transcriber {
         parameters
     }
 
+    /// The model's file stem (`ggml-tiny.en`): outputs record it, so a new model redoes them.
     pub fn model_name(&self) -> &str {
         &self.model_name
     }

@@ -3,6 +3,8 @@
 //! Kept free of audio and model dependencies so that the extraction stage (and anyone reading
 //! `<name>.transcript.json`) builds without whisper.cpp.
 
+#![warn(missing_docs)]
+
 pub mod import;
 
 use serde::{Deserialize, Serialize};
@@ -16,12 +18,16 @@ pub const TRANSCRIPT_SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Speaker {
+    /// The seller's side: who made the call.
     Sdr,
+    /// The buyer's side, whose words the handoff quotes.
     Prospect,
+    /// Not told apart (a mixed recording, or an imported transcript that names nobody).
     Unknown,
 }
 
 impl Speaker {
+    /// The name transcripts and the review page show: `SDR`, `PROSPECT`, `UNKNOWN`.
     pub fn label(self) -> &'static str {
         match self {
             Speaker::Sdr => "SDR",
@@ -31,11 +37,16 @@ impl Speaker {
     }
 }
 
+/// One stretch of speech by one speaker: what items quote and point back to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
+    /// From the start of the recording.
     pub start_ms: u64,
+    /// From the start of the recording; never before `start_ms`.
     pub end_ms: u64,
+    /// Who said it.
     pub speaker: Speaker,
+    /// What was said, trimmed.
     pub text: String,
     /// The segment's words in order, each with its own times (Whisper token timestamps), so a
     /// quote from the middle of a long segment gets the times it was said. Empty where there are
@@ -47,19 +58,29 @@ pub struct Segment {
 /// One spoken word, as transcribed (punctuation attached, no surrounding spaces).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Word {
+    /// As Whisper spelt it: found again among the segment text's words to give them times.
     pub text: String,
+    /// From the start of the recording: an item quoting this word starts here.
     pub start_ms: u64,
+    /// From the start of the recording: an item quoting this word ends here.
     pub end_ms: u64,
 }
 
 /// What the decoder found in the file, before any resampling.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceInfo {
+    /// The recording (or imported transcript) as processed, absolute where known: the review
+    /// page plays it from here.
     pub path: String,
+    /// Hex SHA-256 of the file's bytes: ties every output, and a review, to this content.
     pub sha256: String,
+    /// Length of the audio actually decoded.
     pub duration_ms: u64,
+    /// The file's own rate, before resampling to 16 kHz.
     pub sample_rate_hz: u32,
+    /// The file's channel count: two channels let speakers be told apart.
     pub channels: u16,
+    /// Codec as the decoder names it (`mp3`, `pcm_s16le`, ...), or the import format.
     pub codec: String,
     /// The file ended before its container said it would; the transcript covers what was there.
     pub truncated: bool,
@@ -68,19 +89,28 @@ pub struct SourceInfo {
 /// Wall time of each stage, so slow recordings can be told from slow machines.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StageTimings {
+    /// Decoding and resampling.
     pub decode_ms: u64,
+    /// Speech detection and Whisper.
     pub transcribe_ms: u64,
+    /// The whole recording, speaker labelling included.
     pub total_ms: u64,
 }
 
+/// `<name>.transcript.json`: the timed, speaker-labelled text of one recording.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Transcript {
+    /// [`TRANSCRIPT_SCHEMA_VERSION`] of the build that wrote it.
     pub schema_version: u32,
+    /// Where the transcript came from.
     pub source: SourceInfo,
+    /// The Whisper model (or `imported-*` for transcripts read from other tools).
     pub model: String,
     /// How speakers were assigned: `sdr-left`, `sdr-right` or `mixed`.
     pub channel_layout: String,
+    /// How long each stage took.
     pub timings_ms: StageTimings,
+    /// In time order.
     pub segments: Vec<Segment>,
 }
 
@@ -111,6 +141,7 @@ impl Transcript {
         out
     }
 
+    /// `<name>.transcript.json`, pretty-printed so diffs between runs are readable.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a transcript always serializes")
     }

@@ -28,10 +28,13 @@ use std::path::{Path, PathBuf};
 /// One speaker turn as the file gave it, before roles are assigned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Turn {
+    /// From the start of the call, as the file gives it (or estimated from word counts).
     pub start_ms: u64,
+    /// From the start of the call.
     pub end_ms: u64,
     /// The speaker's name, when the file names speakers.
     pub name: Option<String>,
+    /// What was said, without the name and the time.
     pub text: String,
     /// 1-based line of the file where the turn starts (its cue timing, for WebVTT and SRT).
     pub line: usize,
@@ -42,7 +45,9 @@ pub struct Turn {
 pub enum TranscriptFileFormat {
     /// `<name>.transcript.json` as `handoff process` writes it.
     Json,
+    /// WebVTT captions (Zoom, Teams).
     WebVtt,
+    /// SubRip subtitles (dialers, Gong exports).
     Srt,
     /// One `Name: text` (or `[mm:ss] Name: text`) turn a line.
     Text,
@@ -103,26 +108,42 @@ impl fmt::Display for TranscriptFileFormat {
 /// What is wrong with one line of a transcript file, and how to mend it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Problem {
+    /// The file was taken for WebVTT but lacks its header.
     #[error("a WebVTT file starts with the line `WEBVTT`; add it as the first line or export the captions again")]
     MissingWebVttHeader,
     #[error(
         "expected a cue timing like `00:01:02.500 --> 00:01:04.000`, found `{0}`; every cue needs one \
          (a blank line inside a cue's text also ends the cue)"
     )]
+    /// A cue without its timing line; holds the line found instead.
     ExpectedTiming(String),
     #[error(
         "`{0}` is not a cue timing: expected `start --> end` with times as hh:mm:ss.mmm or mm:ss.mmm \
          (hh:mm:ss,mmm in SRT), minutes and seconds below 60"
     )]
+    /// A timing line whose times cannot be read; holds the line.
     BadTiming(String),
     #[error("the cue ends at {end} before it starts at {start}; fix its timing")]
-    EndsBeforeStart { start: String, end: String },
+    /// A cue whose end is before its start.
+    EndsBeforeStart {
+        /// The start as written.
+        start: String,
+        /// The end as written.
+        end: String,
+    },
     #[error("this starts at {start}, before the one above it ({previous}); cues and turns must be in time order")]
-    OutOfOrder { start: String, previous: String },
+    /// A cue or turn earlier than the one before it.
+    OutOfOrder {
+        /// Its start as written.
+        start: String,
+        /// The start of the one above it, as written.
+        previous: String,
+    },
     #[error(
         "`{0}` is not a turn, and there is no turn above it to continue: expected `Name: text`, \
          `[mm:ss] Name: text` or `[hh:mm:ss] Name: text`"
     )]
+    /// A text line that is not a turn, with no turn above it to continue; holds the line.
     NotATurn(String),
 }
 
@@ -130,7 +151,9 @@ pub enum Problem {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {problem}")]
 pub struct ParseError {
+    /// 1-based.
     pub line: usize,
+    /// What is wrong there.
     pub problem: Problem,
 }
 
@@ -144,20 +167,56 @@ impl ParseError {
 /// there is one) and what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// The file could not be read at all.
     #[error("cannot read {}: {cause}; check the path and that the file is readable", path.display())]
-    Read { path: PathBuf, cause: std::io::Error },
+    Read {
+        /// The transcript file.
+        path: PathBuf,
+        /// Why reading failed.
+        cause: std::io::Error,
+    },
+    /// The file is not UTF-8 text.
     #[error("{}:{line}: the file is not UTF-8 text; save or export the transcript as UTF-8", path.display())]
-    NotUtf8 { path: PathBuf, line: usize },
+    NotUtf8 {
+        /// The transcript file.
+        path: PathBuf,
+        /// 1-based line of the first byte that is not UTF-8.
+        line: usize,
+    },
+    /// A line of a WebVTT, SRT or text file cannot be read.
     #[error("{}:{}: {} (read as {format})", path.display(), error.line, error.problem)]
-    Parse { path: PathBuf, format: TranscriptFileFormat, error: ParseError },
+    Parse {
+        /// The transcript file.
+        path: PathBuf,
+        /// The format it was read as.
+        format: TranscriptFileFormat,
+        /// Where, and what is wrong.
+        error: ParseError,
+    },
+    /// A JSON file that is not a `handoff process` transcript.
     #[error(
         "{}:{line}:{column}: not a transcript as `handoff process` writes it ({message}); give the \
          `<name>.transcript.json` it wrote, or the call's WebVTT, SRT or text transcript",
         path.display()
     )]
-    Json { path: PathBuf, line: usize, column: usize, message: String },
+    Json {
+        /// The transcript file.
+        path: PathBuf,
+        /// 1-based line of the JSON error.
+        line: usize,
+        /// 1-based column of the JSON error.
+        column: usize,
+        /// The JSON parser's message.
+        message: String,
+    },
+    /// The file read, but holds no text.
     #[error("{}: no speech in this {format} file (no cue or turn has any text); check that it is the call's transcript", path.display())]
-    NoSpeech { path: PathBuf, format: TranscriptFileFormat },
+    NoSpeech {
+        /// The transcript file.
+        path: PathBuf,
+        /// The format it was read as.
+        format: TranscriptFileFormat,
+    },
 }
 
 impl ImportError {
@@ -177,6 +236,7 @@ pub struct ImportedTranscript {
     /// Segments carry SDR / PROSPECT / UNKNOWN; `source` describes the transcript file (its
     /// hash, and the format as `codec`), except for a `transcript.json`, which keeps its own.
     pub transcript: Transcript,
+    /// The format the file was read as.
     pub format: TranscriptFileFormat,
     /// The speaker's name of each segment, in step with `transcript.segments` (`None` where the
     /// file names nobody). Kept beside the transcript: its JSON form has no names.

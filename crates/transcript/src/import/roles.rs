@@ -41,6 +41,7 @@ impl RoleSource {
 pub struct Roles {
     /// Each named speaker once, in order of their first turn.
     pub by_name: Vec<(String, Speaker)>,
+    /// What decided them.
     pub source: RoleSource,
 }
 
