@@ -9,8 +9,11 @@
 # Calls are copies of fixtures/calls/* with distinct content (a metadata comment, same audio), all
 # in the inbox before the workers start. Throughput is audio seconds per wall second from the
 # first job queued to the last one finished, on the database's clock: model loading and the
-# settle time before the first job are left out. Each worker uses the default threads (all
-# cores) unless --threads N is given. Run it on an otherwise idle machine.
+# settle time before the first job are left out. Each worker gets its share of the cores as
+# Whisper threads (cores / workers, at least 1) unless --threads N is given: N workers with all
+# cores each oversubscribe the machine, and ggml's spinning threads then make every worker many
+# times slower (2 workers x 2 threads on 2 cores: over 4x slower than 1 worker). Run it on an
+# otherwise idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -82,8 +85,8 @@ audio_seconds=$(for file in "$work"/calls/*; do
 done | awk '{ total += $1 } END { printf "%.1f", total }')
 echo "$calls calls, $audio_seconds s of audio; model $model; $(nproc) cores; profile $profile"
 echo
-echo "| workers | jobs done | audio s | wall s (first queued → last done) | audio s per wall s |"
-echo "|---|---|---|---|---|"
+echo "| workers | threads each | jobs done | audio s | wall s (first queued → last done) | audio s per wall s |"
+echo "|---|---|---|---|---|---|"
 
 for count in $workers; do
     db="bench_$count"
@@ -91,10 +94,12 @@ for count in $workers; do
     inbox="$work/inbox-$count"
     mkdir -p "$inbox"
     cp "$work"/calls/* "$inbox/"
+    share=$(( $(nproc) / count ))
+    ((share >= 1)) || share=1
     pids=()
     for ((w = 1; w <= count; w++)); do
         "$target/handoff" watch "$inbox" --state "$server/$db" --worker "bench-$w" --model "$model" \
-            --settle-seconds 1 --rescan-seconds 2 -q ${threads:+--threads "$threads"} \
+            --settle-seconds 1 --rescan-seconds 2 -q --threads "${threads:-$share}" \
             2>"$work/worker-$count-$w.log" &
         pids+=($!)
     done
@@ -110,10 +115,10 @@ for count in $workers; do
     pids=()
     done_jobs=$(sql "$db" "SELECT count(*) FROM jobs WHERE state = 'done'")
     wall=$(sql "$db" "SELECT round(extract(epoch FROM max(updated_at) - min(queued_at))::numeric, 1) FROM jobs")
-    echo "| $count | $done_jobs | $audio_seconds | $wall | $(awk -v a="$audio_seconds" -v w="$wall" 'BEGIN { printf "%.1f", a / w }') |"
+    echo "| $count | ${threads:-$share} | $done_jobs | $audio_seconds | $wall | $(awk -v a="$audio_seconds" -v w="$wall" 'BEGIN { printf "%.1f", a / w }') |"
 done
 
 echo
-handoff_json=$(ls "$work"/inbox-*/handoffs/*.handoff.json | head -1)
+handoff_json=$(find "$work" -name "*.handoff.json" -print -quit)
 sql postgres "CREATE DATABASE overhead" >/dev/null
 "$target/examples/overhead" "$server/overhead" 500 "$handoff_json"

@@ -13,7 +13,7 @@ Examples:
   handoff process call.wav --channels sdr-right --format srt
   handoff process call.mp3 --model base-q8_0  another Whisper model, by name or path
   handoff models                              known models, where each is and whether it checks out
-  handoff models download tiny.en             fetch a model (resumable, sha256-checked) into models/
+  handoff models download tiny.en-q8_0        fetch a model (resumable, sha256-checked) into models/
   handoff extract zoom-call.vtt --sdr Jordan  draft handoff from a transcript you already have
   handoff watch ~/Recordings/inbox            process every recording dropped into the folder
   handoff status ~/Recordings/inbox           what the watcher has queued, done and failed
@@ -228,7 +228,7 @@ pub struct PipelineArgs {
     pub out: Option<PathBuf>,
     /// Whisper model: a name `handoff models` lists (tiny.en, base-q8_0, ...), looked for in
     /// $HANDOFF_MODEL, models/ and ../shared/models/, or the path of a whisper.cpp ggml file
-    /// [default: $HANDOFF_MODEL, else tiny.en].
+    /// [default: $HANDOFF_MODEL, else tiny.en-q8_0].
     #[arg(long, value_name = "NAME|PATH")]
     pub model: Option<String>,
     /// Language spoken on the calls, as a Whisper code (en, de, fr, es, ...), or `auto` to detect

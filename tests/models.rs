@@ -154,7 +154,8 @@ fn a_download_lands_whole_and_checked_then_is_found_by_name() {
     assert_eq!(tiny["found"][0]["via"], "models/");
     assert_eq!(tiny["found"][0]["sha256"], sha256(&body));
     assert_eq!(tiny["found"][0]["check"], "unrecognised");
-    assert_eq!(listing["default_model"], "models/ggml-tiny.en.bin");
+    // The default model (tiny.en-q8_0) is in none of the places looked in from here.
+    assert_eq!(listing["default_model"], serde_json::Value::Null);
 }
 
 #[test]
@@ -250,6 +251,7 @@ fn the_listing_follows_the_lookup_order_and_checks_each_file() {
     let shelf = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(common::model(), shelf.path().join("ggml-tiny.en.bin")).unwrap();
     std::fs::write(shelf.path().join("ggml-base-q8_0.bin"), b"not a model").unwrap();
+    std::fs::write(shelf.path().join("ggml-tiny.en-q8_0.bin"), b"not a model either").unwrap();
     let cwd = tempfile::tempdir().unwrap();
     let output = handoff_in(cwd.path(), &["models", "--json"], &[("HANDOFF_MODEL", shelf.path().to_str().unwrap())]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -262,7 +264,7 @@ fn the_listing_follows_the_lookup_order_and_checks_each_file() {
     assert_eq!(tiny["url"], "https://huggingface.co/ggerganov/whisper.cpp/resolve/main/ggml-tiny.en.bin");
     assert_eq!(model("base-q8_0")["found"][0]["check"], "unrecognised");
     assert_eq!(model("small.en")["found"], serde_json::json!([]));
-    assert_eq!(listing["default_model"], serde_json::json!(shelf.path().join("ggml-tiny.en.bin")));
+    assert_eq!(listing["default_model"], serde_json::json!(shelf.path().join("ggml-tiny.en-q8_0.bin")));
 
     // The table says the same for people.
     let table = handoff_in(cwd.path(), &["models"], &[("HANDOFF_MODEL", shelf.path().to_str().unwrap())]);

@@ -217,7 +217,8 @@ fn missing_model_is_a_usage_error_naming_every_place_looked() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
-    for place in ["--model", "$HANDOFF_MODEL", "models/ggml-tiny.en.bin", "../shared/models/ggml-tiny.en.bin"] {
+    for place in ["--model", "$HANDOFF_MODEL", "models/ggml-tiny.en-q8_0.bin", "../shared/models/ggml-tiny.en-q8_0.bin"]
+    {
         assert!(message.contains(place), "{place} not named in: {message}");
     }
 }

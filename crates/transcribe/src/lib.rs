@@ -71,7 +71,7 @@ pub enum TranscribeError {
     /// The model file is missing, unreadable or not in whisper.cpp's format.
     #[error(
         "cannot load the Whisper model {path}: {reason}; it must be a whisper.cpp ggml file (`handoff models` checks \
-         the known ones, `handoff models download tiny.en` fetches one)"
+         the known ones, `handoff models download tiny.en-q8_0` fetches the default)"
     )]
     LoadModel {
         /// The model file.
