@@ -130,6 +130,8 @@ struct Found {
     /// Key text matched against the truth (a name, a quote, a phrase).
     keys: Vec<String>,
     quote: String,
+    /// The rule that found it, so a wrong finding points at what to fix.
+    rule: String,
     attributes: BTreeMap<&'static str, String>,
     amount: Option<f64>,
 }
@@ -142,6 +144,7 @@ fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
         all.entry("systems").or_default().push(Found {
             keys: vec![item.detail.name.clone()],
             quote: item.quote.clone(),
+            rule: item.rule.clone(),
             attributes: attrs(&[("status", status.as_str().unwrap_or("").to_string())]),
             amount: None,
         });
@@ -150,6 +153,7 @@ fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
         all.entry("regulations").or_default().push(Found {
             keys: vec![item.detail.name.clone()],
             quote: item.quote.clone(),
+            rule: item.rule.clone(),
             attributes: attrs(&[("applies", item.detail.applies.to_string())]),
             amount: None,
         });
@@ -158,6 +162,7 @@ fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
         all.entry("competitors").or_default().push(Found {
             keys: vec![item.detail.name.clone()],
             quote: item.quote.clone(),
+            rule: item.rule.clone(),
             attributes: BTreeMap::new(),
             amount: None,
         });
@@ -166,6 +171,7 @@ fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
         all.entry("pain_points").or_default().push(Found {
             keys: vec![item.quote.clone()],
             quote: item.quote.clone(),
+            rule: item.rule.clone(),
             attributes: attrs(&[("theme", item.detail.theme.clone())]),
             amount: None,
         });
@@ -175,6 +181,7 @@ fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
         all.entry("stakeholders").or_default().push(Found {
             keys: vec![item.detail.name.clone().unwrap_or_default(), item.detail.role.clone().unwrap_or_default()],
             quote: item.quote.clone(),
+            rule: item.rule.clone(),
             attributes: attrs(&[("relation", relation.as_str().unwrap_or("").to_string())]),
             amount: None,
         });
@@ -183,6 +190,7 @@ fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
         all.entry("timeline").or_default().push(Found {
             keys: vec![item.detail.phrase.clone(), item.detail.normalized.clone()],
             quote: item.quote.clone(),
+            rule: item.rule.clone(),
             attributes: attrs(&[("reason", item.detail.reason.clone().unwrap_or_default())]),
             amount: None,
         });
@@ -191,6 +199,7 @@ fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
         all.entry("budget").or_default().push(Found {
             keys: vec![item.detail.phrase.clone()],
             quote: item.quote.clone(),
+            rule: item.rule.clone(),
             attributes: attrs(&[
                 ("owner", item.detail.owner.clone().unwrap_or_default()),
                 ("cycle", item.detail.cycle.clone().unwrap_or_else(|| "unknown".into())),
@@ -202,6 +211,7 @@ fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
         all.entry("objections").or_default().push(Found {
             keys: vec![item.quote.clone()],
             quote: item.quote.clone(),
+            rule: item.rule.clone(),
             attributes: attrs(&[("answered", item.detail.response.is_some().to_string())]),
             amount: None,
         });
@@ -210,6 +220,7 @@ fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
         all.entry("previous_attempts").or_default().push(Found {
             keys: vec![item.quote.clone()],
             quote: item.quote.clone(),
+            rule: item.rule.clone(),
             attributes: BTreeMap::new(),
             amount: None,
         });
@@ -218,6 +229,7 @@ fn found_items(extraction: &Extraction) -> BTreeMap<&'static str, Vec<Found>> {
         all.entry("next_steps").or_default().push(Found {
             keys: vec![item.quote.clone()],
             quote: item.quote.clone(),
+            rule: item.rule.clone(),
             attributes: attrs(&[("action", item.detail.action.clone())]),
             amount: None,
         });
@@ -454,7 +466,10 @@ fn main() -> ExitCode {
                     let correct = expected.iter().any(|want| matches(category, want, item).0);
                     tally.scored_correct += usize::from(correct);
                     if !correct && args.verbose {
-                        println!("{call}: {category}: EXTRA {:?} {:?} ({})", item.keys, item.attributes, item.quote);
+                        println!(
+                            "{call}: {category}: EXTRA {:?} {:?} [{}] ({})",
+                            item.keys, item.attributes, item.rule, item.quote
+                        );
                     }
                 }
             }

@@ -35,7 +35,7 @@ impl<'r> Call<'r> {
         for sentence in &sentences {
             let start = hits.len();
             rules.lexicon.scan(&sentence.text, &mut hits);
-            rules.fuzzy.scan(&sentence.text, &rules.lexicon, &rules.first_names, &mut hits, start);
+            rules.fuzzy.scan(&sentence.text, &rules.lexicon, &rules.first_names, &rules.words, &mut hits, start);
             hit_ranges.push(start..hits.len());
         }
         let mut call = Call { rules, sentences, hits, hit_ranges, answers: Vec::new() };

@@ -8,21 +8,26 @@
 //!
 //! Thresholds (Levenshtein distance, over the shorter of the two normalised lengths):
 //! - under 5 characters: never (acronyms one letter apart are other acronyms: SOC / SOX);
-//! - 5-6 characters: 1, and the first letter must agree ("Black" is not "Slack");
-//! - 7-8 characters: 1;
+//! - 5-8 characters: 1, and the first letter must agree ("Black" is not "Slack", "Securly" is
+//!   not Recurly: a one-letter slip that changes the onset is more often another product);
 //! - 9 and more: 2.
 //!
 //! A window opening the sentence is capitalised anyway, so there only names of 7 or more
 //! characters are tried. `exact_case` aliases (English words in lowercase) are not used.
 //!
 //! Guards: no token of the candidate may be a frequent English word ([`STOPLIST`]) or a known
-//! first name ("Clara" is a person, not Clari); an entry's `requires_any` still applies. A fuzzy
+//! first name ("Clara" is a person, not Clari); a single capitalised word may not be any English
+//! word ("Customer" in "VP of Customer" is not Kustomer, "Expensive," is not Expensify), while a
+//! pair may, since Whisper splits names into words ("Snow Flake"); a window that is only part
+//! of a longer run of capitalised words is another name ("CCH Axcess" is not Axxess, "Google
+//! Street View" is not Google Sheets); an entry's `requires_any` still applies. A fuzzy
 //! hit points at the entry's fuzzy twin: same name, `rule` ending in `~fuzzy`, confidence
 //! scaled by [`FUZZY_CONFIDENCE_FACTOR`], so the SDR sees it was a guess.
 
 use crate::distance::edit_distance;
 use crate::kinds::EntityKind;
 use crate::lexicon::{Hit, Layer, Lexicon};
+use crate::words::Words;
 use std::collections::HashSet;
 
 /// Confidence of a fuzzy hit relative to its entry's.
@@ -32,7 +37,9 @@ const MIN_FUZZY_LEN: usize = 5;
 /// Names at least this long allow two edits instead of one.
 const TWO_EDITS_LEN: usize = 9;
 /// Below this length the first letter must agree as well.
-const SAME_FIRST_LETTER_BELOW: usize = 7;
+const SAME_FIRST_LETTER_BELOW: usize = 9;
+/// A window opening the sentence is capitalised anyway: there only names this long are tried.
+const SENTENCE_OPENING_MIN_LEN: usize = 7;
 /// Names longer than this are not tried (normalised bytes).
 const MAX_FUZZY_LEN: usize = 32;
 
@@ -164,6 +171,7 @@ impl FuzzyIndex {
         text: &str,
         lexicon: &Lexicon,
         first_names: &HashSet<String>,
+        words: &Words,
         out: &mut Vec<Hit>,
         base: usize,
     ) {
@@ -190,7 +198,7 @@ impl FuzzyIndex {
             let gap = bytes[end..].iter().take(2).take_while(|&&b| b == b' ' || b == b'-').count();
             let pair = (gap > 0 && bytes.get(end + gap).is_some_and(u8::is_ascii_uppercase))
                 .then(|| token_end(bytes, end + gap));
-            let shortest = if opens_sentence { SAME_FIRST_LETTER_BELOW } else { MIN_FUZZY_LEN };
+            let shortest = if opens_sentence { SENTENCE_OPENING_MIN_LEN } else { MIN_FUZZY_LEN };
             // Cheap checks first; first names are checked once a name is close.
             if (pair.is_none() && end - start < shortest) || is_stopword(&text[start..end]) {
                 continue;
@@ -209,7 +217,7 @@ impl FuzzyIndex {
                     continue;
                 };
                 // Every sentence starts with a capital: there, only longer names are tried.
-                if opens_sentence && key.len() < SAME_FIRST_LETTER_BELOW {
+                if opens_sentence && key.len() < SENTENCE_OPENING_MIN_LEN {
                     continue;
                 }
                 let Some(name) = self.closest(key, |name| match name.requires {
@@ -224,6 +232,10 @@ impl FuzzyIndex {
                 if window.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| is_common(word, first_names)) {
                     continue;
                 }
+                let single_word = window_end == end;
+                if (single_word && words.is_english(window)) || part_of_longer_name(text, start, window_end, words) {
+                    continue;
+                }
                 out.push(Hit { layer: Layer::Entity(name.kind), index: name.twin, start, end: window_end });
                 at = window_end;
                 break;
@@ -233,6 +245,24 @@ impl FuzzyIndex {
             out[base..].sort_unstable_by_key(|hit| (hit.layer, hit.start));
         }
     }
+}
+
+/// Whether `text[start..end]` continues a run of capitalised words: a capitalised word before
+/// it (other than "I", or an English word that is only capitalised for opening the sentence),
+/// or a title-case word after it. An all-capitals word after it is let through, since it is
+/// usually the product's category ("Wordday HCM").
+fn part_of_longer_name(text: &str, start: usize, end: usize, words: &Words) -> bool {
+    let before = text[..start].strip_suffix(' ').is_some_and(|head| {
+        let word_start = head.rfind(|c: char| !c.is_ascii_alphanumeric()).map_or(0, |at| at + 1);
+        let word = &head[word_start..];
+        let opens_sentence = !head[..word_start].bytes().any(|b| b.is_ascii_alphanumeric());
+        word.starts_with(|c: char| c.is_ascii_uppercase()) && word != "I" && !(opens_sentence && words.is_english(word))
+    });
+    let after = text[end..].strip_prefix(' ').is_some_and(|tail| {
+        let mut letters = tail.chars();
+        letters.next().is_some_and(|c| c.is_ascii_uppercase()) && letters.next().is_some_and(|c| c.is_ascii_lowercase())
+    });
+    before || after
 }
 
 /// The set of letters and digits in a normalised key, one bit each.

@@ -715,6 +715,22 @@ fn ordinary_words_are_not_fuzzy_names() {
 }
 
 #[test]
+fn names_that_only_resemble_a_listed_one_are_not_it() {
+    let found = run(&[
+        (PROSPECT, "Our VP of Customer signs off on it."),
+        (PROSPECT, "Expensive, honestly. The schools run Securly for filtering."),
+        (PROSPECT, "We file the returns in CCH Axcess and pin the sites on Google Street View."),
+        (PROSPECT, "Payroll sits in Wordday HCM."),
+    ]);
+    let names: Vec<&str> = found.systems.iter().map(|s| s.detail.name.as_str()).collect();
+    for never in ["Kustomer", "Expensify", "Recurly", "Axxess", "Google Sheets"] {
+        assert!(!names.contains(&never), "{never}: {names:?}");
+    }
+    // A category after the name does not make it part of a longer one.
+    assert_eq!(system(&found, "Workday").rule, "systems/workday~fuzzy");
+}
+
+#[test]
 fn products_no_pack_lists_are_inferred_from_how_they_are_used() {
     let extraction = run(&[
         (SDR, "Hi Dana, this is Sam from Acme. How do orders get to the warehouse today?"),
