@@ -464,6 +464,46 @@ fn previous_attempt_with_outcome() {
 }
 
 #[test]
+fn pushback_is_found_by_its_shape_not_only_by_set_phrases() {
+    let topics = |text: &str| -> Vec<Option<String>> {
+        run(&[(PROSPECT, text)]).objections.into_iter().map(|objection| objection.detail.topic).collect()
+    };
+    for (text, topic) in [
+        ("If it can't pull orders from Shopify, we're done.", "implementation"),
+        ("It would have to sync with our ledger on day one.", "implementation"),
+        ("I'm not the person who approves software here.", "authority"),
+        ("Timing is pretty rough for us.", "timing"),
+        ("I won't be signing anything until the audit closes, and I'm not touching anything before that.", "timing"),
+        ("Everyone promises that.", "skepticism"),
+        ("We're in good shape on that front.", "need"),
+        ("We need your security whitepaper before we go any further.", "risk"),
+    ] {
+        assert_eq!(topics(text), [Some(topic.to_owned())], "{text}");
+    }
+    assert!(topics("If it can pull orders from Shopify, we'd love to see it.").is_empty());
+}
+
+#[test]
+fn attempts_told_by_when_and_how_long() {
+    let found = run(&[
+        (PROSPECT, "We had Podio for about eight months."),
+        (PROSPECT, "Two years ago we introduced a shared inbox for the drivers."),
+        (PROSPECT, "We put the crews on a texting app last fall. Nobody used it."),
+    ]);
+    let quotes: Vec<&str> = found.previous_attempts.iter().map(|attempt| attempt.quote.as_str()).collect();
+    assert_eq!(
+        quotes,
+        [
+            "We had Podio for about eight months.",
+            "Two years ago we introduced a shared inbox for the drivers.",
+            "We put the crews on a texting app last fall. Nobody used it.",
+        ]
+    );
+    // Still running it is no attempt.
+    assert!(run(&[(PROSPECT, "We've had Podio for about eight years.")]).previous_attempts.is_empty());
+}
+
+#[test]
 fn next_steps_merge_when_and_who() {
     let found = run(&[
         (SDR, "Could we book a demo next Tuesday with Sarah?"),

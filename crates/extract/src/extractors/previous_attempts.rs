@@ -68,12 +68,16 @@ fn names_what(call: &Call, sentence: usize, cue: &Hit) -> bool {
 }
 
 /// "Buildium has a maintenance thing. Tried it last year.": a short attempt takes the short
-/// sentence before it in the same turn, and a short outcome after it ("She quit.").
+/// sentence before it in the same turn, and a short outcome after it ("She quit."); a longer
+/// attempt takes only a short outcome ("We put a plugin on the site. Nobody used it.").
 fn quoted_sentences(call: &Call, sentence: usize) -> (usize, usize) {
     let short = |i: usize| call.text(i).split_whitespace().count() <= SHORT_SENTENCE_WORDS;
     let same_turn = |i: usize| call.sentence(i).turn == call.sentence(sentence).turn;
     if !short(sentence) {
-        return (sentence, sentence);
+        let next = sentence + 1;
+        let outcome_follows =
+            next < call.len() && same_turn(next) && short(next) && call.has_cue(next, CueKind::AttemptOutcome);
+        return (sentence, if outcome_follows { next } else { sentence });
     }
     let first = if sentence > 0
         && same_turn(sentence - 1)
