@@ -1,11 +1,11 @@
 //! Re-applying a review log to a draft: the same log works on the first draft and on any later
 //! one of the same recording, and every correction either lands or comes back as an orphan.
 
+use crate::item::{after, checked_category, to_json, work_items, WorkItem};
 use crate::log::{Action, Correction, ReviewError, ReviewLog};
 use crate::matching::{Found, Targets};
 use crate::vet::Checks;
-use handoff_document::{list_key, Account, Findings, Handoff, ReviewMark, ReviewState, Status};
-use handoff_extract::Category;
+use handoff_document::{list_key, Account, Findings, Handoff, ReviewState, Status};
 use handoff_transcript::Speaker;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -105,106 +105,6 @@ impl Orphan {
     }
 }
 
-/// One item while corrections are applied: JSON so an edit can set any field of any kind and move
-/// the item between lists; every change is type-checked with [`Findings::check_entry`].
-pub(crate) struct WorkItem {
-    pub(crate) category: Category,
-    /// The item's fields without `review`.
-    fields: Map<String, Value>,
-    pub(crate) review: Option<ReviewMark>,
-    /// Kept until the end so that a later accept or edit can bring the item back.
-    rejected: bool,
-}
-
-impl WorkItem {
-    pub(crate) fn id(&self) -> &str {
-        self.fields.get("id").and_then(Value::as_str).unwrap_or_default()
-    }
-
-    pub(crate) fn quote(&self) -> &str {
-        self.fields.get("quote").and_then(Value::as_str).unwrap_or_default()
-    }
-
-    pub(crate) fn start_ms(&self) -> u64 {
-        self.fields.get("start_ms").and_then(Value::as_u64).unwrap_or_default()
-    }
-
-    /// Records who touched the item; the state only rises (accepted → edited → added).
-    fn mark(&mut self, state: ReviewState, correction: &Correction) {
-        let state = self.review.as_ref().map_or(state, |mark| mark.state.max(state));
-        self.review = Some(ReviewMark { state, by: correction.by.clone(), at: correction.at.clone() });
-    }
-
-    fn accept(&mut self, correction: &Correction) -> Result<(), String> {
-        self.rejected = false;
-        self.mark(ReviewState::Accepted, correction);
-        Ok(())
-    }
-
-    fn reject(&mut self) -> Result<(), String> {
-        self.rejected = true;
-        Ok(())
-    }
-
-    fn edit(&mut self, correction: &Correction, checks: Option<Checks>) -> Result<(), String> {
-        let mut fields = self.fields.clone();
-        let changed = after(correction);
-        fields.extend(changed.clone());
-        let category = checked_category(&fields, "edited")?;
-        if let Some(checks) = checks {
-            checks.item(&fields, &changed)?;
-        }
-        self.fields = fields;
-        self.category = category;
-        self.rejected = false;
-        self.mark(ReviewState::Edited, correction);
-        Ok(())
-    }
-
-    fn into_value(mut self) -> Value {
-        if let Some(mark) = self.review {
-            self.fields.insert("review".into(), to_json(&mark));
-        }
-        Value::Object(self.fields)
-    }
-}
-
-/// Every item of `findings` as a [`WorkItem`], list by list.
-pub(crate) fn work_items(findings: &Findings) -> Vec<WorkItem> {
-    let lists: Map<String, Value> = serde_json::from_value(to_json(findings)).expect("findings are an object of lists");
-    let items = lists.into_values().flat_map(|list| {
-        serde_json::from_value::<Vec<Map<String, Value>>>(list).expect("every list holds item objects")
-    });
-    items
-        .map(|mut fields| WorkItem {
-            category: serde_json::from_value(fields["category"].clone()).expect("items name their category"),
-            review: fields.remove("review").map(|mark| serde_json::from_value(mark).expect("review marks round-trip")),
-            fields,
-            rejected: false,
-        })
-        .collect()
-}
-
-fn to_json(value: &impl Serialize) -> Value {
-    serde_json::to_value(value).expect("handoff types always serialize")
-}
-
-/// `after` as an object; [`Correction::check`] guarantees one for the actions that read it.
-fn after(correction: &Correction) -> Map<String, Value> {
-    correction.after.as_ref().and_then(Value::as_object).cloned().unwrap_or_default()
-}
-
-/// The category the fields name, once they make a valid item of it.
-fn checked_category(fields: &Map<String, Value>, what: &str) -> Result<Category, String> {
-    let named = fields.get("category").cloned().unwrap_or_default();
-    let category: Category = serde_json::from_value(named.clone())
-        .map_err(|_| format!("the {what} item's category {named} is not a known category"))?;
-    let item = Value::Object(fields.clone());
-    Findings::check_entry(category, &item)
-        .map_err(|error| format!("the {what} item is not a valid {}: {error}", category.as_str()))?;
-    Ok(category)
-}
-
 struct Work {
     items: Vec<WorkItem>,
     account: Account,
@@ -276,7 +176,7 @@ impl Work {
             // Everything about an added item is the reviewer's.
             checks.item(&fields, &fields)?;
         }
-        let mut item = WorkItem { category, fields, review: None, rejected: false };
+        let mut item = WorkItem::new(category, fields);
         item.mark(ReviewState::Added, correction);
         // The same add logged twice yields the same id: keep one item.
         match self.position(item.id()) {

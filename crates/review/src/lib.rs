@@ -10,6 +10,7 @@
 
 mod apply;
 mod gate;
+mod item;
 mod log;
 mod matching;
 mod metrics;

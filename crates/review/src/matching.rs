@@ -4,7 +4,7 @@
 //! odd word ("two days" / "2 days"), which changes ids derived from time and text. The quote and
 //! the moment stay close, so those are what a correction's anchor is matched on.
 
-use crate::apply::WorkItem;
+use crate::item::WorkItem;
 use crate::log::{Action, Anchor, Correction, ReviewLog};
 use handoff_extract::Category;
 use handoff_transcript::clock;

@@ -1,7 +1,7 @@
 //! Numbers for a manager: how complete handoffs are and how much reviewing they take.
 
-use crate::apply::work_items;
 use crate::gate::{check_ready, Requirements};
+use crate::item::work_items;
 use crate::log::{Action, ReviewLog};
 use handoff_document::{Handoff, ReviewState};
 use serde::Serialize;
