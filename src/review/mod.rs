@@ -15,15 +15,14 @@ use crate::clock::now;
 use crate::output::write_atomically;
 use crate::team::TeamReview;
 use anyhow::{Context, Result};
-use handoff_document::{render_markdown, Findings, Handoff};
+use handoff_document::{render_markdown, Handoff};
 use handoff_extract::Category;
 use handoff_review::{
-    apply_new, settle_status, Action, Anchor, ApplyStats, Correction, LogLock, Missing, NotReady, Orphan, Requirements,
-    ReviewLog, SignOff,
+    apply_new, rejected_items, settle_status, work_items, Action, Anchor, ApplyStats, Correction, LogLock, Missing,
+    NotReady, Orphan, Requirements, ReviewLog, SignOff, WorkItem,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Where everything about one reviewed call lives: `<dir>/<name>.<suffix>`.
@@ -87,7 +86,7 @@ pub struct Review {
 pub struct Current {
     pub handoff: Handoff,
     /// Draft items the reviewer rejected, so the page can still show them and undo the reject.
-    pub rejected: Vec<Map<String, Value>>,
+    pub rejected: Vec<WorkItem>,
     pub missing: Vec<Missing>,
     pub orphans: Vec<Orphan>,
     pub stats: ApplyStats,
@@ -175,8 +174,7 @@ impl Review {
             .with_context(|| format!("cannot apply {} to {}", self.files.log.display(), self.files.draft.display()))?;
         let mut handoff = applied.handoff;
         let missing = settle_status(&mut handoff, log.finalized.is_some(), &self.requirements);
-        let kept: HashSet<String> = items(&handoff.findings).iter().map(|item| id(item).to_owned()).collect();
-        let rejected = items(&self.draft.findings).into_iter().filter(|item| !kept.contains(id(item))).collect();
+        let rejected = rejected_items(&self.draft.findings, &handoff.findings);
         Ok(Current { handoff, rejected, missing, orphans: applied.orphans, stats: applied.stats })
     }
 
@@ -255,12 +253,16 @@ impl Review {
 
     /// An accept for every item of `current` that nobody has reviewed yet.
     pub fn accept_unreviewed(&self, current: &Current, by: &str) -> Result<Vec<Correction>> {
-        items(&current.handoff.findings)
+        work_items(&current.handoff.findings)
             .iter()
-            .filter(|item| !item.contains_key("review"))
+            .filter(|item| item.review().is_none())
             .map(|item| {
-                let request =
-                    Request { action: Action::Accept, item_id: Some(id(item).to_owned()), category: None, after: None };
+                let request = Request {
+                    action: Action::Accept,
+                    item_id: Some(item.id().to_owned()),
+                    category: None,
+                    after: None,
+                };
                 self.correction(current, request, by)
             })
             .collect::<Result<_, Refused>>()
@@ -302,49 +304,23 @@ impl Review {
                     .and_then(Value::as_object_mut)
                     .ok_or_else(|| refuse("add needs `after` with the item's fields".into()))?;
                 fields::complete_added(category, fields);
-                correction.anchor = Some(anchor_of(fields));
+                correction.anchor = Some(Anchor::of(fields));
                 correction.category = Some(category);
             }
             Action::Accept | Action::Reject | Action::Edit => {
                 let id = request.item_id.ok_or_else(|| refuse(format!("{} needs `item_id`", request.action)))?;
-                let item = items(&current.handoff.findings)
+                let item = work_items(&current.handoff.findings)
                     .into_iter()
                     .chain(current.rejected.iter().cloned())
-                    .find(|item| self::id(item) == id)
+                    .find(|item| item.id() == id)
                     .ok_or_else(|| refuse(format!("no item has id {id}; reload the page to see the current items")))?;
-                correction.category =
-                    item.get("category").and_then(|category| serde_json::from_value(category.clone()).ok());
-                correction.anchor = Some(anchor_of(&item));
+                correction.category = Some(item.category());
+                correction.anchor = Some(item.anchor());
                 correction.item_id = Some(id);
-                correction.before = Some(Value::Object(item));
+                correction.before = Some(Value::Object(item.into_json()));
             }
         }
         Ok(correction)
-    }
-}
-
-/// Every item of every list, as JSON objects (what corrections and the page work with).
-fn items(findings: &Findings) -> Vec<Map<String, Value>> {
-    let lists = serde_json::to_value(findings).expect("findings always serialize");
-    lists
-        .as_object()
-        .into_iter()
-        .flat_map(|lists| lists.values())
-        .filter_map(Value::as_array)
-        .flatten()
-        .filter_map(Value::as_object)
-        .cloned()
-        .collect()
-}
-
-fn id(item: &Map<String, Value>) -> &str {
-    item.get("id").and_then(Value::as_str).unwrap_or_default()
-}
-
-fn anchor_of(item: &Map<String, Value>) -> Anchor {
-    Anchor {
-        quote: item.get("quote").and_then(Value::as_str).unwrap_or_default().to_owned(),
-        start_ms: item.get("start_ms").and_then(Value::as_u64).unwrap_or_default(),
     }
 }
 

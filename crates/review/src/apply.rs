@@ -207,10 +207,10 @@ impl Work {
         kept.sort_by_key(WorkItem::start_ms);
         for item in kept {
             lists
-                .get_mut(list_key(item.category))
+                .get_mut(list_key(item.category()))
                 .and_then(Value::as_array_mut)
                 .expect("checked items belong to a list")
-                .push(item.into_value());
+                .push(Value::Object(item.into_json()));
         }
         let findings = serde_json::from_value(Value::Object(lists))
             .expect("every item came from the draft or was checked when it changed");

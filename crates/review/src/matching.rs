@@ -105,7 +105,7 @@ impl Targets {
         let mut pairs: Vec<(&Subject, &WorkItem, f64, u64)> = Vec::new();
         for corrected in vanished {
             let candidates =
-                items.iter().filter(|item| item.category == corrected.category && !taken.contains(item.id()));
+                items.iter().filter(|item| item.category() == corrected.category && !taken.contains(item.id()));
             for item in candidates {
                 let best = corrected
                     .anchors
