@@ -18,8 +18,8 @@ use anyhow::{Context, Result};
 use handoff_document::{render_markdown, Handoff};
 use handoff_extract::Category;
 use handoff_review::{
-    apply_new, rejected_items, settle_status, work_items, Action, Anchor, ApplyStats, Correction, LogLock, Missing,
-    NotReady, Orphan, Requirements, ReviewLog, SignOff, WorkItem,
+    apply_new, rejected_items, settle_status, work_items, Action, Anchor, ApplyStats, Change, Correction, LogLock,
+    Missing, NotReady, Orphan, Requirements, ReviewLog, SignOff, Target, WorkItem,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -273,39 +273,25 @@ impl Review {
     /// `before` and anchor, so it can be found again after re-processing.
     pub fn correction(&self, current: &Current, request: Request, by: &str) -> Result<Correction, Refused> {
         let refuse = |reason: String| Refused { index: 0, reason };
-        let mut correction = Correction {
-            at: now(),
-            by: by.to_owned(),
-            item_id: None,
-            action: request.action,
-            category: None,
-            before: None,
-            after: request.after,
-            anchor: None,
-        };
-        match request.action {
+        let after = request.after.and_then(|after| match after {
+            Value::Object(fields) => Some(fields),
+            _ => None,
+        });
+        let change = match request.action {
             Action::SetField => {
-                let fields = correction.after.as_ref().and_then(Value::as_object);
-                let before: Map<String, Value> = fields
-                    .into_iter()
-                    .flat_map(|fields| fields.keys())
-                    .map(|name| {
-                        let value = current.handoff.account_field(name);
-                        (name.clone(), value.unwrap_or(Value::Null))
-                    })
+                // Recording refuses a set_field without fields, with the reason.
+                let after = after.unwrap_or_default();
+                let before: Map<String, Value> = after
+                    .keys()
+                    .map(|name| (name.clone(), current.handoff.account_field(name).unwrap_or(Value::Null)))
                     .collect();
-                correction.before = Some(before.into());
+                Change::SetField { before: Some(before.into()), after }
             }
             Action::Add => {
                 let category = request.category.ok_or_else(|| refuse("add needs the new item's `category`".into()))?;
-                let fields = correction
-                    .after
-                    .as_mut()
-                    .and_then(Value::as_object_mut)
-                    .ok_or_else(|| refuse("add needs `after` with the item's fields".into()))?;
-                fields::complete_added(category, fields);
-                correction.anchor = Some(Anchor::of(fields));
-                correction.category = Some(category);
+                let mut after = after.ok_or_else(|| refuse("add needs `after` with the item's fields".into()))?;
+                fields::complete_added(category, &mut after);
+                Change::Add { category, anchor: Some(Anchor::of(&after)), after }
             }
             Action::Accept | Action::Reject | Action::Edit => {
                 let id = request.item_id.ok_or_else(|| refuse(format!("{} needs `item_id`", request.action)))?;
@@ -314,13 +300,21 @@ impl Review {
                     .chain(current.rejected.iter().cloned())
                     .find(|item| item.id() == id)
                     .ok_or_else(|| refuse(format!("no item has id {id}; reload the page to see the current items")))?;
-                correction.category = Some(item.category());
-                correction.anchor = Some(item.anchor());
-                correction.item_id = Some(id);
-                correction.before = Some(Value::Object(item.into_json()));
+                let target = Target {
+                    item_id: Some(id),
+                    category: item.category(),
+                    anchor: Some(item.anchor()),
+                    before: Some(Value::Object(item.into_json())),
+                };
+                match request.action {
+                    Action::Accept => Change::Accept(target),
+                    Action::Reject => Change::Reject(target),
+                    // Recording refuses an edit without fields, with the reason.
+                    _ => Change::Edit { target, after: after.unwrap_or_default() },
+                }
             }
-        }
-        Ok(correction)
+        };
+        Ok(Correction { at: now(), by: by.to_owned(), change })
     }
 }
 
@@ -377,12 +371,8 @@ pub fn orphans_report(review: &Review, current: &Current) -> Option<String> {
         let correction = &orphan.correction;
         report.push_str(&format!(
             "\n  {} {} by {} at {}: {}",
-            correction.action,
-            correction
-                .item_id
-                .as_deref()
-                .or(correction.anchor.as_ref().map(|anchor| anchor.quote.as_str()))
-                .unwrap_or("(account)"),
+            correction.action(),
+            correction.item_id().or(correction.anchor().map(|anchor| anchor.quote.as_str())).unwrap_or("(account)"),
             correction.by,
             correction.at,
             orphan.reason

@@ -1,11 +1,12 @@
 //! Re-applying a review log to a draft: the same log works on the first draft and on any later
 //! one of the same recording, and every correction either lands or comes back as an orphan.
 
-use crate::item::{after, checked_category, to_json, work_items, WorkItem};
-use crate::log::{Action, Correction, ReviewError, ReviewLog};
+use crate::item::{checked_category, to_json, work_items, WorkItem};
+use crate::log::{Anchor, Change, Correction, ReviewError, ReviewLog};
 use crate::matching::{Found, Targets};
 use crate::vet::Checks;
 use handoff_document::{list_key, Account, Findings, Handoff, ReviewState, Status};
+use handoff_extract::Category;
 use handoff_transcript::Speaker;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -117,8 +118,14 @@ struct Work {
 impl Work {
     fn new(draft: &Handoff, log: &ReviewLog, first_new: usize) -> Work {
         let items = work_items(&draft.findings);
-        let added: HashSet<String> =
-            log.corrections.iter().filter(|correction| correction.action == Action::Add).map(human_id).collect();
+        let added: HashSet<String> = log
+            .corrections
+            .iter()
+            .filter_map(|correction| match &correction.change {
+                Change::Add { category, after, .. } => Some(human_id(correction, *category, after)),
+                _ => None,
+            })
+            .collect();
         let targets = Targets::resolve(&items, log, &added);
         let checks = Checks { duration_ms: draft.source.duration_ms };
         Work { items, account: draft.account.clone(), targets, first_new, checks }
@@ -126,12 +133,14 @@ impl Work {
 
     fn apply(&mut self, position: usize, correction: &Correction) -> Result<Landed, String> {
         let checks = (position >= self.first_new).then_some(self.checks);
-        match correction.action {
-            Action::SetField => self.set_fields(correction, checks),
-            Action::Add => self.add(correction, checks),
-            Action::Accept => self.change(position, correction, |item| item.accept(correction)),
-            Action::Reject => self.change(position, correction, WorkItem::reject),
-            Action::Edit => self.change(position, correction, |item| item.edit(correction, checks)),
+        match &correction.change {
+            Change::SetField { after, .. } => self.set_fields(after, checks),
+            Change::Add { category, after, anchor } => self.add(correction, *category, after, anchor.as_ref(), checks),
+            Change::Accept(_) => self.change(position, correction, |item| item.accept(correction)),
+            Change::Reject(_) => self.change(position, correction, WorkItem::reject),
+            Change::Edit { after, .. } => {
+                self.change(position, correction, |item| item.edit(correction, after, checks))
+            }
         }
     }
 
@@ -156,19 +165,25 @@ impl Work {
         self.items.iter().position(|item| item.id() == id)
     }
 
-    fn add(&mut self, correction: &Correction, checks: Option<Checks>) -> Result<Landed, String> {
-        let category = correction.category.expect("checked: add names a category");
-        let start_ms = correction.anchor.as_ref().map_or(0, |anchor| anchor.start_ms);
+    fn add(
+        &mut self,
+        correction: &Correction,
+        category: Category,
+        after: &Map<String, Value>,
+        anchor: Option<&Anchor>,
+        checks: Option<Checks>,
+    ) -> Result<Landed, String> {
+        let start_ms = anchor.map_or(0, |anchor| anchor.start_ms);
         let mut fields = Map::new();
         fields.insert("speaker".into(), to_json(&Speaker::Unknown));
         fields.insert("start_ms".into(), start_ms.into());
         // A reviewer who adds an item vouches for it.
         fields.insert("confidence".into(), 1.0.into());
-        fields.extend(after(correction));
+        fields.extend(after.clone());
         if !fields.contains_key("end_ms") {
             fields.insert("end_ms".into(), fields["start_ms"].clone());
         }
-        fields.insert("id".into(), human_id(correction).into());
+        fields.insert("id".into(), human_id(correction, category, after).into());
         fields.insert("category".into(), to_json(&category));
         fields.insert("rule".into(), "human".into());
         checked_category(&fields, "added")?;
@@ -186,14 +201,13 @@ impl Work {
         Ok(Landed::Added)
     }
 
-    fn set_fields(&mut self, correction: &Correction, checks: Option<Checks>) -> Result<Landed, String> {
-        let changed = after(correction);
+    fn set_fields(&mut self, changed: &Map<String, Value>, checks: Option<Checks>) -> Result<Landed, String> {
         if let Some(checks) = checks {
-            checks.account(&changed)?;
+            checks.account(changed)?;
         }
         let mut account: Map<String, Value> =
             serde_json::from_value(to_json(&self.account)).expect("an account is an object");
-        account.extend(changed);
+        account.extend(changed.clone());
         self.account = serde_json::from_value(Value::Object(account))
             .map_err(|error| format!("the account fields are not valid: {error}"))?;
         Ok(Landed::FieldsSet)
@@ -220,16 +234,14 @@ impl Work {
     }
 }
 
-/// `human-` and a hash of who added what when: stable across re-applying the same log, so later
-/// corrections of an added item can name it.
-fn human_id(correction: &Correction) -> String {
+/// `human-` and a hash of who added what when (the add `correction` of a `category` item with
+/// `after`): stable across re-applying the same log, so later corrections of an added item can
+/// name it.
+fn human_id(correction: &Correction, category: Category, after: &Map<String, Value>) -> String {
     let mut hasher = Sha256::new();
-    for part in [
-        correction.by.as_str(),
-        correction.at.as_str(),
-        &to_json(&correction.category).to_string(),
-        &to_json(&correction.after).to_string(),
-    ] {
+    for part in
+        [correction.by.as_str(), correction.at.as_str(), &to_json(&category).to_string(), &to_json(after).to_string()]
+    {
         hasher.update(part.as_bytes());
         hasher.update([0]);
     }

@@ -77,13 +77,17 @@ impl WorkItem {
         Ok(())
     }
 
-    pub(crate) fn edit(&mut self, correction: &Correction, checks: Option<Checks>) -> Result<(), String> {
+    pub(crate) fn edit(
+        &mut self,
+        correction: &Correction,
+        changed: &Map<String, Value>,
+        checks: Option<Checks>,
+    ) -> Result<(), String> {
         let mut fields = self.fields.clone();
-        let changed = after(correction);
         fields.extend(changed.clone());
         let category = checked_category(&fields, "edited")?;
         if let Some(checks) = checks {
-            checks.item(&fields, &changed)?;
+            checks.item(&fields, changed)?;
         }
         self.fields = fields;
         self.category = category;
@@ -142,11 +146,6 @@ pub fn rejected_items(draft: &Findings, corrected: &Findings) -> Vec<WorkItem> {
 
 pub(crate) fn to_json(value: &impl Serialize) -> Value {
     serde_json::to_value(value).expect("handoff types always serialize")
-}
-
-/// `after` as an object; [`Correction::check`] guarantees one for the actions that read it.
-pub(crate) fn after(correction: &Correction) -> Map<String, Value> {
-    correction.after.as_ref().and_then(Value::as_object).cloned().unwrap_or_default()
 }
 
 /// The category the fields name, once they make a valid item of it.

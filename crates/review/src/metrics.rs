@@ -42,7 +42,7 @@ pub fn metrics(draft: &Handoff, log: &ReviewLog, final_handoff: &Handoff, requir
 
     let mut corrections = BTreeMap::new();
     for correction in &log.corrections {
-        *corrections.entry(correction.action).or_insert(0) += 1;
+        *corrections.entry(correction.action()).or_insert(0) += 1;
     }
 
     // Corrections with an unreadable time are left out of the duration, not guessed.
