@@ -304,7 +304,7 @@ impl Review {
                     item_id: Some(id),
                     category: item.category(),
                     anchor: Some(item.anchor()),
-                    before: Some(Value::Object(item.into_json())),
+                    before: Some(Value::Object(item.json())),
                 };
                 match request.action {
                     Action::Accept => Change::Accept(target),

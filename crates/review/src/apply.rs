@@ -1,11 +1,11 @@
 //! Re-applying a review log to a draft: the same log works on the first draft and on any later
 //! one of the same recording, and every correction either lands or comes back as an orphan.
 
-use crate::item::{checked_category, to_json, work_items, WorkItem};
+use crate::item::{to_json, work_items, WorkItem};
 use crate::log::{Anchor, Change, Correction, ReviewError, ReviewLog};
 use crate::matching::{Found, Targets};
 use crate::vet::Checks;
-use handoff_document::{list_key, Account, Findings, Handoff, ReviewState, Status};
+use handoff_document::{Account, Findings, Handoff, ReviewState, Status};
 use handoff_extract::Category;
 use handoff_transcript::Speaker;
 use serde::Serialize;
@@ -186,12 +186,11 @@ impl Work {
         fields.insert("id".into(), human_id(correction, category, after).into());
         fields.insert("category".into(), to_json(&category));
         fields.insert("rule".into(), "human".into());
-        checked_category(&fields, "added")?;
+        let mut item = WorkItem::from_fields(&fields, "added")?;
         if let Some(checks) = checks {
             // Everything about an added item is the reviewer's.
             checks.item(&fields, &fields)?;
         }
-        let mut item = WorkItem::new(category, fields);
         item.mark(ReviewState::Added, correction);
         // The same add logged twice yields the same id: keep one item.
         match self.position(item.id()) {
@@ -214,20 +213,13 @@ impl Work {
     }
 
     fn finish(self, draft: &Handoff) -> Handoff {
-        let mut lists: Map<String, Value> =
-            serde_json::from_value(to_json(&Findings::default())).expect("findings are an object of lists");
+        let mut findings = Findings::default();
         let mut kept: Vec<WorkItem> = self.items.into_iter().filter(|item| !item.rejected).collect();
         // Stable: items at the same moment keep the extraction's order.
         kept.sort_by_key(WorkItem::start_ms);
         for item in kept {
-            lists
-                .get_mut(list_key(item.category()))
-                .and_then(Value::as_array_mut)
-                .expect("checked items belong to a list")
-                .push(Value::Object(item.into_json()));
+            findings.push(item.into_entry());
         }
-        let findings = serde_json::from_value(Value::Object(lists))
-            .expect("every item came from the draft or was checked when it changed");
         let mut handoff = Handoff { status: Status::Draft, account: self.account, findings, ..draft.clone() };
         handoff.refresh();
         handoff
