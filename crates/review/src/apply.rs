@@ -241,3 +241,18 @@ fn human_id(correction: &Correction, category: Category, after: &Map<String, Val
     let hex: String = digest.iter().take(6).map(|byte| format!("{byte:02x}")).collect();
     format!("human-{hex}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Logs written by earlier builds name added items by these ids, so the hash must not change.
+    #[test]
+    fn an_added_item_keeps_the_id_earlier_builds_gave_it() {
+        let after = json!({"quote": "They also talked to Acme", "name": "Acme"}).as_object().unwrap().clone();
+        let change = Change::Add { category: Category::Competitor, after: after.clone(), anchor: None };
+        let correction = Correction { at: "2026-11-20T10:00:00Z".into(), by: "Sam".into(), change };
+        assert_eq!(human_id(&correction, Category::Competitor, &after), "human-2bdb243da457");
+    }
+}
