@@ -15,15 +15,14 @@ use crate::clock::now;
 use crate::output::write_atomically;
 use crate::team::TeamReview;
 use anyhow::{Context, Result};
-use handoff_document::{render_markdown, Findings, Handoff};
+use handoff_document::{render_markdown, Handoff};
 use handoff_extract::Category;
 use handoff_review::{
-    apply_new, settle_status, Action, Anchor, ApplyStats, Correction, LogLock, Missing, NotReady, Orphan, Requirements,
-    ReviewLog, SignOff,
+    apply_new, rejected_items, settle_status, work_items, Action, Anchor, ApplyStats, Change, Correction, LogLock,
+    Missing, NotReady, Orphan, Requirements, ReviewLog, SignOff, Target, WorkItem,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Where everything about one reviewed call lives: `<dir>/<name>.<suffix>`.
@@ -87,7 +86,7 @@ pub struct Review {
 pub struct Current {
     pub handoff: Handoff,
     /// Draft items the reviewer rejected, so the page can still show them and undo the reject.
-    pub rejected: Vec<Map<String, Value>>,
+    pub rejected: Vec<WorkItem>,
     pub missing: Vec<Missing>,
     pub orphans: Vec<Orphan>,
     pub stats: ApplyStats,
@@ -175,8 +174,7 @@ impl Review {
             .with_context(|| format!("cannot apply {} to {}", self.files.log.display(), self.files.draft.display()))?;
         let mut handoff = applied.handoff;
         let missing = settle_status(&mut handoff, log.finalized.is_some(), &self.requirements);
-        let kept: HashSet<String> = items(&handoff.findings).iter().map(|item| id(item).to_owned()).collect();
-        let rejected = items(&self.draft.findings).into_iter().filter(|item| !kept.contains(id(item))).collect();
+        let rejected = rejected_items(&self.draft.findings, &handoff.findings);
         Ok(Current { handoff, rejected, missing, orphans: applied.orphans, stats: applied.stats })
     }
 
@@ -255,12 +253,16 @@ impl Review {
 
     /// An accept for every item of `current` that nobody has reviewed yet.
     pub fn accept_unreviewed(&self, current: &Current, by: &str) -> Result<Vec<Correction>> {
-        items(&current.handoff.findings)
+        work_items(&current.handoff.findings)
             .iter()
-            .filter(|item| !item.contains_key("review"))
+            .filter(|item| item.review().is_none())
             .map(|item| {
-                let request =
-                    Request { action: Action::Accept, item_id: Some(id(item).to_owned()), category: None, after: None };
+                let request = Request {
+                    action: Action::Accept,
+                    item_id: Some(item.id().to_owned()),
+                    category: None,
+                    after: None,
+                };
                 self.correction(current, request, by)
             })
             .collect::<Result<_, Refused>>()
@@ -271,80 +273,48 @@ impl Review {
     /// `before` and anchor, so it can be found again after re-processing.
     pub fn correction(&self, current: &Current, request: Request, by: &str) -> Result<Correction, Refused> {
         let refuse = |reason: String| Refused { index: 0, reason };
-        let mut correction = Correction {
-            at: now(),
-            by: by.to_owned(),
-            item_id: None,
-            action: request.action,
-            category: None,
-            before: None,
-            after: request.after,
-            anchor: None,
-        };
-        match request.action {
+        let after = request.after.and_then(|after| match after {
+            Value::Object(fields) => Some(fields),
+            _ => None,
+        });
+        let change = match request.action {
             Action::SetField => {
-                let fields = correction.after.as_ref().and_then(Value::as_object);
-                let before: Map<String, Value> = fields
-                    .into_iter()
-                    .flat_map(|fields| fields.keys())
-                    .map(|name| {
-                        let value = current.handoff.account_field(name);
-                        (name.clone(), value.unwrap_or(Value::Null))
-                    })
+                // Recording refuses a set_field without fields, with the reason.
+                let after = after.unwrap_or_default();
+                let before: Map<String, Value> = after
+                    .keys()
+                    .map(|name| (name.clone(), current.handoff.account_field(name).unwrap_or(Value::Null)))
                     .collect();
-                correction.before = Some(before.into());
+                Change::SetField { before: Some(before.into()), after }
             }
             Action::Add => {
                 let category = request.category.ok_or_else(|| refuse("add needs the new item's `category`".into()))?;
-                let fields = correction
-                    .after
-                    .as_mut()
-                    .and_then(Value::as_object_mut)
-                    .ok_or_else(|| refuse("add needs `after` with the item's fields".into()))?;
-                fields::complete_added(category, fields);
-                correction.anchor = Some(anchor_of(fields));
-                correction.category = Some(category);
+                let mut after = after.ok_or_else(|| refuse("add needs `after` with the item's fields".into()))?;
+                fields::complete_added(category, &mut after);
+                Change::Add { category, anchor: Some(Anchor::of(&after)), after }
             }
             Action::Accept | Action::Reject | Action::Edit => {
                 let id = request.item_id.ok_or_else(|| refuse(format!("{} needs `item_id`", request.action)))?;
-                let item = items(&current.handoff.findings)
+                let item = work_items(&current.handoff.findings)
                     .into_iter()
                     .chain(current.rejected.iter().cloned())
-                    .find(|item| self::id(item) == id)
+                    .find(|item| item.id() == id)
                     .ok_or_else(|| refuse(format!("no item has id {id}; reload the page to see the current items")))?;
-                correction.category =
-                    item.get("category").and_then(|category| serde_json::from_value(category.clone()).ok());
-                correction.anchor = Some(anchor_of(&item));
-                correction.item_id = Some(id);
-                correction.before = Some(Value::Object(item));
+                let target = Target {
+                    item_id: Some(id),
+                    category: item.category(),
+                    anchor: Some(item.anchor()),
+                    before: Some(Value::Object(item.json())),
+                };
+                match request.action {
+                    Action::Accept => Change::Accept(target),
+                    Action::Reject => Change::Reject(target),
+                    // Recording refuses an edit without fields, with the reason.
+                    _ => Change::Edit { target, after: after.unwrap_or_default() },
+                }
             }
-        }
-        Ok(correction)
-    }
-}
-
-/// Every item of every list, as JSON objects (what corrections and the page work with).
-fn items(findings: &Findings) -> Vec<Map<String, Value>> {
-    let lists = serde_json::to_value(findings).expect("findings always serialize");
-    lists
-        .as_object()
-        .into_iter()
-        .flat_map(|lists| lists.values())
-        .filter_map(Value::as_array)
-        .flatten()
-        .filter_map(Value::as_object)
-        .cloned()
-        .collect()
-}
-
-fn id(item: &Map<String, Value>) -> &str {
-    item.get("id").and_then(Value::as_str).unwrap_or_default()
-}
-
-fn anchor_of(item: &Map<String, Value>) -> Anchor {
-    Anchor {
-        quote: item.get("quote").and_then(Value::as_str).unwrap_or_default().to_owned(),
-        start_ms: item.get("start_ms").and_then(Value::as_u64).unwrap_or_default(),
+        };
+        Ok(Correction { at: now(), by: by.to_owned(), change })
     }
 }
 
@@ -401,12 +371,8 @@ pub fn orphans_report(review: &Review, current: &Current) -> Option<String> {
         let correction = &orphan.correction;
         report.push_str(&format!(
             "\n  {} {} by {} at {}: {}",
-            correction.action,
-            correction
-                .item_id
-                .as_deref()
-                .or(correction.anchor.as_ref().map(|anchor| anchor.quote.as_str()))
-                .unwrap_or("(account)"),
+            correction.action(),
+            correction.item_id().or(correction.anchor().map(|anchor| anchor.quote.as_str())).unwrap_or("(account)"),
             correction.by,
             correction.at,
             orphan.reason

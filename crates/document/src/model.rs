@@ -204,24 +204,141 @@ impl Findings {
     /// edits items as JSON (review corrections) can refuse a bad edit before it lands. The prospect
     /// is no list entry: its facts are corrected as account fields.
     pub fn check_entry(category: Category, item: &serde_json::Value) -> Result<(), serde_json::Error> {
-        fn check<D: DeserializeOwned>(item: &serde_json::Value) -> Result<(), serde_json::Error> {
-            Entry::<D>::deserialize(item).map(drop)
+        AnyEntry::from_json(category, item).map(drop)
+    }
+
+    /// Every entry of every list, list by list.
+    pub fn entries(&self) -> Vec<AnyEntry> {
+        let mut entries = Vec::new();
+        entries.extend(self.pain_points.iter().cloned().map(AnyEntry::PainPoint));
+        entries.extend(self.stakeholders.iter().cloned().map(AnyEntry::Stakeholder));
+        entries.extend(self.systems.iter().cloned().map(AnyEntry::System));
+        entries.extend(self.regulations.iter().cloned().map(AnyEntry::Regulation));
+        entries.extend(self.timeline.iter().cloned().map(AnyEntry::Timeline));
+        entries.extend(self.budget.iter().cloned().map(AnyEntry::Budget));
+        entries.extend(self.objections.iter().cloned().map(AnyEntry::Objection));
+        entries.extend(self.competitors.iter().cloned().map(AnyEntry::Competitor));
+        entries.extend(self.previous_attempts.iter().cloned().map(AnyEntry::PreviousAttempt));
+        entries.extend(self.next_steps.iter().cloned().map(AnyEntry::NextStep));
+        entries
+    }
+
+    /// Appends `entry` to the list of its kind.
+    pub fn push(&mut self, entry: AnyEntry) {
+        match entry {
+            AnyEntry::PainPoint(entry) => self.pain_points.push(entry),
+            AnyEntry::Stakeholder(entry) => self.stakeholders.push(entry),
+            AnyEntry::System(entry) => self.systems.push(entry),
+            AnyEntry::Regulation(entry) => self.regulations.push(entry),
+            AnyEntry::Timeline(entry) => self.timeline.push(entry),
+            AnyEntry::Budget(entry) => self.budget.push(entry),
+            AnyEntry::Objection(entry) => self.objections.push(entry),
+            AnyEntry::Competitor(entry) => self.competitors.push(entry),
+            AnyEntry::PreviousAttempt(entry) => self.previous_attempts.push(entry),
+            AnyEntry::NextStep(entry) => self.next_steps.push(entry),
         }
-        match category {
-            Category::PainPoint => check::<PainPoint>(item),
-            Category::Stakeholder => check::<Stakeholder>(item),
-            Category::System => check::<System>(item),
-            Category::Regulation => check::<Regulation>(item),
-            Category::Timeline => check::<Timeline>(item),
-            Category::Budget => check::<Budget>(item),
-            Category::Objection => check::<Objection>(item),
-            Category::Competitor => check::<Competitor>(item),
-            Category::PreviousAttempt => check::<PreviousAttempt>(item),
-            Category::NextStep => check::<NextStep>(item),
-            Category::Prospect => Err(serde::de::Error::custom(
-                "the prospect is not a list item; set company, prospect_name or prospect_title instead",
-            )),
+    }
+}
+
+/// An entry of any list of [`Findings`], for code that handles items whatever their kind (review
+/// corrections). Serializes as the entry itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum AnyEntry {
+    /// An entry of `pain_points`.
+    PainPoint(Entry<PainPoint>),
+    /// An entry of `stakeholders`.
+    Stakeholder(Entry<Stakeholder>),
+    /// An entry of `systems`.
+    System(Entry<System>),
+    /// An entry of `regulations`.
+    Regulation(Entry<Regulation>),
+    /// An entry of `timeline`.
+    Timeline(Entry<Timeline>),
+    /// An entry of `budget`.
+    Budget(Entry<Budget>),
+    /// An entry of `objections`.
+    Objection(Entry<Objection>),
+    /// An entry of `competitors`.
+    Competitor(Entry<Competitor>),
+    /// An entry of `previous_attempts`.
+    PreviousAttempt(Entry<PreviousAttempt>),
+    /// An entry of `next_steps`.
+    NextStep(Entry<NextStep>),
+}
+
+/// `$body` with `$entry` bound to the typed entry inside `$any`, whatever its kind.
+macro_rules! each_kind {
+    ($any:expr, $entry:ident => $body:expr) => {
+        match $any {
+            AnyEntry::PainPoint($entry) => $body,
+            AnyEntry::Stakeholder($entry) => $body,
+            AnyEntry::System($entry) => $body,
+            AnyEntry::Regulation($entry) => $body,
+            AnyEntry::Timeline($entry) => $body,
+            AnyEntry::Budget($entry) => $body,
+            AnyEntry::Objection($entry) => $body,
+            AnyEntry::Competitor($entry) => $body,
+            AnyEntry::PreviousAttempt($entry) => $body,
+            AnyEntry::NextStep($entry) => $body,
         }
+    };
+}
+
+impl AnyEntry {
+    /// The entry that `item` (JSON) makes in the list of `category`, or why it makes none. The
+    /// prospect is no list entry: its facts are corrected as account fields.
+    pub fn from_json(category: Category, item: &serde_json::Value) -> Result<AnyEntry, serde_json::Error> {
+        fn entry<D: DeserializeOwned>(item: &serde_json::Value) -> Result<Entry<D>, serde_json::Error> {
+            Entry::<D>::deserialize(item)
+        }
+        Ok(match category {
+            Category::PainPoint => AnyEntry::PainPoint(entry(item)?),
+            Category::Stakeholder => AnyEntry::Stakeholder(entry(item)?),
+            Category::System => AnyEntry::System(entry(item)?),
+            Category::Regulation => AnyEntry::Regulation(entry(item)?),
+            Category::Timeline => AnyEntry::Timeline(entry(item)?),
+            Category::Budget => AnyEntry::Budget(entry(item)?),
+            Category::Objection => AnyEntry::Objection(entry(item)?),
+            Category::Competitor => AnyEntry::Competitor(entry(item)?),
+            Category::PreviousAttempt => AnyEntry::PreviousAttempt(entry(item)?),
+            Category::NextStep => AnyEntry::NextStep(entry(item)?),
+            Category::Prospect => {
+                return Err(serde::de::Error::custom(
+                    "the prospect is not a list item; set company, prospect_name or prospect_title instead",
+                ))
+            }
+        })
+    }
+
+    /// The item's id.
+    pub fn id(&self) -> &str {
+        each_kind!(self, entry => &entry.item.id)
+    }
+
+    /// The list the entry is in.
+    pub fn category(&self) -> Category {
+        each_kind!(self, entry => entry.item.category)
+    }
+
+    /// The item's quote.
+    pub fn quote(&self) -> &str {
+        each_kind!(self, entry => &entry.item.quote)
+    }
+
+    /// The item's start, from the start of the recording.
+    pub fn start_ms(&self) -> u64 {
+        each_kind!(self, entry => entry.item.start_ms)
+    }
+
+    /// What a reviewer did to the item, if anything.
+    pub fn review(&self) -> Option<&ReviewMark> {
+        each_kind!(self, entry => entry.review.as_ref())
+    }
+
+    /// The review mark, to change.
+    pub fn review_mut(&mut self) -> &mut Option<ReviewMark> {
+        each_kind!(self, entry => &mut entry.review)
     }
 }
 

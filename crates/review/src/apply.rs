@@ -1,10 +1,11 @@
 //! Re-applying a review log to a draft: the same log works on the first draft and on any later
 //! one of the same recording, and every correction either lands or comes back as an orphan.
 
-use crate::log::{Action, Correction, ReviewError, ReviewLog};
+use crate::item::{to_json, work_items, WorkItem};
+use crate::log::{Anchor, Change, Correction, ReviewError, ReviewLog};
 use crate::matching::{Found, Targets};
 use crate::vet::Checks;
-use handoff_document::{list_key, Account, Findings, Handoff, ReviewMark, ReviewState, Status};
+use handoff_document::{Account, Findings, Handoff, ReviewState, Status};
 use handoff_extract::Category;
 use handoff_transcript::Speaker;
 use serde::Serialize;
@@ -105,106 +106,6 @@ impl Orphan {
     }
 }
 
-/// One item while corrections are applied: JSON so an edit can set any field of any kind and move
-/// the item between lists; every change is type-checked with [`Findings::check_entry`].
-pub(crate) struct WorkItem {
-    pub(crate) category: Category,
-    /// The item's fields without `review`.
-    fields: Map<String, Value>,
-    pub(crate) review: Option<ReviewMark>,
-    /// Kept until the end so that a later accept or edit can bring the item back.
-    rejected: bool,
-}
-
-impl WorkItem {
-    pub(crate) fn id(&self) -> &str {
-        self.fields.get("id").and_then(Value::as_str).unwrap_or_default()
-    }
-
-    pub(crate) fn quote(&self) -> &str {
-        self.fields.get("quote").and_then(Value::as_str).unwrap_or_default()
-    }
-
-    pub(crate) fn start_ms(&self) -> u64 {
-        self.fields.get("start_ms").and_then(Value::as_u64).unwrap_or_default()
-    }
-
-    /// Records who touched the item; the state only rises (accepted → edited → added).
-    fn mark(&mut self, state: ReviewState, correction: &Correction) {
-        let state = self.review.as_ref().map_or(state, |mark| mark.state.max(state));
-        self.review = Some(ReviewMark { state, by: correction.by.clone(), at: correction.at.clone() });
-    }
-
-    fn accept(&mut self, correction: &Correction) -> Result<(), String> {
-        self.rejected = false;
-        self.mark(ReviewState::Accepted, correction);
-        Ok(())
-    }
-
-    fn reject(&mut self) -> Result<(), String> {
-        self.rejected = true;
-        Ok(())
-    }
-
-    fn edit(&mut self, correction: &Correction, checks: Option<Checks>) -> Result<(), String> {
-        let mut fields = self.fields.clone();
-        let changed = after(correction);
-        fields.extend(changed.clone());
-        let category = checked_category(&fields, "edited")?;
-        if let Some(checks) = checks {
-            checks.item(&fields, &changed)?;
-        }
-        self.fields = fields;
-        self.category = category;
-        self.rejected = false;
-        self.mark(ReviewState::Edited, correction);
-        Ok(())
-    }
-
-    fn into_value(mut self) -> Value {
-        if let Some(mark) = self.review {
-            self.fields.insert("review".into(), to_json(&mark));
-        }
-        Value::Object(self.fields)
-    }
-}
-
-/// Every item of `findings` as a [`WorkItem`], list by list.
-pub(crate) fn work_items(findings: &Findings) -> Vec<WorkItem> {
-    let lists: Map<String, Value> = serde_json::from_value(to_json(findings)).expect("findings are an object of lists");
-    let items = lists.into_values().flat_map(|list| {
-        serde_json::from_value::<Vec<Map<String, Value>>>(list).expect("every list holds item objects")
-    });
-    items
-        .map(|mut fields| WorkItem {
-            category: serde_json::from_value(fields["category"].clone()).expect("items name their category"),
-            review: fields.remove("review").map(|mark| serde_json::from_value(mark).expect("review marks round-trip")),
-            fields,
-            rejected: false,
-        })
-        .collect()
-}
-
-fn to_json(value: &impl Serialize) -> Value {
-    serde_json::to_value(value).expect("handoff types always serialize")
-}
-
-/// `after` as an object; [`Correction::check`] guarantees one for the actions that read it.
-fn after(correction: &Correction) -> Map<String, Value> {
-    correction.after.as_ref().and_then(Value::as_object).cloned().unwrap_or_default()
-}
-
-/// The category the fields name, once they make a valid item of it.
-fn checked_category(fields: &Map<String, Value>, what: &str) -> Result<Category, String> {
-    let named = fields.get("category").cloned().unwrap_or_default();
-    let category: Category = serde_json::from_value(named.clone())
-        .map_err(|_| format!("the {what} item's category {named} is not a known category"))?;
-    let item = Value::Object(fields.clone());
-    Findings::check_entry(category, &item)
-        .map_err(|error| format!("the {what} item is not a valid {}: {error}", category.as_str()))?;
-    Ok(category)
-}
-
 struct Work {
     items: Vec<WorkItem>,
     account: Account,
@@ -217,8 +118,14 @@ struct Work {
 impl Work {
     fn new(draft: &Handoff, log: &ReviewLog, first_new: usize) -> Work {
         let items = work_items(&draft.findings);
-        let added: HashSet<String> =
-            log.corrections.iter().filter(|correction| correction.action == Action::Add).map(human_id).collect();
+        let added: HashSet<String> = log
+            .corrections
+            .iter()
+            .filter_map(|correction| match &correction.change {
+                Change::Add { category, after, .. } => Some(human_id(correction, *category, after)),
+                _ => None,
+            })
+            .collect();
         let targets = Targets::resolve(&items, log, &added);
         let checks = Checks { duration_ms: draft.source.duration_ms };
         Work { items, account: draft.account.clone(), targets, first_new, checks }
@@ -226,12 +133,14 @@ impl Work {
 
     fn apply(&mut self, position: usize, correction: &Correction) -> Result<Landed, String> {
         let checks = (position >= self.first_new).then_some(self.checks);
-        match correction.action {
-            Action::SetField => self.set_fields(correction, checks),
-            Action::Add => self.add(correction, checks),
-            Action::Accept => self.change(position, correction, |item| item.accept(correction)),
-            Action::Reject => self.change(position, correction, WorkItem::reject),
-            Action::Edit => self.change(position, correction, |item| item.edit(correction, checks)),
+        match &correction.change {
+            Change::SetField { after, .. } => self.set_fields(after, checks),
+            Change::Add { category, after, anchor } => self.add(correction, *category, after, anchor.as_ref(), checks),
+            Change::Accept(_) => self.change(position, correction, |item| item.accept(correction)),
+            Change::Reject(_) => self.change(position, correction, WorkItem::reject),
+            Change::Edit { after, .. } => {
+                self.change(position, correction, |item| item.edit(correction, after, checks))
+            }
         }
     }
 
@@ -256,27 +165,32 @@ impl Work {
         self.items.iter().position(|item| item.id() == id)
     }
 
-    fn add(&mut self, correction: &Correction, checks: Option<Checks>) -> Result<Landed, String> {
-        let category = correction.category.expect("checked: add names a category");
-        let start_ms = correction.anchor.as_ref().map_or(0, |anchor| anchor.start_ms);
+    fn add(
+        &mut self,
+        correction: &Correction,
+        category: Category,
+        after: &Map<String, Value>,
+        anchor: Option<&Anchor>,
+        checks: Option<Checks>,
+    ) -> Result<Landed, String> {
+        let start_ms = anchor.map_or(0, |anchor| anchor.start_ms);
         let mut fields = Map::new();
         fields.insert("speaker".into(), to_json(&Speaker::Unknown));
         fields.insert("start_ms".into(), start_ms.into());
         // A reviewer who adds an item vouches for it.
         fields.insert("confidence".into(), 1.0.into());
-        fields.extend(after(correction));
+        fields.extend(after.clone());
         if !fields.contains_key("end_ms") {
             fields.insert("end_ms".into(), fields["start_ms"].clone());
         }
-        fields.insert("id".into(), human_id(correction).into());
+        fields.insert("id".into(), human_id(correction, category, after).into());
         fields.insert("category".into(), to_json(&category));
         fields.insert("rule".into(), "human".into());
-        checked_category(&fields, "added")?;
+        let mut item = WorkItem::from_fields(&fields, "added")?;
         if let Some(checks) = checks {
             // Everything about an added item is the reviewer's.
             checks.item(&fields, &fields)?;
         }
-        let mut item = WorkItem { category, fields, review: None, rejected: false };
         item.mark(ReviewState::Added, correction);
         // The same add logged twice yields the same id: keep one item.
         match self.position(item.id()) {
@@ -286,54 +200,59 @@ impl Work {
         Ok(Landed::Added)
     }
 
-    fn set_fields(&mut self, correction: &Correction, checks: Option<Checks>) -> Result<Landed, String> {
-        let changed = after(correction);
+    fn set_fields(&mut self, changed: &Map<String, Value>, checks: Option<Checks>) -> Result<Landed, String> {
         if let Some(checks) = checks {
-            checks.account(&changed)?;
+            checks.account(changed)?;
         }
         let mut account: Map<String, Value> =
             serde_json::from_value(to_json(&self.account)).expect("an account is an object");
-        account.extend(changed);
+        account.extend(changed.clone());
         self.account = serde_json::from_value(Value::Object(account))
             .map_err(|error| format!("the account fields are not valid: {error}"))?;
         Ok(Landed::FieldsSet)
     }
 
     fn finish(self, draft: &Handoff) -> Handoff {
-        let mut lists: Map<String, Value> =
-            serde_json::from_value(to_json(&Findings::default())).expect("findings are an object of lists");
+        let mut findings = Findings::default();
         let mut kept: Vec<WorkItem> = self.items.into_iter().filter(|item| !item.rejected).collect();
         // Stable: items at the same moment keep the extraction's order.
         kept.sort_by_key(WorkItem::start_ms);
         for item in kept {
-            lists
-                .get_mut(list_key(item.category))
-                .and_then(Value::as_array_mut)
-                .expect("checked items belong to a list")
-                .push(item.into_value());
+            findings.push(item.into_entry());
         }
-        let findings = serde_json::from_value(Value::Object(lists))
-            .expect("every item came from the draft or was checked when it changed");
         let mut handoff = Handoff { status: Status::Draft, account: self.account, findings, ..draft.clone() };
         handoff.refresh();
         handoff
     }
 }
 
-/// `human-` and a hash of who added what when: stable across re-applying the same log, so later
-/// corrections of an added item can name it.
-fn human_id(correction: &Correction) -> String {
+/// `human-` and a hash of who added what when (the add `correction` of a `category` item with
+/// `after`): stable across re-applying the same log, so later corrections of an added item can
+/// name it.
+fn human_id(correction: &Correction, category: Category, after: &Map<String, Value>) -> String {
     let mut hasher = Sha256::new();
-    for part in [
-        correction.by.as_str(),
-        correction.at.as_str(),
-        &to_json(&correction.category).to_string(),
-        &to_json(&correction.after).to_string(),
-    ] {
+    for part in
+        [correction.by.as_str(), correction.at.as_str(), &to_json(&category).to_string(), &to_json(after).to_string()]
+    {
         hasher.update(part.as_bytes());
         hasher.update([0]);
     }
     let digest = hasher.finalize();
     let hex: String = digest.iter().take(6).map(|byte| format!("{byte:02x}")).collect();
     format!("human-{hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Logs written by earlier builds name added items by these ids, so the hash must not change.
+    #[test]
+    fn an_added_item_keeps_the_id_earlier_builds_gave_it() {
+        let after = json!({"quote": "They also talked to Acme", "name": "Acme"}).as_object().unwrap().clone();
+        let change = Change::Add { category: Category::Competitor, after: after.clone(), anchor: None };
+        let correction = Correction { at: "2026-11-20T10:00:00Z".into(), by: "Sam".into(), change };
+        assert_eq!(human_id(&correction, Category::Competitor, &after), "human-2bdb243da457");
+    }
 }

@@ -10,6 +10,7 @@
 
 mod apply;
 mod gate;
+mod item;
 mod log;
 mod matching;
 mod metrics;
@@ -17,7 +18,10 @@ mod vet;
 
 pub use apply::{apply, apply_new, Applied, ApplyStats, Orphan};
 pub use gate::{check_ready, finalize, settle_status, Missing, NotReady, Requirement, Requirements, RequirementsError};
-pub use log::{Action, Anchor, Correction, LogLock, ReviewError, ReviewLog, SignOff, REVIEW_SCHEMA_VERSION};
+pub use item::{rejected_items, work_items, WorkItem};
+pub use log::{
+    Action, Anchor, Change, Correction, LogLock, ReviewError, ReviewLog, SignOff, Target, REVIEW_SCHEMA_VERSION,
+};
 pub use matching::{MAX_TIME_SHIFT_MS, MIN_QUOTE_SIMILARITY};
 pub use metrics::{metrics, ItemCounts, Metrics};
 pub use vet::DATE_FIELDS;

@@ -4,7 +4,7 @@
 use handoff_document::Account;
 use handoff_extract::Category;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -39,33 +39,138 @@ pub struct SignOff {
 }
 
 /// One reviewer action on the draft, recorded as data so it can be re-applied to a later draft.
+/// Stored as one flat object whatever the action (schemas/review.schema.json); a stored correction
+/// without what its action needs does not deserialize.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "StoredCorrection", into = "StoredCorrection")]
 pub struct Correction {
     /// RFC 3339 UTC (`2026-11-20T14:03:12Z`), when the reviewer made the correction.
     pub at: String,
     /// The reviewer's name.
     pub by: String,
-    /// The item corrected; absent for `add` and `set_field`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_id: Option<String>,
     /// What the reviewer did.
-    pub action: Action,
-    /// The item's category as the reviewer saw it (for `add`, the new item's); absent for `set_field`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<Category>,
-    /// What the fields were before, for the audit trail only: applying never reads it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<Value>,
-    /// `edit`: the item fields to replace (a new `category` moves the item to that list).
-    /// `add`: the new item's fields. `set_field`: account fields, e.g. `{"company": "Acme"}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<Value>,
-    /// Where the item was when corrected, to find it again when re-processing changed its id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anchor: Option<Anchor>,
+    pub change: Change,
 }
 
-/// What a correction does.
+/// What a correction does, with the fields its action needs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// The item is right as found.
+    Accept(Target),
+    /// The item is wrong: the final handoff leaves it out.
+    Reject(Target),
+    /// The item is right but some fields are not.
+    Edit {
+        /// The item edited.
+        target: Target,
+        /// The item fields to replace; a new `category` moves the item to that list.
+        after: Map<String, Value>,
+    },
+    /// An item the rules missed.
+    Add {
+        /// The new item's category.
+        category: Category,
+        /// The new item's fields.
+        after: Map<String, Value>,
+        /// Where the new item is in the call; its start is the item's when `after` has none.
+        anchor: Option<Anchor>,
+    },
+    /// Account fields the call did not say.
+    SetField {
+        /// What the fields were before, for the audit trail only: applying never reads it.
+        before: Option<Value>,
+        /// The fields to set, e.g. `{"company": "Acme"}`.
+        after: Map<String, Value>,
+    },
+}
+
+/// The draft item an accept, reject or edit is about, as the reviewer saw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// The item's id; re-processing may give the item another one.
+    pub item_id: Option<String>,
+    /// The item's category as the reviewer saw it.
+    pub category: Category,
+    /// Where the item was, to find it again when re-processing changed its id.
+    pub anchor: Option<Anchor>,
+    /// The item as it was, for the audit trail only: applying never reads it.
+    pub before: Option<Value>,
+}
+
+/// A correction as `<name>.review.json` holds it: one object for every action, without the fields
+/// its action does not use.
+#[derive(Serialize, Deserialize)]
+struct StoredCorrection {
+    at: String,
+    by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    item_id: Option<String>,
+    action: Action,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    category: Option<Category>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    before: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    after: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    anchor: Option<Anchor>,
+}
+
+impl TryFrom<StoredCorrection> for Correction {
+    type Error = String;
+
+    /// Fails when the action needs a `category` and there is none; fields the action does not use
+    /// are dropped.
+    fn try_from(stored: StoredCorrection) -> Result<Correction, String> {
+        let StoredCorrection { at, by, item_id, action, category, before, after, anchor } = stored;
+        let category = category.ok_or_else(|| format!("{action} needs `category`"));
+        // An `after` that is no object is an empty one, which `check` refuses where it is needed.
+        let after = match after {
+            Some(Value::Object(fields)) => fields,
+            _ => Map::new(),
+        };
+        let change = match action {
+            Action::SetField => Change::SetField { before, after },
+            Action::Add => Change::Add { category: category?, after, anchor },
+            Action::Accept | Action::Reject | Action::Edit => {
+                let target = Target { item_id, category: category?, anchor, before };
+                match action {
+                    Action::Accept => Change::Accept(target),
+                    Action::Reject => Change::Reject(target),
+                    _ => Change::Edit { target, after },
+                }
+            }
+        };
+        Ok(Correction { at, by, change })
+    }
+}
+
+impl From<Correction> for StoredCorrection {
+    fn from(correction: Correction) -> StoredCorrection {
+        let action = correction.action();
+        let Correction { at, by, change } = correction;
+        let stored =
+            StoredCorrection { at, by, item_id: None, action, category: None, before: None, after: None, anchor: None };
+        match change {
+            Change::Accept(target) | Change::Reject(target) => stored.about(target),
+            Change::Edit { target, after } => StoredCorrection { after: Some(after.into()), ..stored.about(target) },
+            Change::Add { category, after, anchor } => {
+                StoredCorrection { category: Some(category), after: Some(after.into()), anchor, ..stored }
+            }
+            Change::SetField { before, after } => StoredCorrection { before, after: Some(after.into()), ..stored },
+        }
+    }
+}
+
+impl StoredCorrection {
+    fn about(self, target: Target) -> StoredCorrection {
+        let Target { item_id, category, anchor, before } = target;
+        StoredCorrection { item_id, category: Some(category), anchor, before, ..self }
+    }
+}
+
+/// What a correction does, without its fields: the `action` of a stored correction, and
+/// [`Correction::action`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
@@ -222,58 +327,178 @@ impl ReviewLog {
     /// so a hand-edited file fails here with the correction's number rather than later.
     pub fn load(path: &Path) -> Result<ReviewLog, ReviewError> {
         let text = std::fs::read_to_string(path).map_err(|cause| ReviewError::Read { path: path.to_owned(), cause })?;
-        let log: ReviewLog =
-            serde_json::from_str(&text).map_err(|cause| ReviewError::Parse { path: path.to_owned(), cause })?;
+        let log: ReviewLog = serde_json::from_str(&text).map_err(|cause| unreadable(path, &text, cause))?;
         if log.schema_version != REVIEW_SCHEMA_VERSION {
             return Err(ReviewError::Version { path: path.to_owned(), found: log.schema_version });
         }
         for (index, correction) in log.corrections.iter().enumerate() {
-            correction.check().map_err(|problem| ReviewError::Invalid {
-                path: path.to_owned(),
-                number: index + 1,
-                action: correction.action,
-                at: correction.at.clone(),
-                problem,
-            })?;
+            correction.check().map_err(|problem| invalid(path, index, correction.action(), &correction.at, problem))?;
         }
         Ok(log)
     }
 }
 
+/// Why `text`, the log at `path`, does not deserialize: its first correction without what its
+/// action needs, by number, else the JSON error `cause`.
+fn unreadable(path: &Path, text: &str, cause: serde_json::Error) -> ReviewError {
+    #[derive(Deserialize)]
+    struct Stored {
+        corrections: Vec<StoredCorrection>,
+    }
+    let stored = serde_json::from_str::<Stored>(text).map(|stored| stored.corrections).unwrap_or_default();
+    stored
+        .into_iter()
+        .enumerate()
+        .find_map(|(index, stored)| {
+            let (action, at) = (stored.action, stored.at.clone());
+            Correction::try_from(stored).err().map(|problem| invalid(path, index, action, &at, problem))
+        })
+        .unwrap_or(ReviewError::Parse { path: path.to_owned(), cause })
+}
+
+/// [`ReviewError::Invalid`] for the correction at `index` of the log at `path`.
+fn invalid(path: &Path, index: usize, action: Action, at: &str, problem: String) -> ReviewError {
+    ReviewError::Invalid { path: path.to_owned(), number: index + 1, action, at: at.to_owned(), problem }
+}
+
 impl Correction {
-    /// Checks that the correction has what its action needs and returns when it was made.
+    /// What the correction does.
+    pub fn action(&self) -> Action {
+        match self.change {
+            Change::Accept(_) => Action::Accept,
+            Change::Reject(_) => Action::Reject,
+            Change::Edit { .. } => Action::Edit,
+            Change::Add { .. } => Action::Add,
+            Change::SetField { .. } => Action::SetField,
+        }
+    }
+
+    /// The draft item an accept, reject or edit is about; `None` for an add or a set_field.
+    pub fn target(&self) -> Option<&Target> {
+        match &self.change {
+            Change::Accept(target) | Change::Reject(target) | Change::Edit { target, .. } => Some(target),
+            Change::Add { .. } | Change::SetField { .. } => None,
+        }
+    }
+
+    /// The id of the item corrected, if the correction names one.
+    pub fn item_id(&self) -> Option<&str> {
+        self.target().and_then(|target| target.item_id.as_deref())
+    }
+
+    /// Where the item corrected or added was in the call, if the correction says.
+    pub fn anchor(&self) -> Option<&Anchor> {
+        match &self.change {
+            Change::Add { anchor, .. } => anchor.as_ref(),
+            _ => self.target().and_then(|target| target.anchor.as_ref()),
+        }
+    }
+
+    /// Checks that the correction is one a reviewer can make and returns when it was made.
     pub fn check(&self) -> Result<SystemTime, String> {
         let when = humantime::parse_rfc3339(&self.at)
             .map_err(|_| format!("`at` is {:?}, not RFC 3339 UTC like 2026-11-20T14:03:12Z", self.at))?;
         if self.by.trim().is_empty() {
             return Err("`by` must name the reviewer".to_owned());
         }
-        let after = self.after.as_ref().and_then(Value::as_object).filter(|fields| !fields.is_empty());
-        if self.action == Action::SetField {
-            let fields = after.ok_or(r#"set_field needs `after` with account fields, like {"company": "Acme"}"#)?;
-            if let Some(unknown) = fields.keys().find(|key| !Account::FIELDS.contains(&key.as_str())) {
-                return Err(format!("`{unknown}` is not an account field; use one of {}", Account::FIELDS.join(", ")));
+        let action = self.action();
+        match &self.change {
+            Change::SetField { after, .. } => {
+                if after.is_empty() {
+                    return Err(r#"set_field needs `after` with account fields, like {"company": "Acme"}"#.to_owned());
+                }
+                if let Some(unknown) = after.keys().find(|key| !Account::FIELDS.contains(&key.as_str())) {
+                    return Err(format!(
+                        "`{unknown}` is not an account field; use one of {}",
+                        Account::FIELDS.join(", ")
+                    ));
+                }
             }
-            return Ok(when);
-        }
-        match self.category {
-            None => return Err(format!("{} needs `category`", self.action)),
-            Some(Category::Prospect) => {
-                return Err(
-                    "the prospect is corrected with set_field (company, prospect_name, prospect_title)".to_owned()
-                )
+            Change::Accept(target) | Change::Reject(target) => check_target(action, target)?,
+            Change::Edit { target, after } => {
+                check_target(action, target)?;
+                check_item_fields(action, after)?;
             }
-            Some(_) => {}
-        }
-        if self.action != Action::Add && self.item_id.is_none() && self.anchor.is_none() {
-            return Err(format!("{} needs `item_id` or `anchor` to find the item", self.action));
-        }
-        if matches!(self.action, Action::Add | Action::Edit) {
-            let fields = after.ok_or_else(|| format!("{} needs `after` with the item's fields", self.action))?;
-            if let Some(fixed) = FIXED_ITEM_FIELDS.iter().find(|name| fields.contains_key(**name)) {
-                return Err(format!("{} cannot set `{fixed}`", self.action));
+            Change::Add { category, after, .. } => {
+                check_category(*category)?;
+                check_item_fields(action, after)?;
             }
         }
         Ok(when)
+    }
+}
+
+/// Prospects are items too, but the reviewer corrects them through the account fields.
+fn check_category(category: Category) -> Result<(), String> {
+    if category == Category::Prospect {
+        return Err("the prospect is corrected with set_field (company, prospect_name, prospect_title)".to_owned());
+    }
+    Ok(())
+}
+
+fn check_target(action: Action, target: &Target) -> Result<(), String> {
+    check_category(target.category)?;
+    if target.item_id.is_none() && target.anchor.is_none() {
+        return Err(format!("{action} needs `item_id` or `anchor` to find the item"));
+    }
+    Ok(())
+}
+
+fn check_item_fields(action: Action, after: &Map<String, Value>) -> Result<(), String> {
+    if after.is_empty() {
+        return Err(format!("{action} needs `after` with the item's fields"));
+    }
+    if let Some(fixed) = FIXED_ITEM_FIELDS.iter().find(|name| after.contains_key(**name)) {
+        return Err(format!("{action} cannot set `{fixed}`"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A log with one correction of every action, each with every field its action uses.
+    fn stored_log() -> Value {
+        let at = |second: u32| format!("2026-11-20T10:00:{second:02}Z");
+        let anchor = json!({"quote": "It is slow", "start_ms": 60_000});
+        json!({
+            "schema_version": REVIEW_SCHEMA_VERSION,
+            "handoff_source_sha256": "4b22",
+            "corrections": [
+                {"at": at(0), "by": "Sam", "item_id": "pain-1", "action": "accept", "category": "pain_point",
+                 "before": {"id": "pain-1", "quote": "It is slow"}, "anchor": anchor},
+                {"at": at(1), "by": "Sam", "item_id": "pain-2", "action": "reject", "category": "pain_point"},
+                {"at": at(2), "by": "Sam", "action": "edit", "category": "stakeholder",
+                 "after": {"relation": "decision_maker"}, "anchor": anchor},
+                {"at": at(3), "by": "Sam", "action": "add", "category": "next_step",
+                 "after": {"quote": "Demo on Tuesday", "action": "demo"}, "anchor": anchor},
+                {"at": at(4), "by": "Sam", "action": "set_field", "before": {"company": null},
+                 "after": {"company": "Northwind Traders"}},
+            ],
+            "finalized": {"at": at(5), "by": "Sam"},
+        })
+    }
+
+    #[test]
+    fn every_action_round_trips_to_the_same_json() {
+        let stored = stored_log();
+        let log: ReviewLog = serde_json::from_value(stored.clone()).unwrap();
+        let actions: Vec<Action> = log.corrections.iter().map(Correction::action).collect();
+        assert_eq!(actions, [Action::Accept, Action::Reject, Action::Edit, Action::Add, Action::SetField]);
+        assert!(log.corrections.iter().all(|correction| correction.check().is_ok()));
+        assert_eq!(serde_json::from_str::<Value>(&log.to_json()).unwrap(), stored);
+    }
+
+    #[test]
+    fn a_correction_without_its_category_does_not_deserialize() {
+        let stored = stored_log();
+        for (index, action) in ["accept", "reject", "edit", "add"].into_iter().enumerate() {
+            let mut correction = stored["corrections"][index].clone();
+            correction.as_object_mut().unwrap().remove("category");
+            let error = serde_json::from_value::<Correction>(correction).unwrap_err();
+            assert_eq!(error.to_string(), format!("{action} needs `category`"));
+        }
     }
 }

@@ -4,8 +4,8 @@
 //! odd word ("two days" / "2 days"), which changes ids derived from time and text. The quote and
 //! the moment stay close, so those are what a correction's anchor is matched on.
 
-use crate::apply::WorkItem;
-use crate::log::{Action, Anchor, Correction, ReviewLog};
+use crate::item::WorkItem;
+use crate::log::{Anchor, Correction, ReviewLog};
 use handoff_extract::Category;
 use handoff_transcript::clock;
 use std::collections::{HashMap, HashSet};
@@ -35,7 +35,7 @@ enum Subject {
 
 impl Subject {
     fn of(position: usize, correction: &Correction) -> Subject {
-        correction.item_id.clone().map_or(Subject::Position(position), Subject::Id)
+        correction.item_id().map_or(Subject::Position(position), |id| Subject::Id(id.to_owned()))
     }
 }
 
@@ -105,7 +105,7 @@ impl Targets {
         let mut pairs: Vec<(&Subject, &WorkItem, f64, u64)> = Vec::new();
         for corrected in vanished {
             let candidates =
-                items.iter().filter(|item| item.category == corrected.category && !taken.contains(item.id()));
+                items.iter().filter(|item| item.category() == corrected.category && !taken.contains(item.id()));
             for item in candidates {
                 let best = corrected
                     .anchors
@@ -144,8 +144,7 @@ impl Targets {
 fn corrected_items(log: &ReviewLog) -> Vec<Corrected<'_>> {
     let mut corrected: Vec<Corrected> = Vec::new();
     for (position, correction) in log.corrections.iter().enumerate() {
-        let (Some(category), Action::Accept | Action::Reject | Action::Edit) = (correction.category, correction.action)
-        else {
+        let Some(target) = correction.target() else {
             continue;
         };
         if correction.check().is_err() {
@@ -155,11 +154,11 @@ fn corrected_items(log: &ReviewLog) -> Vec<Corrected<'_>> {
         let index = match corrected.iter().position(|known| known.subject == subject) {
             Some(index) => index,
             None => {
-                corrected.push(Corrected { subject, category, anchors: Vec::new() });
+                corrected.push(Corrected { subject, category: target.category, anchors: Vec::new() });
                 corrected.len() - 1
             }
         };
-        corrected[index].anchors.extend(&correction.anchor);
+        corrected[index].anchors.extend(&target.anchor);
     }
     corrected
 }

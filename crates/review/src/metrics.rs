@@ -1,11 +1,11 @@
 //! Numbers for a manager: how complete handoffs are and how much reviewing they take.
 
-use crate::apply::work_items;
 use crate::gate::{check_ready, Requirements};
+use crate::item::{rejected_items, work_items, WorkItem};
 use crate::log::{Action, ReviewLog};
 use handoff_document::{Handoff, ReviewState};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// One handoff's completeness and review effort, for `handoff report`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,7 +42,7 @@ pub fn metrics(draft: &Handoff, log: &ReviewLog, final_handoff: &Handoff, requir
 
     let mut corrections = BTreeMap::new();
     for correction in &log.corrections {
-        *corrections.entry(correction.action).or_insert(0) += 1;
+        *corrections.entry(correction.action()).or_insert(0) += 1;
     }
 
     // Corrections with an unreadable time are left out of the duration, not guessed.
@@ -53,13 +53,11 @@ pub fn metrics(draft: &Handoff, log: &ReviewLog, final_handoff: &Handoff, requir
         .zip(times.iter().max())
         .map(|(first, last)| last.duration_since(*first).map_or(0, |elapsed| elapsed.as_secs()));
 
-    let final_items = work_items(&final_handoff.findings);
-    let kept: HashSet<&str> = final_items.iter().map(|item| item.id()).collect();
     let mut items = ItemCounts {
-        rejected: work_items(&draft.findings).iter().filter(|item| !kept.contains(item.id())).count(),
+        rejected: rejected_items(&draft.findings, &final_handoff.findings).len(),
         ..ItemCounts::default()
     };
-    for mark in final_items.iter().filter_map(|item| item.review.as_ref()) {
+    for mark in work_items(&final_handoff.findings).iter().filter_map(WorkItem::review) {
         match mark.state {
             ReviewState::Accepted => items.accepted += 1,
             ReviewState::Edited => items.edited += 1,

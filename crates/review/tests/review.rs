@@ -151,19 +151,24 @@ impl Reviewer {
         let at =
             format!("2026-11-20T10:{:02}:{:02}Z", self.log.corrections.len() / 60, self.log.corrections.len() % 60);
         let shown = item_id.and_then(|id| find(&self.draft, id));
-        self.log.corrections.push(Correction {
-            at,
-            by: "Sam".into(),
+        let after = after.map(|after| after.as_object().unwrap().clone()).unwrap_or_default();
+        let target = || Target {
             item_id: item_id.map(Into::into),
-            action,
-            category,
-            before: shown.clone(),
-            after,
-            anchor: shown.map(|item| Anchor {
+            category: category.unwrap(),
+            anchor: shown.as_ref().map(|item| Anchor {
                 quote: item["quote"].as_str().unwrap().into(),
                 start_ms: item["start_ms"].as_u64().unwrap(),
             }),
-        });
+            before: shown.clone(),
+        };
+        let change = match action {
+            Action::Accept => Change::Accept(target()),
+            Action::Reject => Change::Reject(target()),
+            Action::Edit => Change::Edit { target: target(), after },
+            Action::Add => Change::Add { category: category.unwrap(), after, anchor: None },
+            Action::SetField => Change::SetField { before: None, after },
+        };
+        self.log.corrections.push(Correction { at, by: "Sam".into(), change });
     }
 
     fn on(&mut self, action: Action, id: &str, category: Category, after: Option<Value>) -> &mut Reviewer {
@@ -261,7 +266,7 @@ fn a_correction_whose_item_vanished_is_an_orphan_not_dropped() {
     let result = applied(&draft_of(without_pain_2), &sam.log);
     assert_eq!(result.orphans.len(), 1);
     let orphan = &result.orphans[0];
-    assert_eq!((orphan.correction.action, orphan.correction.item_id.as_deref()), (Action::Reject, Some("pain-2")));
+    assert_eq!((orphan.correction.action(), orphan.correction.item_id()), (Action::Reject, Some("pain-2")));
     assert!(orphan.reason.contains("no item has id pain-2"), "{}", orphan.reason);
     assert!(orphan.reason.contains("no other pain_point within ±5 s of [02:00]"), "{}", orphan.reason);
     assert_eq!(result.stats.orphaned, 1);
@@ -308,7 +313,7 @@ fn a_vanished_item_does_not_take_the_match_of_a_similar_neighbour() {
     let result = applied(&draft_of(call(MOVED, false)), &sam.log);
     assert_eq!(ids(&result.handoff, "pain_points"), ["v2-quarter"]);
     assert_eq!(state(&result.handoff, "v2-quarter"), "accepted");
-    let orphans: Vec<Option<&str>> = result.orphans.iter().map(|orphan| orphan.correction.item_id.as_deref()).collect();
+    let orphans: Vec<Option<&str>> = result.orphans.iter().map(|orphan| orphan.correction.item_id()).collect();
     assert_eq!(orphans, [Some("month")]);
 }
 
