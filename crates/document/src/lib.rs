@@ -14,7 +14,7 @@ pub use markdown::{escape, render_markdown};
 pub use model::*;
 pub use summary::{Gap, TOP_PAINS};
 
-use handoff_extract::{Extraction, Item};
+use handoff_findings::{Extraction, Item};
 use handoff_transcript::Transcript;
 use std::path::Path;
 

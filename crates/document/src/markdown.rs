@@ -3,7 +3,7 @@
 
 use crate::model::{Entry, Handoff, ReviewMark, ReviewState, Status};
 use crate::summary::ranked_pains;
-use handoff_extract::{Item, Relation, SystemStatus};
+use handoff_findings::{Item, Relation, SystemStatus};
 use handoff_transcript::clock;
 
 /// Pains quoted in full; the rest stay in the JSON so the document keeps to two pages.
@@ -273,10 +273,10 @@ fn technical(doc: &mut Doc, handoff: &Handoff) {
     doc.section("Technical requirements");
     let findings = &handoff.findings;
     let system =
-        |item: &Item<handoff_extract::System>| format!("{} ({})", escape(&item.detail.name), words(&item.detail.kind));
+        |item: &Item<handoff_findings::System>| format!("{} ({})", escape(&item.detail.name), words(&item.detail.kind));
     let with_status =
         |status: SystemStatus| findings.systems.iter().filter(move |entry| entry.item.detail.status == status);
-    let regulation = |item: &Item<handoff_extract::Regulation>| escape(&item.detail.name);
+    let regulation = |item: &Item<handoff_findings::Regulation>| escape(&item.detail.name);
     let applies = |wanted: bool| findings.regulations.iter().filter(move |entry| entry.item.detail.applies == wanted);
     let lines = [
         named_group("Current systems", with_status(SystemStatus::Current), system),

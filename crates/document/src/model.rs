@@ -1,7 +1,7 @@
 //! The shape of `<name>.handoff.json`. `schemas/handoff.schema.json` describes the same shape for
 //! readers outside Rust; the schema test in `tests/schema.rs` keeps the two in step.
 
-use handoff_extract::{
+use handoff_findings::{
     Budget, Category, Competitor, Item, NextStep, Objection, PainPoint, PreviousAttempt, Prospect, Regulation,
     Stakeholder, System, Timeline,
 };
@@ -509,7 +509,7 @@ mod tests {
             keys
         };
         let findings = keys(serde_json::to_value(Findings::default()).unwrap());
-        assert_eq!(findings, keys(serde_json::to_value(handoff_extract::Extraction::default()).unwrap()));
+        assert_eq!(findings, keys(serde_json::to_value(handoff_findings::Extraction::default()).unwrap()));
         let mut named: Vec<String> = [
             Category::PainPoint,
             Category::Stakeholder,

@@ -2,7 +2,7 @@
 //! reviewer's account fields so they never disagree with the lists below them.
 
 use crate::model::{Entry, Findings, Handoff, Summary, TopPain};
-use handoff_extract::{PainPoint, Relation, Stakeholder, SystemStatus};
+use handoff_findings::{PainPoint, Relation, Stakeholder, SystemStatus};
 use handoff_transcript::Speaker;
 
 /// How many pains the summary quotes: enough to show a pattern, few enough to remember.

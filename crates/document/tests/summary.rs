@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use handoff_document::{build_draft, Gap, ReviewMark, ReviewState};
-use handoff_extract::{Extraction, Relation};
+use handoff_findings::{Extraction, Relation};
 use handoff_transcript::Speaker;
 
 fn draft(extraction: Extraction) -> handoff_document::Handoff {

@@ -1,8 +1,8 @@
 //! Building items: the stable id, the rule name and the confidence after context.
 
 use crate::hex::hex;
-use crate::model::{Category, Item};
 use crate::sentences::{quote_times, Sentence};
+use handoff_findings::{Category, Item};
 use handoff_transcript::Speaker;
 use sha2::{Digest, Sha256};
 

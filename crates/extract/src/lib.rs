@@ -18,7 +18,6 @@ mod inferred;
 mod item;
 mod kinds;
 mod lexicon;
-pub mod model;
 mod numbers;
 pub mod pain_score;
 mod people;
@@ -26,8 +25,8 @@ mod rules;
 mod sentences;
 mod words;
 
+pub use handoff_findings::*;
 pub use item::item_id;
-pub use model::*;
 pub use rules::{RuleError, RuleSet};
 
 use handoff_transcript::Transcript;

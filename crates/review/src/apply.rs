@@ -6,7 +6,7 @@ use crate::log::{Anchor, Change, Correction, ReviewError, ReviewLog};
 use crate::matching::{Found, Targets};
 use crate::vet::Checks;
 use handoff_document::{Account, Findings, Handoff, ReviewState, Status};
-use handoff_extract::Category;
+use handoff_findings::Category;
 use handoff_transcript::Speaker;
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -2,7 +2,7 @@
 //! AE. The list is data (`rules/review/required.toml`) so each team can set its own bar.
 
 use handoff_document::{Account, Handoff, Status};
-use handoff_extract::{Category, Relation};
+use handoff_findings::{Category, Relation};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 use crate::log::{Anchor, Correction};
 use crate::vet::Checks;
 use handoff_document::{list_key, AnyEntry, Findings, ReviewMark, ReviewState};
-use handoff_extract::Category;
+use handoff_findings::Category;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashSet;

@@ -2,7 +2,7 @@
 //! re-applied to any later draft of the same recording (new model, new rules).
 
 use handoff_document::Account;
-use handoff_extract::Category;
+use handoff_findings::Category;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fs::{File, OpenOptions};

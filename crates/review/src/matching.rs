@@ -6,7 +6,7 @@
 
 use crate::item::WorkItem;
 use crate::log::{Anchor, Correction, ReviewLog};
-use handoff_extract::Category;
+use handoff_findings::Category;
 use handoff_transcript::clock;
 use std::collections::{HashMap, HashSet};
 

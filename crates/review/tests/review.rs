@@ -1,7 +1,7 @@
 //! Corrections survive re-processing; the required-fields gate decides when a handoff is ready.
 
 use handoff_document::{build_draft, render_markdown, Handoff, ReviewState, Status};
-use handoff_extract::{Category, Extraction, Item, Mention, PainPoint, Relation, Stakeholder, Timeline};
+use handoff_findings::{Category, Extraction, Item, Mention, PainPoint, Relation, Stakeholder, Timeline};
 use handoff_review::*;
 use handoff_transcript::{SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
 use serde_json::{json, Value};

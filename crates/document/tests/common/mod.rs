@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each test binary uses its own part of the fixtures
 
 use handoff_document::{build_draft, Handoff};
-use handoff_extract::*;
+use handoff_findings::*;
 use handoff_transcript::{Segment, SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
 
 pub const CREATED_AT: &str = "2026-11-20T09:15:00Z";

@@ -5,9 +5,9 @@ use crate::call::Call;
 use crate::item::{item, CONFIRMED_BY_ANSWER_FACTOR};
 use crate::kinds::CueKind;
 use crate::lexicon::Hit;
-use crate::model::{Budget, Category, Item};
 use crate::numbers::{quantities, Quantity};
 use crate::people;
+use handoff_findings::{Budget, Category, Item};
 use handoff_transcript::Speaker;
 use std::collections::HashSet;
 

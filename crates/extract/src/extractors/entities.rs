@@ -6,7 +6,7 @@ use crate::inferred;
 use crate::item::{item, CONFIRMED_BY_ANSWER_FACTOR};
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::{Hit, Layer};
-use crate::model::{Category, Competitor, Item, Regulation, System, SystemStatus};
+use handoff_findings::{Category, Competitor, Item, Regulation, System, SystemStatus};
 use std::collections::HashMap;
 
 /// An SDR naming a competitor is worth knowing, but less than the prospect naming it.

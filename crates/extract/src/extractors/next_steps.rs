@@ -13,8 +13,8 @@ use crate::call::{negated_before, Call};
 use crate::item::item_across;
 use crate::kinds::CueKind;
 use crate::lexicon::{Hit, Layer};
-use crate::model::{Category, Item, NextStep};
 use crate::people;
+use handoff_findings::{Category, Item, NextStep};
 use handoff_transcript::Speaker;
 use std::ops::Range;
 

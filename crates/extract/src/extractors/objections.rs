@@ -5,7 +5,7 @@ use crate::call::{negated_before, Call};
 use crate::item::item_across;
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
-use crate::model::{Category, Item, Mention, Objection};
+use handoff_findings::{Category, Item, Mention, Objection};
 use handoff_transcript::Speaker;
 
 /// An SDR reply shorter than this ("Totally.", "I hear you.") is joined with the next sentence.

@@ -7,8 +7,8 @@ use crate::call::{negated_before, Call};
 use crate::item::{item, QUESTION_FACTOR};
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
-use crate::model::{Category, Item, PainPoint};
 use crate::pain_score::{probability, Signal, Signals};
+use handoff_findings::{Category, Item, PainPoint};
 use std::ops::Range;
 
 /// Longer sentences are cut to the clause that holds the cue, so the quote stays readable.

@@ -5,7 +5,7 @@ use crate::call::Call;
 use crate::item::item_across;
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
-use crate::model::{Category, Item, PreviousAttempt};
+use handoff_findings::{Category, Item, PreviousAttempt};
 
 /// "what was tried" is cut after this many words.
 const TRIED_MAX_WORDS: usize = 8;

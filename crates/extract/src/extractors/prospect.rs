@@ -5,8 +5,8 @@ use crate::call::Call;
 use crate::item::item;
 use crate::kinds::CueKind;
 use crate::lexicon::Hit;
-use crate::model::{Category, Item, Prospect};
 use crate::people::{gap_words, joins_the_call, name_runs, names_match, role_hits};
+use handoff_findings::{Category, Item, Prospect};
 use handoff_transcript::Speaker;
 use std::ops::Range;
 

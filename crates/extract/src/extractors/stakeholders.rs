@@ -5,8 +5,8 @@
 use crate::call::{negated_before, Call};
 use crate::item::item;
 use crate::kinds::{CueKind, EntityKind};
-use crate::model::{Category, Item, Mention, Relation, Stakeholder};
 use crate::people::{self, is_vocative, names_match, PersonMention};
+use handoff_findings::{Category, Item, Mention, Relation, Stakeholder};
 use handoff_transcript::Speaker;
 
 /// Confidence of a person known only by a name, with no role or relation said.

@@ -5,8 +5,8 @@ use crate::call::{negated_before, Call};
 use crate::item::item;
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
-use crate::model::{Category, Item, Timeline};
 use crate::numbers::{digits_for_words, quantities};
+use handoff_findings::{Category, Item, Timeline};
 use std::collections::HashSet;
 
 /// Words that open a phrase naming the event a deadline hangs on: "before the raise closes",

@@ -1,6 +1,11 @@
 //! What extraction finds. Every item says where it came from (quote, speaker, time, rule) so the
 //! SDR can check it in seconds, and carries an id that stays the same across re-runs of the same
 //! audio and rules: review corrections are keyed by it.
+//!
+//! The types only, so the handoff document and the review read findings without the
+//! extraction's regex and dictionary machinery.
+
+#![warn(missing_docs)]
 
 use handoff_transcript::Speaker;
 use serde::{Deserialize, Serialize};
@@ -55,7 +60,7 @@ impl Category {
 /// One finding plus its category-specific fields (`detail`, flattened into the same JSON object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item<D> {
-    /// Stable across re-runs of the same audio and rules (see [`crate::item_id`]).
+    /// Stable across re-runs of the same audio and rules (see `handoff_extract::item_id`).
     pub id: String,
     /// Which list the item belongs in.
     pub category: Category,
