@@ -27,8 +27,7 @@
 use crate::distance::edit_distance;
 use crate::kinds::EntityKind;
 use crate::lexicon::{Hit, Layer, Lexicon};
-use crate::words::Words;
-use std::collections::HashSet;
+use crate::words::{WordSet, Words};
 
 /// Confidence of a fuzzy hit relative to its entry's.
 pub(crate) const FUZZY_CONFIDENCE_FACTOR: f32 = 0.6;
@@ -170,7 +169,7 @@ impl FuzzyIndex {
         &self,
         text: &str,
         lexicon: &Lexicon,
-        first_names: &HashSet<String>,
+        first_names: &WordSet,
         words: &Words,
         out: &mut Vec<Hit>,
         base: usize,
@@ -271,7 +270,7 @@ fn letters(key: &[u8]) -> u64 {
 }
 
 /// A frequent English word or a first name: never a misspelled product.
-fn is_common(word: &str, first_names: &HashSet<String>) -> bool {
+fn is_common(word: &str, first_names: &WordSet) -> bool {
     is_stopword(word) || crate::words::listed(first_names, word)
 }
 

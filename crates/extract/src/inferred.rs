@@ -13,7 +13,7 @@ use crate::call::Call;
 use crate::kinds::CueKind;
 use crate::lexicon::{Hit, Layer};
 use crate::people::{may_mention_someone, mentions, words, Word};
-use crate::words::listed;
+use crate::words::{listed, WordSet};
 use std::ops::Range;
 
 /// Longest name inferred: "Corelation KeyStone Core" is three words, four is a sentence.
@@ -179,7 +179,7 @@ fn is_person(call: &Call, run: &[Word]) -> bool {
 /// Names the call itself says are not products: the people on the call and their companies,
 /// and everyone the call mentions as a person ("Raymond, our IT director").
 pub(crate) struct NotProducts {
-    words: std::collections::HashSet<String>,
+    words: WordSet,
 }
 
 impl NotProducts {
@@ -195,7 +195,7 @@ impl NotProducts {
     }
 
     fn excludes(&self, name: &str) -> bool {
-        name.split(' ').any(|word| self.words.contains(&word.to_lowercase()))
+        name.split(' ').any(|word| listed(&self.words, word))
     }
 }
 

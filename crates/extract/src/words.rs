@@ -4,7 +4,10 @@
 //! product, unless it is someone's first name or a place; a prospect's sentence full of problem
 //! words may be a pain no cue names.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// A lowercase word list; hashed with Fx, as every word of a call is looked up in several.
+pub(crate) type WordSet = FxHashSet<String>;
 
 const ENGLISH: &str = include_str!("../../../rules/words/english.txt");
 const SENTIMENT: &str = include_str!("../../../rules/words/sentiment.txt");
@@ -12,10 +15,10 @@ const GIVEN_NAMES: &str = include_str!("../../../rules/words/given_names.txt");
 const PLACES: &str = include_str!("../../../rules/words/places.txt");
 
 pub(crate) struct Words {
-    english: HashSet<&'static str>,
-    valence: HashMap<&'static str, f32>,
-    given_names: HashSet<&'static str>,
-    places: HashSet<&'static str>,
+    english: FxHashSet<&'static str>,
+    valence: FxHashMap<&'static str, f32>,
+    given_names: FxHashSet<&'static str>,
+    places: FxHashSet<&'static str>,
 }
 
 impl Words {
@@ -43,8 +46,7 @@ impl Words {
 
     /// Whether `word` (any case) is an ordinary English word, or an inflection the list keeps.
     pub fn is_english(&self, word: &str) -> bool {
-        let lower = word.to_lowercase();
-        self.english.contains(lower.as_str())
+        listed_str(&self.english, word)
     }
 
     /// -4 (most negative) .. 4 (most positive), for the lowercase `word`; None when neutral.
@@ -59,11 +61,11 @@ impl Words {
 }
 
 /// Whether a word is in a lowercase word list, without allocating for short ASCII words.
-pub(crate) fn listed(list: &HashSet<String>, word: &str) -> bool {
+pub(crate) fn listed(list: &WordSet, word: &str) -> bool {
     list_contains(|lower| list.contains(lower), word)
 }
 
-fn listed_str(list: &HashSet<&'static str>, word: &str) -> bool {
+fn listed_str(list: &FxHashSet<&'static str>, word: &str) -> bool {
     list_contains(|lower| list.contains(lower), word)
 }
 

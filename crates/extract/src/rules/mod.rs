@@ -12,10 +12,10 @@ use crate::fuzzy::{is_fuzzy_kind, FuzzyIndex, FUZZY_CONFIDENCE_FACTOR};
 use crate::hex::hex;
 use crate::lexicon::{Layer, Lexicon, LexiconBuilder};
 use crate::pain_score::PainWeights;
-use crate::words::Words;
+use crate::words::{WordSet, Words};
 use schema::{Attribute, CueDef, EntityKind, EntryDef, PackDoc, PackSpec, PACKS};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
@@ -67,10 +67,10 @@ pub struct RuleSet {
     pub(crate) lexicon: Lexicon,
     pub(crate) entities: Vec<Entity>,
     pub(crate) cues: Vec<Cue>,
-    pub(crate) not_names: HashSet<String>,
-    pub(crate) first_names: HashSet<String>,
+    pub(crate) not_names: WordSet,
+    pub(crate) first_names: WordSet,
     /// Lowercase words never taken for an unknown product's name.
-    pub(crate) not_products: HashSet<String>,
+    pub(crate) not_products: WordSet,
     /// Aliases of systems, competitors and regulations for misspelled mentions.
     pub(crate) fuzzy: FuzzyIndex,
     /// How a prospect's sentence is weighed as a pain.
@@ -303,9 +303,9 @@ struct Compiler {
     /// Lowercased alias -> (rule, canonical name, file, line), per entity kind: an alias may
     /// only name one thing.
     aliases: HashMap<(EntityKind, String), (String, String, String, usize)>,
-    not_names: HashSet<String>,
-    first_names: HashSet<String>,
-    not_products: HashSet<String>,
+    not_names: WordSet,
+    first_names: WordSet,
+    not_products: WordSet,
     pain_weights: Option<PainWeights>,
     /// (alias, kind, entry index, requirement) of every entry matched fuzzily too.
     fuzzy_aliases: Vec<(String, EntityKind, u32, Option<u32>)>,
