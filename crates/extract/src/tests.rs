@@ -1014,3 +1014,15 @@ fn first_names_and_places_are_no_products_unless_a_lead_says_so() {
     let names: Vec<&str> = found.systems.iter().map(|s| s.detail.name.as_str()).collect();
     assert_eq!(names, ["Zira", "Aurora"], "{found:#?}");
 }
+
+#[test]
+fn a_team_the_prospect_calls_the_reps_is_a_stakeholder() {
+    let extraction = run(&[
+        (SDR, "How do quotes get out today?"),
+        (PROSPECT, "The reps attach the PDF to the opportunity, and the clerks key it again."),
+        (SDR, "Our engineers would set that up."),
+    ]);
+    let roles: Vec<&str> = extraction.stakeholders.iter().filter_map(|s| s.detail.role.as_deref()).collect();
+    assert!(roles.contains(&"reps") && roles.contains(&"clerks"), "{roles:?}");
+    assert!(!roles.contains(&"engineers"), "the seller's engineers are not the prospect's: {roles:?}");
+}

@@ -186,10 +186,12 @@ pub(crate) fn stakeholders(call: &Call, participants: &[String]) -> Vec<Item<Sta
             let said =
                 relations.iter().find(|(target, _)| *target == Target::Mention(index)).map(|(_, said)| said.clone());
             // The SDR's "our engineers" are the seller's; their "your IT team" is the prospect's.
-            // "the board", "the site head": a role that usually decides or holds the money, said
-            // by the prospect with "the", is someone of theirs.
-            let definite = mention.role_relation.is_some_and(|r| r == "decision_maker" || r == "budget_owner")
-                && people::gap_words(&text[..mention.span.start]).last().is_some_and(|w| w == "the");
+            // "the board", "the reps", "the taproom managers": a role said by the prospect with
+            // "the" is someone of theirs.
+            let said_with_the =
+                text[mention.span.clone()].get(..4).is_some_and(|lead| lead.eq_ignore_ascii_case("the "));
+            let definite = mention.role.is_some()
+                && (said_with_the || people::gap_words(&text[..mention.span.start]).last().is_some_and(|w| w == "the"));
             let tied_to_prospect = match speaker {
                 Speaker::Sdr => mention.name.is_some() || (mention.possessive && !mention.ours),
                 _ => mention.name.is_some() || mention.possessive || said.is_some() || definite,
