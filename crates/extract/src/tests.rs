@@ -1026,3 +1026,14 @@ fn a_team_the_prospect_calls_the_reps_is_a_stakeholder() {
     assert!(roles.contains(&"reps") && roles.contains(&"clerks"), "{roles:?}");
     assert!(!roles.contains(&"engineers"), "the seller's engineers are not the prospect's: {roles:?}");
 }
+
+#[test]
+fn a_proposal_the_prospect_turns_down_is_no_next_step() {
+    let extraction = run(&[
+        (SDR, "Could we book a demo next Tuesday with your team?"),
+        (PROSPECT, "Not yet. Send me something in writing first."),
+    ]);
+    let actions: Vec<&str> = extraction.next_steps.iter().map(|s| s.detail.action.as_str()).collect();
+    assert!(!actions.contains(&"demo"), "{actions:?}");
+    assert!(actions.contains(&"send_material"), "{actions:?}");
+}

@@ -9,7 +9,7 @@
 //! first mention that names a day or date (else the first mention), later mentions filling in
 //! when and who.
 
-use crate::call::{negated_before, Call};
+use crate::call::{negated_before, Answer, Call};
 use crate::item::item_across;
 use crate::kinds::CueKind;
 use crate::lexicon::{Hit, Layer};
@@ -215,6 +215,11 @@ fn pack_of(call: &Call, sentence: usize) -> String {
 
 /// One item per action except material; see the module comment.
 fn select(call: &Call, candidates: Vec<Candidate>) -> Vec<Item<NextStep>> {
+    // "Could we set up a demo?" "Not yet.": a proposal the prospect turned down is no step.
+    let candidates: Vec<Candidate> = candidates
+        .into_iter()
+        .filter(|candidate| !(candidate.question && call.answer(candidate.sentence) == Some(Answer::No)))
+        .collect();
     let mut keep = vec![false; candidates.len()];
     // Material: "send it" after an offer only agrees to it; the same thing named again is the
     // same step, the seller's own words preferred ("Could I send you case studies?" / "Send
