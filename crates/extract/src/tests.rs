@@ -1037,3 +1037,19 @@ fn a_proposal_the_prospect_turns_down_is_no_next_step() {
     assert!(!actions.contains(&"demo"), "{actions:?}");
     assert!(actions.contains(&"send_material"), "{actions:?}");
 }
+
+#[test]
+fn an_attempt_told_in_fragments_is_quoted_whole() {
+    let extraction = run(&[
+        (SDR, "Have you tried anything for work orders?"),
+        (PROSPECT, "Salesforce. Two years ago. Guy who set it up left. Back to paper."),
+        (SDR, "Anything else?"),
+        (PROSPECT, "Paid a consultant. Custom alerts. Broke on upgrade."),
+        (SDR, "When did you join?"),
+        (PROSPECT, "2019. That's when I started here."),
+    ]);
+    let quotes: Vec<&str> = extraction.previous_attempts.iter().map(|a| a.quote.as_str()).collect();
+    assert!(quotes.contains(&"Salesforce. Two years ago. Guy who set it up left. Back to paper."), "{quotes:?}");
+    assert!(quotes.contains(&"Paid a consultant. Custom alerts. Broke on upgrade."), "{quotes:?}");
+    assert!(!quotes.iter().any(|q| q.contains("2019")), "a year alone is no attempt: {quotes:?}");
+}

@@ -21,6 +21,9 @@ const NOT_DONE: &[&str] = &[
 const NAMED_WITHIN_WORDS: usize = 1;
 /// A sentence this short ("Tried it last year.", "She quit.") is quoted with its neighbour.
 const SHORT_SENTENCE_WORDS: usize = 5;
+/// A short attempt told in fragments ("Fiix. Four years ago. Guy who set it up left.") is quoted
+/// with up to this many fragments after it, each at most one word longer than a short sentence.
+const FRAGMENTS_AFTER: usize = 3;
 
 pub(crate) fn previous_attempts(call: &Call) -> Vec<Item<PreviousAttempt>> {
     let mut items = Vec::new();
@@ -34,7 +37,8 @@ pub(crate) fn previous_attempts(call: &Call) -> Vec<Item<PreviousAttempt>> {
             !not_done(text, cue)
                 && (call.cue(cue).value.as_deref() != Some("weak")
                     || outcome(call, sentence, cue).is_some()
-                    || names_what(call, sentence, cue))
+                    || names_what(call, sentence, cue)
+                    || named_just_before(call, sentence))
         };
         let Some(cue) = call.cues(sentence, CueKind::Attempt).find(counts) else {
             continue;
@@ -67,8 +71,19 @@ fn names_what(call: &Call, sentence: usize, cue: &Hit) -> bool {
     })
 }
 
+/// "Fiix. Four years ago.": the short sentence before, in the same turn, names what it was.
+fn named_just_before(call: &Call, sentence: usize) -> bool {
+    let Some(before) = sentence.checked_sub(1) else {
+        return false;
+    };
+    call.sentence(before).turn == call.sentence(sentence).turn
+        && call.text(before).split_whitespace().count() <= SHORT_SENTENCE_WORDS
+        && (call.entities(before, EntityKind::System).next().is_some()
+            || call.entities(before, EntityKind::Competitor).next().is_some())
+}
+
 /// "Buildium has a maintenance thing. Tried it last year.": a short attempt takes the short
-/// sentence before it in the same turn, and a short outcome after it ("She quit."); a longer
+/// sentence before it in the same turn, and the short fragments after it ("She quit."); a longer
 /// attempt takes only a short outcome ("We put a plugin on the site. Nobody used it.").
 fn quoted_sentences(call: &Call, sentence: usize) -> (usize, usize) {
     let short = |i: usize| call.text(i).split_whitespace().count() <= SHORT_SENTENCE_WORDS;
@@ -87,11 +102,12 @@ fn quoted_sentences(call: &Call, sentence: usize) -> (usize, usize) {
     } else {
         sentence
     };
-    let last = if sentence + 1 < call.len() && same_turn(sentence + 1) && short(sentence + 1) {
-        sentence + 1
-    } else {
-        sentence
-    };
+    let fragment = |i: usize| call.text(i).split_whitespace().count() <= SHORT_SENTENCE_WORDS + 1;
+    let last = (sentence + 1..call.len())
+        .take(FRAGMENTS_AFTER)
+        .take_while(|&i| same_turn(i) && fragment(i))
+        .last()
+        .unwrap_or(sentence);
     (first, last)
 }
 
