@@ -477,6 +477,9 @@ fn pushback_is_found_by_its_shape_not_only_by_set_phrases() {
         ("Everyone promises that.", "skepticism"),
         ("We're in good shape on that front.", "need"),
         ("We need your security whitepaper before we go any further.", "risk"),
+        ("No eighteen-month implementations, I mean it.", "implementation"),
+        ("We don't sign auto-renewals, and our payment terms are net sixty.", "price"),
+        ("Natively. Show me.", "skepticism"),
     ] {
         assert_eq!(topics(text), [Some(topic.to_owned())], "{text}");
     }
