@@ -377,7 +377,7 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
             after = next;
         }
         // A range: "forty to fifty thousand", "$40k-$50k", "between 40 and 50 thousand",
-        // "sixty, seventy thousand".
+        // "sixty, seventy thousand", "two, three dollars".
         let joiner = tokens.get(after).is_some_and(|t| {
             t.kind == TokenKind::Dash
                 || (t.kind == TokenKind::Word && matches!(t.text.to_ascii_lowercase().as_str(), "to" | "and" | "or"))
@@ -404,7 +404,7 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
                     // "four to five hundred".
                     low *= 100.0;
                 }
-                if high > low && (!comma || (high_scaled && low * 2.0 >= high)) {
+                if high > low && (!comma || ((high_scaled || high_money) && low * 2.0 >= high)) {
                     quantity.value = low;
                     quantity.max = Some(high);
                     quantity.money |=
@@ -567,6 +567,9 @@ mod tests {
         assert_eq!(first("a hundred and twenty thousand").value, 120_000.0);
         let listed = first("probably twenty, thirty thousand in fees");
         assert_eq!((listed.value, listed.max), (20_000.0, Some(30_000.0)));
+        let small = first("maybe two, three dollars per month");
+        assert_eq!((small.value, small.max, small.money), (2.0, Some(3.0), true));
+        assert_eq!(first("we have two, three locations").max, None, "a list, no money: two numbers");
         let cents = first("between a dollar and a dollar seventy-five per seat");
         assert_eq!((cents.value, cents.max, cents.money), (1.0, Some(1.75), true));
         assert!(!first("twelve thousand pounds of flour").money);

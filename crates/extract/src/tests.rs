@@ -436,6 +436,15 @@ fn a_call_without_budget_has_none() {
     assert_eq!(none.budget.len(), 1, "{:#?}", none.budget);
     assert_eq!(none.budget[0].detail.amount_usd, None);
     assert!(run(&[(PROSPECT, "We can't afford another outage like that.")]).budget.is_empty());
+    for said in [
+        "There's nothing in this year's budget for it.",
+        "For this year, no. There is no line for software.",
+        "Budget, we did not decide yet.",
+    ] {
+        let none = run(&[(SDR, "Is there budget set aside for this?"), (PROSPECT, said)]);
+        assert_eq!(none.budget.len(), 1, "{said}: {:#?}", none.budget);
+        assert_eq!(none.budget[0].detail.amount_usd, None, "{said}");
+    }
 }
 
 #[test]

@@ -248,11 +248,11 @@ fn continued_context(call: &Call, sentence: usize, items: &[(usize, Item<Budget>
     Some((previous, cue))
 }
 
-/// A negation that is about money ("no budget", "zero budget", "no funding"), not "we can't
+/// A negation that is about money ("no budget", "zero budget", "no funding", "no line for it"), not "we can't
 /// afford another outage".
 fn says_no_money(matched: &str) -> bool {
     let lower = matched.to_ascii_lowercase();
-    ["budget", "money", "fund"].iter().any(|word| lower.contains(word))
+    ["budget", "money", "fund", "line"].iter().any(|word| lower.contains(word))
 }
 
 /// The clause around a cue, trimmed: "There's no budget".
