@@ -171,7 +171,7 @@ impl<'r> Call<'r> {
 
     fn reply_to(&self, index: usize) -> Option<Answer> {
         let question = &self.sentences[index];
-        if question.speaker != Speaker::Sdr || !question.is_question() {
+        if question.speaker != Speaker::Sdr || !(question.is_question() || self.has_cue(index, CueKind::ConfirmCheck)) {
             return None;
         }
         let reply = index + 1;

@@ -6,6 +6,9 @@
 pub(crate) enum CueKind {
     ClauseBreak,
     Answer,
+    /// An SDR statement that asks to be confirmed ("I assume HIPAA applies"): answered like a
+    /// question.
+    ConfirmCheck,
     Pitch,
     SystemStatus,
     RegulationNegation,

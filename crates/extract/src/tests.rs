@@ -1065,3 +1065,17 @@ fn an_attempt_told_in_fragments_is_quoted_whole() {
     assert!(quotes.contains(&"Paid a consultant. Custom alerts. Broke on upgrade."), "{quotes:?}");
     assert!(!quotes.iter().any(|q| q.contains("2019")), "a year alone is no attempt: {quotes:?}");
 }
+
+#[test]
+fn an_assumption_the_prospect_confirms_counts_like_an_answered_question() {
+    let confirmed = run(&[
+        (SDR, "And compliance, I assume HIPAA is front and center."),
+        (PROSPECT, "Of course. Any vendor signs a BAA first."),
+    ]);
+    let applies: Vec<(&str, bool)> =
+        confirmed.regulations.iter().map(|r| (r.detail.name.as_str(), r.detail.applies)).collect();
+    assert!(applies.contains(&("HIPAA", true)), "{applies:?}");
+    let unconfirmed =
+        run(&[(SDR, "And compliance, HIPAA is front and center for most clinics."), (PROSPECT, "Of course.")]);
+    assert!(unconfirmed.regulations.iter().all(|r| r.detail.name != "HIPAA"), "{:?}", unconfirmed.regulations);
+}

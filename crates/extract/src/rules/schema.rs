@@ -49,6 +49,8 @@ pub(crate) struct PackDoc {
     #[serde(default)]
     pub answer: Vec<CueDef>,
     #[serde(default)]
+    pub confirm_check: Vec<CueDef>,
+    #[serde(default)]
     pub status: Vec<CueDef>,
     #[serde(default)]
     pub negation: Vec<CueDef>,
@@ -304,6 +306,7 @@ pub(crate) const PACKS: &[PackSpec] = &[
             cue("clause_break", CueKind::ClauseBreak, Attribute::None),
             cue("answer", CueKind::Answer, Attribute::OneOf("answer", ANSWERS)),
             cue("pitch", CueKind::Pitch, Attribute::None),
+            cue("confirm_check", CueKind::ConfirmCheck, Attribute::None),
         ],
         macros: true,
         name_lists: false,
@@ -449,6 +452,7 @@ impl PackDoc {
         match table {
             "clause_break" => &self.clause_break,
             "answer" => &self.answer,
+            "confirm_check" => &self.confirm_check,
             "status" => &self.status,
             "negation" => &self.negation,
             "title" => &self.title,
@@ -518,6 +522,7 @@ impl PackDoc {
         "signal",
         "problem_question",
         "pitch",
+        "confirm_check",
         "deadline",
         "period",
         "goal",
