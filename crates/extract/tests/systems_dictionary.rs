@@ -70,7 +70,7 @@ fn vertical_systems_from_the_large_dictionary_are_found() {
     assert_eq!(kind("Motive"), "telematics");
     assert_eq!(kind("McLeod Software"), "tms");
     assert_eq!(system(&found, "Jack Henry").detail.status, SystemStatus::Leaving);
-    assert_eq!(kind("Fiserv"), "banking_core");
+    assert_eq!(kind("Fiserv DNA"), "banking_core");
     assert_eq!(kind("Oracle OPERA"), "hospitality");
     assert_eq!(system(&found, "Mews").detail.status, SystemStatus::Evaluating);
     // Whisper's spellings of a name are aliases, not guesses.
