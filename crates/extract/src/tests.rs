@@ -926,7 +926,7 @@ fn timeline_events_named_after_before_and_with_their_dates() {
 }
 
 #[test]
-fn timeline_skips_the_past_rates_modal_may_and_empty_befores() {
+fn timeline_skips_the_past_rates_modal_may_small_talk_and_empty_befores() {
     for text in [
         "We switched vendors in March and it was a mess.",
         "In April, we failed to file two of the notices.",
@@ -935,6 +935,7 @@ fn timeline_skips_the_past_rates_modal_may_and_empty_befores() {
         "Anything over twenty thousand dollars in a year needs the board.",
         "Finance may well push back on it.",
         "It's ninety degrees and it's June.",
+        "Every year they give me hope, every year in September they break my heart.",
     ] {
         let found = run(&[(PROSPECT, text)]);
         assert!(found.timeline.is_empty(), "{text}: {:#?}", found.timeline);

@@ -237,7 +237,10 @@ pub(crate) fn timeline(call: &Call) -> Vec<Item<Timeline>> {
             continue;
         }
         let deadlines: Vec<&Hit> = call.cues(sentence, CueKind::Deadline).collect();
-        let periods: Vec<&Hit> = call.cues(sentence, CueKind::Period).collect();
+        // "Every year in September they break my heart": in small talk a bare time is no plan
+        // (a deadline still is: "by the holidays, before the buses fill the parking lot").
+        let small_talk = call.has_cue(sentence, CueKind::OffTopic);
+        let periods: Vec<&Hit> = call.cues(sentence, CueKind::Period).filter(|_| !small_talk).collect();
         if deadlines.is_empty() && periods.is_empty() {
             continue;
         }
