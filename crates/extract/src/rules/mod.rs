@@ -150,7 +150,7 @@ impl RuleSet {
 
         let mut compiler = Compiler::default();
         for (source, doc, spec) in &parsed {
-            compiler.pack(&PackContext { source, doc, spec })?;
+            compiler.pack(&PackContext::new(source, doc, spec))?;
         }
         let pain_weights = compiler.pain_weights.take().ok_or_else(|| RuleError::Invalid {
             file: "rules/pains.toml".into(),
@@ -261,13 +261,26 @@ struct PackContext<'a> {
     source: &'a PackSource,
     doc: &'a PackDoc,
     spec: &'static PackSpec,
+    /// Byte offset of every line break, so each alias's line is found without rescanning the
+    /// file (a systems pack has thousands of aliases).
+    line_breaks: Vec<usize>,
 }
 
-impl PackContext<'_> {
+impl<'a> PackContext<'a> {
+    fn new(source: &'a PackSource, doc: &'a PackDoc, spec: &'static PackSpec) -> PackContext<'a> {
+        let line_breaks = source.content.match_indices('\n').map(|(at, _)| at).collect();
+        PackContext { source, doc, spec, line_breaks }
+    }
+
+    /// 1-based line of a byte offset in the pack's file.
+    fn line(&self, offset: usize) -> usize {
+        self.line_breaks.partition_point(|&at| at < offset) + 1
+    }
+
     fn invalid(&self, span: Range<usize>, rule: &str, problem: String, fix: impl Into<String>) -> RuleError {
         RuleError::Invalid {
             file: self.source.display.clone(),
-            line: line_at(&self.source.content, span.start),
+            line: self.line(span.start),
             rule: rule.to_string(),
             problem,
             fix: fix.into(),
@@ -351,7 +364,7 @@ impl Compiler {
                     "rename it, e.g. id = \"manual-work\"",
                 ));
             }
-            let line = line_at(&pack.source.content, id.span().start);
+            let line = pack.line(id.span().start);
             if let Some(first) = ids.insert(text, line) {
                 return Err(pack.invalid(
                     id.span(),
@@ -579,7 +592,7 @@ impl Compiler {
             if text.is_empty() {
                 return Err(pack.invalid(alias.span(), id, "an alias is empty".into(), "remove the empty \"\" alias"));
             }
-            let line = line_at(&pack.source.content, alias.span().start);
+            let line = pack.line(alias.span().start);
             let key = (table.kind, text.to_lowercase());
             if let Some((other, other_name, file, other_line)) = self.aliases.get(&key) {
                 // Two entries for one canonical name may share a spelling (one gated by case,
