@@ -3,10 +3,10 @@
 
 use super::Outcome;
 use crate::cli::{ReviewArgs, ReviewerArgs};
-use crate::clock::now;
 use crate::review::{call, report_orphans, reviewer, server, Current, Refused, Review};
 use crate::team::TeamReview;
 use anyhow::{bail, Context, Result};
+use handoff_document::now;
 use handoff_review::{Correction, Requirements};
 use serde_json::Value;
 use std::path::Path;

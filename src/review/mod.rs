@@ -11,11 +11,9 @@ pub mod call;
 mod fields;
 pub mod server;
 
-use crate::clock::now;
-use crate::output::write_atomically;
 use crate::team::TeamReview;
 use anyhow::{Context, Result};
-use handoff_document::{render_markdown, Handoff};
+use handoff_document::{now, render_markdown, write_atomically, Handoff};
 use handoff_extract::Category;
 use handoff_review::{
     apply_new, rejected_items, settle_status, work_items, Action, Anchor, ApplyStats, Change, Correction, LogLock,
