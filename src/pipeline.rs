@@ -194,7 +194,7 @@ pub fn draft_handoff(
     let mut written = write_handoff(outputs, &handoff)?;
     let mut warnings = Vec::new();
     // The new draft is written either way; a review that cannot be re-applied is reported.
-    match crate::review::reapply_after_processing(&outputs.path("handoff.json"), requirements) {
+    match handoff_review::reapply_after_processing(&outputs.path("handoff.json"), requirements) {
         Ok(reapplied) => {
             written.extend(reapplied.written);
             warnings.extend(reapplied.orphans);
