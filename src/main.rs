@@ -1,7 +1,6 @@
 //! `handoff`: sales-call recordings in, AE handoff notes out.
 
 mod cli;
-mod clock;
 mod commands;
 mod inputs;
 mod output;

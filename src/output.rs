@@ -1,28 +1,12 @@
-//! Where outputs go and how they are written: whole or not at all, never touching the recording,
-//! and never over the outputs of another recording.
+//! Where outputs go: never over the recording, and never over the outputs of another recording.
+//! They are written whole or not at all by [`handoff_document::write_atomically`].
 
+use handoff_document::OutputError;
 use handoff_transcript::Transcript;
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-
-/// Writing an output failed: the output side (disk full, no permission, a file where the folder
-/// should be), not the recording. The watcher retries these instead of failing the recording.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write {}: {cause}. Check that the folder is writable and the disk has space", path.display())]
-pub struct OutputError {
-    pub path: PathBuf,
-    cause: std::io::Error,
-}
-
-impl OutputError {
-    /// Whether `error` (anywhere in its chain) is an output-side failure.
-    pub fn is_cause_of(error: &anyhow::Error) -> bool {
-        error.chain().any(|cause| cause.is::<OutputError>())
-    }
-}
 
 /// Output paths of one recording: `<dir>/<stem>.<suffix>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -181,27 +165,10 @@ fn probe_writable(dir: &Path) -> Result<(), OutputError> {
     tempfile::Builder::new().prefix(".handoff-probe").tempfile_in(shown).map(drop).map_err(fail)
 }
 
-/// Writes through a temporary file in the same folder and renames it into place, so a reader
-/// (or a crash) never sees half a file. The file gets the process umask's usual mode (0644 under
-/// umask 022), not a temporary file's 0600, so colleagues on a shared folder can read it.
-pub fn write_atomically(path: &Path, contents: &str) -> Result<(), OutputError> {
-    let fail = |cause| OutputError { path: path.to_path_buf(), cause };
-    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(fail)?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".handoff-");
-    // open(2) applies the umask to this mode, as for any newly created file.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut temp = builder.tempfile_in(dir).map_err(fail)?;
-    temp.write_all(contents.as_bytes()).and_then(|()| temp.as_file().sync_all()).map_err(fail)?;
-    temp.persist(path).map_err(|error| fail(error.error))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use handoff_document::write_atomically;
 
     fn transcript_from(path: &Path, sha256: &str) -> String {
         use handoff_transcript::{SourceInfo, StageTimings, TRANSCRIPT_SCHEMA_VERSION};
@@ -264,26 +231,5 @@ mod tests {
         let namer = OutputNamer::new(Some(&file.join("out")));
         let error = namer.claim(&dir.path().join("call.wav"), "aaaa").unwrap_err().to_string();
         assert!(error.contains("not-a-folder") && error.contains("writable"), "{error}");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn outputs_follow_the_umask_not_tempfile_mode() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.handoff.md");
-        write_atomically(&path, "x").unwrap();
-        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        // What the umask allows (0644 under 022), not a temporary file's 0600.
-        let umask = current_umask();
-        assert_eq!(mode, 0o666 & !umask, "mode {mode:o} with umask {umask:o}");
-    }
-
-    /// The umask as /proc says it, without changing it (tests run in parallel).
-    #[cfg(unix)]
-    fn current_umask() -> u32 {
-        let status = fs::read_to_string("/proc/self/status").unwrap();
-        let line = status.lines().find(|line| line.starts_with("Umask:")).unwrap();
-        u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).unwrap()
     }
 }

@@ -2,14 +2,14 @@
 //!
 //! Stages only hand typed values forward; this module wires them and times them.
 
-use crate::output::{write_atomically, OutputPaths};
+use crate::output::OutputPaths;
 use crate::prompt::vocabulary_prompt;
 use crate::settings::{PipelineSettings, TranscriptFormat};
 use crate::speakers::{label_speakers, ChannelLayout};
 use anyhow::{Context, Result};
 use handoff_audio::{decode_file, speech_spans, DecodedAudio, TARGET_RATE_HZ};
 use handoff_diarize::VoiceProfile;
-use handoff_document::{build_draft, render_markdown, Handoff};
+use handoff_document::{build_draft, now, render_markdown, write_atomically, Handoff};
 use handoff_extract::{extract, RuleSet};
 use handoff_review::Requirements;
 use handoff_transcribe::{TranscribeOptions, Transcriber};
@@ -74,7 +74,7 @@ impl Pipeline {
     }
 
     /// Processes `recording` (content `sha256`) into `outputs`, unless they are up to date and
-    /// `force` is false. Errors name the recording; an [`OutputError`](crate::output::OutputError)
+    /// `force` is false. Errors name the recording; an [`OutputError`](handoff_document::OutputError)
     /// in the chain means the output side failed, not the recording.
     pub fn process(&self, recording: &Path, sha256: String, outputs: &OutputPaths, force: bool) -> Result<Processed> {
         let started = Instant::now();
@@ -190,11 +190,11 @@ pub fn draft_handoff(
     input: &Path,
 ) -> Result<Drafted> {
     let extraction = extract(transcript, rules);
-    let handoff = build_draft(transcript, extraction, rules.version(), &crate::clock::now());
+    let handoff = build_draft(transcript, extraction, rules.version(), &now());
     let mut written = write_handoff(outputs, &handoff)?;
     let mut warnings = Vec::new();
     // The new draft is written either way; a review that cannot be re-applied is reported.
-    match crate::review::reapply_after_processing(&outputs.path("handoff.json"), requirements) {
+    match handoff_review::reapply_after_processing(&outputs.path("handoff.json"), requirements) {
         Ok(reapplied) => {
             written.extend(reapplied.written);
             warnings.extend(reapplied.orphans);

@@ -5,7 +5,7 @@
 
 use anyhow::{Context, Result};
 use handoff_document::{Handoff, Status};
-use handoff_review::ReviewLog;
+use handoff_review::{ReviewLog, ReviewStore, StoreError};
 use handoff_teamstate::{Backoff, Connection, ContentHash, Database, HandoffStatus, Notice, ReviewRecord};
 use std::sync::Arc;
 
@@ -36,12 +36,12 @@ impl TeamReview {
             .with_context(|| format!("the draft's source sha256 `{}` is not a sha256", draft.source.sha256))?;
         Ok(TeamReview { connection: open_database(url)?.connect(), sha256 })
     }
+}
 
-    /// Stores `log` and the status of `handoff`, the draft with the log applied.
-    pub fn store(&mut self, log: &ReviewLog, handoff: &Handoff) -> Result<()> {
-        let corrections =
-            log.corrections.iter().map(serde_json::to_value).collect::<Result<Vec<_>, _>>().context("a correction")?;
-        let sign_off = log.finalized.as_ref().map(serde_json::to_value).transpose().context("the sign-off")?;
+impl ReviewStore for TeamReview {
+    fn store(&mut self, log: &ReviewLog, handoff: &Handoff) -> Result<(), StoreError> {
+        let corrections = log.corrections.iter().map(serde_json::to_value).collect::<Result<Vec<_>, _>>()?;
+        let sign_off = log.finalized.as_ref().map(serde_json::to_value).transpose()?;
         let record = ReviewRecord {
             sha256: &self.sha256,
             corrections: &corrections,
@@ -50,11 +50,12 @@ impl TeamReview {
         };
         match self.connection.store_review(&record)? {
             Some(_) => Ok(()),
-            None => anyhow::bail!(
+            None => Err(format!(
                 "the team's database has no handoff made from recording {}: only calls processed by \
                  `handoff watch --state` are the team's; review this one without --state",
                 self.sha256.as_str()
-            ),
+            )
+            .into()),
         }
     }
 }

@@ -2,15 +2,16 @@
 
 use super::Outcome;
 use crate::cli::FinalizeArgs;
-use crate::review::{report_orphans, reviewer};
+use crate::review::{report_orphans, report_unshared, reviewer};
 use anyhow::Result;
-use handoff_review::NotReady;
+use handoff_review::SessionError;
 
 pub fn run(args: FinalizeArgs) -> Result<Outcome> {
     let mut review = super::review::open_review(&args.handoff, &args.review)?;
     let reviewer = reviewer(args.review.reviewer)?;
     match review.sign_off(&reviewer) {
         Ok(current) => {
+            report_unshared(&current);
             report_orphans(&review, &current);
             println!(
                 "{} is ready for the AE: wrote {} and {}",
@@ -20,8 +21,7 @@ pub fn run(args: FinalizeArgs) -> Result<Outcome> {
             );
             Ok(Outcome::AllSucceeded)
         }
-        Err(error) => {
-            let not_ready = error.downcast::<NotReady>()?;
+        Err(SessionError::NotReady(not_ready)) => {
             report_orphans(&review, &review.current()?);
             eprintln!("handoff: {} is not ready for the AE; still missing:", review.files.name());
             for missing in &not_ready.missing {
@@ -30,5 +30,6 @@ pub fn run(args: FinalizeArgs) -> Result<Outcome> {
             eprintln!("fill them in with `handoff review {}`, then finalize again", args.handoff.display());
             Ok(Outcome::SomeFailed)
         }
+        Err(error) => Err(error.into()),
     }
 }

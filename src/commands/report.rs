@@ -3,11 +3,9 @@
 
 use super::Outcome;
 use crate::cli::ReportArgs;
-use crate::output::write_atomically;
-use crate::review::Review;
 use anyhow::{bail, Context, Result};
-use handoff_document::Handoff;
-use handoff_review::{apply, metrics, settle_status, Action, Requirements, ReviewLog};
+use handoff_document::{write_atomically, Handoff};
+use handoff_review::{apply, metrics, settle_status, Action, Requirements, Review, ReviewLog};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -3,11 +3,11 @@
 
 use super::Outcome;
 use crate::cli::{ReviewArgs, ReviewerArgs};
-use crate::clock::now;
-use crate::review::{call, report_orphans, reviewer, server, Current, Refused, Review};
+use crate::review::{call, report_orphans, report_unshared, reviewer, server};
 use crate::team::TeamReview;
 use anyhow::{bail, Context, Result};
-use handoff_review::{Correction, Requirements};
+use handoff_document::now;
+use handoff_review::{Correction, Current, Requirements, Review, SessionError};
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -21,11 +21,12 @@ pub fn run(args: ReviewArgs) -> Result<Outcome> {
         }
         if args.accept_all {
             let mut accepted = 0;
-            review.record_from(|review, current| {
+            let current = review.record_from(|review, current| {
                 let accepts = review.accept_unreviewed(current, &reviewer)?;
                 accepted = accepts.len();
                 Ok(accepts)
             })?;
+            report_unshared(&current);
             println!("accepted {accepted} item(s) nobody had reviewed");
         }
         // Also when nothing changed, so the final files always match the draft and the log.
@@ -66,14 +67,12 @@ pub(super) fn open_review(handoff: &Path, reviewer: &ReviewerArgs) -> Result<Rev
 fn apply_file(review: &mut Review, file: &Path, reviewer: &str) -> Result<()> {
     let corrections = read_corrections(file, review, reviewer)?;
     let count = corrections.len();
-    if let Err(error) = review.record(corrections) {
-        return Err(match error.downcast::<Refused>() {
-            Ok(refused) => anyhow::anyhow!(
-                "{}: {refused}; nothing was applied: fix or remove that correction and run again",
-                file.display()
-            ),
-            Err(error) => error,
-        });
+    match review.record(corrections) {
+        Ok(current) => report_unshared(&current),
+        Err(SessionError::Refused(refused)) => {
+            bail!("{}: {refused}; nothing was applied: fix or remove that correction and run again", file.display())
+        }
+        Err(error) => return Err(error.into()),
     }
     println!("applied {count} correction(s) from {}", file.display());
     Ok(())

@@ -1,8 +1,8 @@
 //! `handoff status --state URL`: the team's workers (heartbeat, current files) and its queue.
 
 use super::Outcome;
-use crate::clock::rfc3339;
 use anyhow::Result;
+use handoff_document::rfc3339;
 use handoff_teamstate::{Job, JobState, WorkerInfo};
 use serde_json::{json, Value};
 

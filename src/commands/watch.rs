@@ -9,9 +9,8 @@
 
 use super::process::plan_workers;
 use super::Outcome;
-use crate::clock;
 use crate::inputs::{audio_files_in, has_audio_extension, is_temporary_name};
-use crate::output::{write_atomically, OutputError, OutputNamer, OutputPaths};
+use crate::output::{OutputNamer, OutputPaths};
 use crate::pipeline::{sha256_file, Pipeline, Processed};
 use crate::pool::{self, Finished};
 use crate::settings::{Verbosity, WatchSettings};
@@ -20,6 +19,7 @@ use crate::watch::ledger::{Ending, Ledger, Offer, Team};
 use crate::watch::settle::{Fingerprint, Settler};
 use crate::watch::{out_dir, state_dir};
 use anyhow::{bail, Context, Result};
+use handoff_document::{now, write_atomically, OutputError};
 use handoff_teamstate::{Lease, Notice};
 use log::{debug, error, info, warn, LevelFilter};
 use notify::{EventKind, RecursiveMode, Watcher};
@@ -422,7 +422,7 @@ impl Worker<'_> {
                 self.record_ending(&mut job, Ending::Done { elapsed, processed: &processed });
             }
             // Not the recording's fault: it stays pending and is tried again, later and later.
-            Err(error) if OutputError::is_cause_of(&error) => {
+            Err(error) if OutputError::is_cause_of(error.as_ref()) => {
                 job.output_failures += 1;
                 let reason = without_path_prefix(&format!("{error:#}"), &job.path);
                 error!(
@@ -472,7 +472,7 @@ fn error_note(job: &Job, reason: &str) -> String {
          content is not retried; `handoff status` lists it as failed.\n",
         job.path.display(),
         job.sha256,
-        clock::now(),
+        now(),
     )
 }
 
@@ -499,7 +499,7 @@ fn start_logging(verbosity: Verbosity) {
     env_logger::Builder::new()
         .filter_level(LevelFilter::Off)
         .filter_module(env!("CARGO_CRATE_NAME"), level)
-        .format(|out, record| writeln!(out, "{} {}", clock::now(), record.args()))
+        .format(|out, record| writeln!(out, "{} {}", now(), record.args()))
         .init();
 }
 

@@ -1,10 +1,10 @@
 //! The call behind a handoff: its transcript, shown with the items highlighted, and its recording,
 //! played from the page. Both are found from the handoff's own files.
 
-use super::ReviewFiles;
 use crate::pipeline::sha256_file;
 use anyhow::{bail, Context, Result};
 use handoff_document::Handoff;
+use handoff_review::ReviewFiles;
 use handoff_transcript::Transcript;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -20,7 +20,7 @@ pub fn locate(files: &ReviewFiles, draft: &Handoff) -> Result<Call> {
     let recording_stem =
         Path::new(&draft.source.file).file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
     let expected = files.sibling("transcript.json");
-    let path = [expected.clone(), files.dir.join(format!("{recording_stem}.transcript.json"))]
+    let path = [expected.clone(), files.dir().join(format!("{recording_stem}.transcript.json"))]
         .into_iter()
         .find(|path| path.is_file())
         .with_context(|| {
@@ -65,7 +65,7 @@ fn find_recording(
     let recorded = PathBuf::from(&transcript.source.path);
     let file_name = recorded.file_name().map(PathBuf::from).unwrap_or_default();
     // Absolute, so that its parents are real folders even when the handoff was named as `x.json`.
-    let dir = if files.dir.as_os_str().is_empty() { Path::new(".") } else { files.dir.as_path() };
+    let dir = if files.dir().as_os_str().is_empty() { Path::new(".") } else { files.dir() };
     let handoff_dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let transcript_dir = transcript_path.parent().unwrap_or(Path::new(""));
     let mut candidates = Vec::new();

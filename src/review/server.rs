@@ -7,8 +7,7 @@
 //! `GET /audio` (the recording, with ranges).
 
 use super::call::Call;
-use super::fields::{ACCOUNT, CATEGORIES, COMMON};
-use super::{audio, Current, Refused, Request, Review};
+use super::{audio, report_unshared};
 use anyhow::{Context, Result};
 use axum::extract::{Request as HttpRequest, State};
 use axum::http::{header, StatusCode};
@@ -16,7 +15,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use handoff_review::NotReady;
+use handoff_review::{Current, Request, Review, SessionError, ACCOUNT, CATEGORIES, COMMON};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -167,27 +166,24 @@ fn state_json(review: &Review, current: &Current) -> Value {
 }
 
 /// A JSON error the page shows as is, with the state to redraw when there is one.
-fn failure(status: StatusCode, error: &anyhow::Error, state: Option<Value>) -> Response {
-    let message = match error.downcast_ref::<Refused>() {
-        Some(refused) => refused.reason.clone(),
-        None => format!("{error:#}"),
-    };
+fn failure(status: StatusCode, message: String, state: Option<Value>) -> Response {
     (status, Json(json!({"error": message, "state": state}))).into_response()
 }
 
-fn respond(review: &Review, result: Result<Current>) -> Response {
+fn respond(review: &Review, result: Result<Current, SessionError>) -> Response {
     match result {
-        Ok(current) => Json(state_json(review, &current)).into_response(),
+        Ok(current) => {
+            report_unshared(&current);
+            Json(state_json(review, &current)).into_response()
+        }
         Err(error) => {
-            let status = if error.is::<Refused>() {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else if error.is::<NotReady>() {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::INTERNAL_SERVER_ERROR
+            let (status, message) = match error {
+                SessionError::Refused(refused) => (StatusCode::UNPROCESSABLE_ENTITY, refused.reason),
+                SessionError::NotReady(not_ready) => (StatusCode::CONFLICT, not_ready.to_string()),
+                error => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
             };
             let state = review.current().ok().map(|current| state_json(review, &current));
-            failure(status, &error, state)
+            failure(status, message, state)
         }
     }
 }
@@ -200,7 +196,7 @@ fn respond(review: &Review, result: Result<Current>) -> Response {
 /// server's single thread that would stall every other request, the audio player's included.
 async fn with_review(
     state: AppState,
-    change: impl FnOnce(&mut Review, &Shared) -> Result<Current> + Send + 'static,
+    change: impl FnOnce(&mut Review, &Shared) -> Result<Current, SessionError> + Send + 'static,
 ) -> Response {
     let changed = tokio::task::spawn_blocking(move || {
         let mut review = state.review.lock().expect("a review is never left half-changed");
@@ -208,8 +204,7 @@ async fn with_review(
         respond(&review, result)
     });
     changed.await.unwrap_or_else(|error| {
-        let error = anyhow::Error::new(error).context("the review could not be changed");
-        failure(StatusCode::INTERNAL_SERVER_ERROR, &error, None)
+        failure(StatusCode::INTERNAL_SERVER_ERROR, format!("the review could not be changed: {error}"), None)
     })
 }
 

@@ -6,9 +6,8 @@
 //! line, which replay skips. Opening rewrites the file with one line per finished recording, so
 //! it grows with the number of recordings, not with their transitions. No database needed.
 
-use crate::clock::now;
-use crate::output::write_atomically;
 use anyhow::{bail, Context, Result};
+use handoff_document::{now, write_atomically};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions, TryLockError};

@@ -2,14 +2,17 @@
 //!
 //! [`build_draft`] turns a transcript and its extraction into a [`Handoff`] (`<name>.handoff.json`);
 //! [`render_markdown`] prints it for a person. The review stage edits the same structure and calls
-//! [`Handoff::refresh`] so the summary and the gaps follow the reviewer's corrections.
+//! [`Handoff::refresh`] so the summary and the gaps follow the reviewer's corrections. Every file
+//! the program writes goes through [`write_atomically`], and every time it records through [`now`].
 
 #![warn(missing_docs)]
 
+mod files;
 mod markdown;
 mod model;
 mod summary;
 
+pub use files::{now, rfc3339, write_atomically, OutputError};
 pub use markdown::{escape, render_markdown};
 pub use model::*;
 pub use summary::{Gap, TOP_PAINS};

@@ -2,32 +2,41 @@
 //! fields an item added by hand gets by default. The page builds its forms from these tables, so
 //! a field added here needs no change to the page.
 
-use handoff_extract::Category;
+use handoff_findings::Category;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+/// One list category as the page shows it, and the fields it lets a reviewer edit.
 #[derive(Debug, Serialize)]
 pub struct CategorySpec {
+    /// The items' category.
     pub category: Category,
     /// The handoff list holding the category's items.
     pub list: &'static str,
+    /// The list's heading.
     pub label: &'static str,
+    /// What one item is called.
     pub singular: &'static str,
+    /// The fields of its own, after [`COMMON`].
     pub fields: &'static [Field],
 }
 
+/// One field the page lets a reviewer edit.
 #[derive(Debug, Serialize)]
 pub struct Field {
+    /// Its key in the item's (or the account's) JSON.
     pub name: &'static str,
+    /// What the page calls it.
     pub label: &'static str,
+    /// How the page edits it.
     #[serde(flatten)]
-    pub kind: Kind,
+    pub kind: FieldKind,
 }
 
 /// How the page shows a field and which JSON value it sends.
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Kind {
+pub enum FieldKind {
     /// A string, possibly empty.
     Text,
     /// A string, or null when left empty.
@@ -35,37 +44,42 @@ pub enum Kind {
     /// A number, or null when left empty.
     OptionalNumber,
     /// A calendar date `YYYY-MM-DD`, or null when left empty: the server refuses anything else
-    /// (see [`handoff_review::DATE_FIELDS`]), so the page offers a date picker.
+    /// (see [`crate::DATE_FIELDS`]), so the page offers a date picker.
     OptionalDate,
+    /// True or false.
     Flag,
     /// One of `options` exactly (a Rust enum behind it).
     Choice {
+        /// Every value allowed.
         options: &'static [&'static str],
+        /// The value an item added by hand gets.
         default: &'static str,
     },
     /// Free text with the usual values offered.
     Suggest {
+        /// The values offered.
         options: &'static [&'static str],
+        /// The value an item added by hand gets.
         default: &'static str,
     },
 }
 
 impl Field {
-    const fn new(name: &'static str, label: &'static str, kind: Kind) -> Field {
+    const fn new(name: &'static str, label: &'static str, kind: FieldKind) -> Field {
         Field { name, label, kind }
     }
 
     fn default_value(&self) -> Value {
         match self.kind {
-            Kind::Text => json!(""),
-            Kind::OptionalText | Kind::OptionalNumber | Kind::OptionalDate => Value::Null,
-            Kind::Flag => json!(true),
-            Kind::Choice { default, .. } | Kind::Suggest { default, .. } => json!(default),
+            FieldKind::Text => json!(""),
+            FieldKind::OptionalText | FieldKind::OptionalNumber | FieldKind::OptionalDate => Value::Null,
+            FieldKind::Flag => json!(true),
+            FieldKind::Choice { default, .. } | FieldKind::Suggest { default, .. } => json!(default),
         }
     }
 }
 
-use Kind::*;
+use FieldKind::*;
 
 /// Shown for every item, whatever its category.
 pub const COMMON: [Field; 2] = [
@@ -224,7 +238,7 @@ pub const ACCOUNT: [Field; 8] = [
 
 /// Fills in what an item added by hand leaves out: the category's defaults, and for a stakeholder
 /// the quote as the one place they were mentioned.
-pub fn complete_added(category: Category, fields: &mut Map<String, Value>) {
+pub(crate) fn complete_added(category: Category, fields: &mut Map<String, Value>) {
     let Some(spec) = CATEGORIES.iter().find(|spec| spec.category == category) else {
         return;
     };
@@ -278,10 +292,6 @@ mod tests {
         assert_eq!(names, Account::FIELDS);
         let dates: Vec<&str> =
             ACCOUNT.iter().filter(|field| matches!(field.kind, OptionalDate)).map(|field| field.name).collect();
-        assert_eq!(
-            dates,
-            handoff_review::DATE_FIELDS,
-            "the page offers a date picker for every date the server checks"
-        );
+        assert_eq!(dates, crate::DATE_FIELDS, "the page offers a date picker for every date the server checks");
     }
 }
