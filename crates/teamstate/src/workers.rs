@@ -142,6 +142,7 @@ type Held = Arc<Mutex<HashMap<i64, i32>>>;
 pub struct Worker {
     name: WorkerName,
     session: i64,
+    started_at: SystemTime,
     lease: Duration,
     database: Database,
     connection: Mutex<Connection>,
@@ -155,7 +156,7 @@ impl Worker {
         let mut connection = database.connect();
         let (host, pid) = (host_name(), std::process::id() as i32);
         let lease_ms = lease.as_millis() as i64;
-        let session = connection.run("registering the worker", |client| {
+        let (session, started_at) = connection.run("registering the worker", |client| {
             // Taken over only from a stopped or silent worker, or from this very process (a
             // lost reply repeated); the conflict's row is read back to say who has the name.
             let row = client.query_opt(
@@ -167,11 +168,11 @@ impl Worker {
                  WHERE workers.stopped_at IS NOT NULL \
                      OR workers.last_heartbeat + make_interval(secs => workers.lease_ms / 1000.0) < now() \
                      OR (workers.host = excluded.host AND workers.pid = excluded.pid) \
-                 RETURNING session",
+                 RETURNING session, started_at",
                 &[&name.as_str(), &host, &pid, &lease_ms],
             )?;
             match row {
-                Some(row) => Ok(Ok(row.get::<_, i64>(0))),
+                Some(row) => Ok(Ok((row.get::<_, i64>(0), row.get::<_, SystemTime>(1)))),
                 None => client
                     .query_one(
                         "SELECT host, pid, extract(epoch FROM now() - last_heartbeat)::float8 \
@@ -191,6 +192,7 @@ impl Worker {
         Ok(Self {
             name,
             session,
+            started_at,
             lease,
             database: database.clone(),
             connection: Mutex::new(connection),
@@ -201,6 +203,12 @@ impl Worker {
     /// This worker's name, for the log.
     pub fn name(&self) -> &WorkerName {
         &self.name
+    }
+
+    /// When this run of the worker registered, on the database's clock: a job finished before
+    /// it was finished before this run began.
+    pub fn started_at(&self) -> SystemTime {
+        self.started_at
     }
 
     fn connection(&self) -> std::sync::MutexGuard<'_, Connection> {

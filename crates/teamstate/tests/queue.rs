@@ -2,8 +2,8 @@
 //! duplicate under two names, the database restarting mid-run.
 
 use handoff_teamstate::{
-    Backoff, ContentHash, Database, Enqueued, Error, Finish, HandoffRecord, HandoffStatus, JobState, ReviewRecord,
-    TestCluster, Worker, WorkerName, WorkerState,
+    Backoff, Connection, ContentHash, Database, Enqueued, Error, Finish, HandoffRecord, HandoffStatus, JobState,
+    ReviewRecord, TestCluster, Worker, WorkerName, WorkerState,
 };
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -61,6 +61,39 @@ fn work_until_empty(database: &Database, worker: &Worker, work: Duration) -> Vec
     }
 }
 
+const RACES: usize = 20;
+
+/// Two threads with a connection each, making `attempt` of race `n` (of [`RACES`]) at the same
+/// moment, one as each of `sides`: what every attempt returned, per side.
+fn race<S: Copy + Send>(
+    database: &Database,
+    sides: [S; 2],
+    attempt: impl Fn(&mut Connection, S, usize) -> bool + Sync,
+) -> [Vec<bool>; 2] {
+    let barrier = Barrier::new(2);
+    std::thread::scope(|scope| {
+        let handles = sides.map(|side| {
+            let (barrier, attempt) = (&barrier, &attempt);
+            scope.spawn(move || {
+                let mut connection = database.connect();
+                (0..RACES)
+                    .map(|n| {
+                        barrier.wait();
+                        attempt(&mut connection, side, n)
+                    })
+                    .collect()
+            })
+        });
+        handles.map(|handle| handle.join().unwrap())
+    })
+}
+
+fn assert_one_wins_each_race(outcomes: &[Vec<bool>; 2], what: &str) {
+    for (n, (first, second)) in outcomes[0].iter().zip(&outcomes[1]).enumerate() {
+        assert!(first ^ second, "race {n}: {what}");
+    }
+}
+
 fn assert_each_finished_once(finished: &[Vec<String>], jobs: usize) {
     let mut times: HashMap<&str, usize> = HashMap::new();
     for sha256 in finished.iter().flatten() {
@@ -112,35 +145,16 @@ fn workers_claiming_at_once_finish_each_job_exactly_once() {
 #[test]
 fn the_same_content_under_two_names_is_one_job_however_the_race_goes() {
     let Some((_cluster, database)) = database() else { return };
-    const RACES: usize = 20;
-    let barrier = Barrier::new(2);
-    let outcomes: Vec<Vec<bool>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = ["monday.wav", "monday copy.wav"]
-            .into_iter()
-            .map(|path| {
-                let (database, barrier) = (&database, &barrier);
-                scope.spawn(move || {
-                    let mut connection = database.connect();
-                    (0..RACES)
-                        .map(|n| {
-                            barrier.wait();
-                            match connection.enqueue(&hash(n), path).unwrap() {
-                                Enqueued::New => true,
-                                Enqueued::Seen(job) => {
-                                    assert_ne!(job.path, path, "seen under the other name");
-                                    false
-                                }
-                            }
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+    let outcomes = race(&database, ["monday.wav", "monday copy.wav"], |connection, path, n| {
+        match connection.enqueue(&hash(n), path).unwrap() {
+            Enqueued::New => true,
+            Enqueued::Seen(job) => {
+                assert_ne!(job.path, path, "seen under the other name");
+                false
+            }
+        }
     });
-    for (n, (first, second)) in outcomes[0].iter().zip(&outcomes[1]).enumerate() {
-        assert!(first ^ second, "race {n}: exactly one name queues the content");
-    }
+    assert_one_wins_each_race(&outcomes, "exactly one name queues the content");
     let mut connection = database.connect();
     assert_eq!(connection.counts().unwrap().get(JobState::Queued), RACES as i64);
     // Finished content stays seen: a copy dropped later is not processed again.
@@ -318,29 +332,10 @@ fn a_forced_redo_queues_a_finished_recording_again_once_however_many_runs_force_
 #[test]
 fn an_output_name_belongs_to_the_first_content_that_reserves_it() {
     let Some((_cluster, database)) = database() else { return };
-    const RACES: usize = 20;
-    let barrier = Barrier::new(2);
-    let won: Vec<Vec<bool>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = [1, 2]
-            .into_iter()
-            .map(|content| {
-                let (database, barrier) = (&database, &barrier);
-                scope.spawn(move || {
-                    let mut connection = database.connect();
-                    (0..RACES)
-                        .map(|n| {
-                            barrier.wait();
-                            connection.reserve_output_name(&format!("call-{n}"), &hash(content)).unwrap()
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+    let won = race(&database, [1, 2], |connection, content, n| {
+        connection.reserve_output_name(&format!("call-{n}"), &hash(content)).unwrap()
     });
-    for (n, (first, second)) in won[0].iter().zip(&won[1]).enumerate() {
-        assert!(first ^ second, "race {n}: exactly one content gets the name");
-    }
+    assert_one_wins_each_race(&won, "exactly one content gets the name");
     let mut connection = database.connect();
     let owner = if won[0][0] { hash(1) } else { hash(2) };
     assert!(connection.reserve_output_name("call-0", &owner).unwrap(), "the owner asking again keeps it");
