@@ -501,7 +501,23 @@ fn print_summary(reports: &[FileReport], own: Option<&str>) {
 
 #[cfg(test)]
 mod tests {
-    use super::plan_workers;
+    use super::{common_folder, plan_workers};
+    use std::path::PathBuf;
+
+    #[test]
+    fn the_team_sees_paths_relative_to_the_deepest_folder_holding_every_recording() {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path().join("inbox");
+        for file in ["x.wav", "jordan/y.wav", "sam/z.wav"] {
+            std::fs::create_dir_all(inbox.join(file).parent().unwrap()).unwrap();
+            std::fs::write(inbox.join(file), b"x").unwrap();
+        }
+        let inbox = inbox.canonicalize().unwrap();
+        assert_eq!(common_folder(&[inbox.join("jordan/y.wav"), inbox.join("sam/z.wav")]), inbox);
+        assert_eq!(common_folder(&[inbox.join("jordan/y.wav")]), inbox.join("jordan"));
+        assert_eq!(common_folder(&[inbox.join("x.wav"), inbox.join("jordan/y.wav")]), inbox);
+        assert_eq!(common_folder(&[]), PathBuf::from("."));
+    }
 
     #[test]
     fn workers_never_oversubscribe_cores() {
