@@ -19,6 +19,8 @@ Examples:
   handoff status ~/Recordings/inbox           what the watcher has queued, done and failed
   handoff watch /mnt/calls --state postgres://handoff@db/handoff --worker ws-03
                                               one of the team's workers over a shared folder
+  handoff process /mnt/calls/2026-11-25 --state postgres://handoff@db/handoff
+                                              a day's folder, shared with whoever else runs it
   handoff review call.handoff.json            check the draft in the browser, then Finalize
   handoff finalize call.handoff.json          mark it ready for the AE (or list what is missing)
   handoff report ~/handoffs --csv team.csv    completeness and review effort per handoff
@@ -130,7 +132,7 @@ pub struct WatchArgs {
     pub verbosity: Verbosity,
 }
 
-/// A worker of a team sharing one PostgreSQL: `watch --state`.
+/// A worker of a team sharing one PostgreSQL: `watch --state`, `process --state`.
 #[derive(Debug, Args)]
 pub struct TeamArgs {
     #[command(flatten)]
@@ -149,8 +151,10 @@ pub struct TeamArgs {
 #[derive(Debug, Args)]
 pub struct StateArgs {
     /// Keep the queue, the workers and the handoffs in this PostgreSQL database, shared by every
-    /// worker of the team, instead of the local journal: postgres://USER:PASSWORD@HOST:PORT/DB
-    /// (password and port optional). Its tables are created (and upgraded) on start.
+    /// worker of the team, instead of the local journal (`watch`) or this run alone (`process`:
+    /// each recording is processed once by whichever run claims it, and skipped when the team
+    /// has it done): postgres://USER:PASSWORD@HOST:PORT/DB (password and port optional). Its
+    /// tables are created (and upgraded) on start.
     #[arg(long = "state", value_name = "URL", env = "HANDOFF_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
 }
@@ -187,6 +191,8 @@ pub struct ProcessArgs {
     /// Print a machine-readable JSON summary on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub team: TeamArgs,
     #[command(flatten)]
     pub verbosity: Verbosity,
 }

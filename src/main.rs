@@ -11,6 +11,7 @@ mod review;
 mod settings;
 mod speakers;
 mod team;
+mod team_worker;
 mod watch;
 
 use clap::Parser;

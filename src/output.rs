@@ -80,22 +80,37 @@ fn same_file(stored: &Path, recording: &Path) -> bool {
     }
 }
 
+/// Where output names are given out across processes: the team's database, so that two workers
+/// naming outputs at the same moment cannot both take the plain names, which neither finds on
+/// disk yet.
+pub trait NameRegistry: Sync {
+    /// Gives `name` (`call`, `call-1a2b3c4d`) to the content `sha256` unless another content has
+    /// it; whether it is `sha256`'s now.
+    fn reserve(&self, name: &str, sha256: &str) -> anyhow::Result<bool>;
+}
+
 /// Gives every recording of a run names of its own, before any work starts: `meetA/call.wav` and
 /// `meetB/call.wav` into one `--out`, or `call.wav` and `call.mp3` in one folder, would otherwise
 /// overwrite each other's outputs. The first recording (or the one already there on disk) keeps
-/// the plain names; another one gets `<stem>-<first 8 hex of its sha256>`.
-#[derive(Debug, Default)]
-pub struct OutputNamer {
+/// the plain names; another one gets `<stem>-<first 8 hex of its sha256>`. With a
+/// [`NameRegistry`], a name must also be free there, so workers of a team never share one.
+#[derive(Default)]
+pub struct OutputNamer<'a> {
     out_dir: Option<PathBuf>,
+    registry: Option<&'a dyn NameRegistry>,
     /// Names given out in this run, with the content and file they were given to.
     given: Mutex<HashMap<OutputPaths, (String, PathBuf)>>,
     /// Folders already found writable (a failure is probed again next time: it may be mended).
     writable: Mutex<HashSet<PathBuf>>,
 }
 
-impl OutputNamer {
+impl<'a> OutputNamer<'a> {
     pub fn new(out_dir: Option<&Path>) -> Self {
         Self { out_dir: out_dir.map(Path::to_path_buf), ..Self::default() }
+    }
+
+    pub fn with_registry(self, registry: Option<&'a dyn NameRegistry>) -> Self {
+        Self { registry, ..self }
     }
 
     /// The names `recording` gets unless another recording holds them.
@@ -135,12 +150,17 @@ impl OutputNamer {
                     );
                 }
             }
+            if let Some(registry) = self.registry {
+                if !registry.reserve(&candidate.stem, sha256)? {
+                    continue;
+                }
+            }
             given.insert(candidate.clone(), (sha256.to_string(), recording.to_path_buf()));
             return Ok(candidate);
         }
         anyhow::bail!(
-            "{}: every output name for it ({}.*, with its hash or without) belongs to another recording; \
-             move those outputs away or rename the recording",
+            "{}: every output name for it ({}.*, with its hash or without) belongs to another recording \
+             (on disk, or in the team's database); move those outputs away or rename the recording",
             recording.display(),
             plain.path("").display().to_string().trim_end_matches('.')
         )

@@ -69,6 +69,8 @@ pub struct ProcessSettings {
     pub force: bool,
     pub json: bool,
     pub verbosity: Verbosity,
+    /// The team's shared queue; `None`: this run alone.
+    pub team: Option<TeamSettings>,
 }
 
 /// `handoff watch`.
@@ -85,7 +87,7 @@ pub struct WatchSettings {
     pub verbosity: Verbosity,
 }
 
-/// `watch --state`: this process as one worker of the team's PostgreSQL queue.
+/// `watch --state`, `process --state`: this process as one worker of the team's PostgreSQL queue.
 pub struct TeamSettings {
     /// May hold a password: kept out of `Debug`.
     pub database_url: String,
@@ -145,6 +147,7 @@ impl ProcessSettings {
             force: args.force,
             json: args.json,
             verbosity: args.verbosity.into(),
+            team: TeamSettings::resolve(args.team)?,
         })
     }
 }

@@ -52,7 +52,7 @@ impl ReviewStore for TeamReview {
             Some(_) => Ok(()),
             None => Err(format!(
                 "the team's database has no handoff made from recording {}: only calls processed by \
-                 `handoff watch --state` are the team's; review this one without --state",
+                 `handoff watch --state` or `process --state` are the team's; review this one without --state",
                 self.sha256.as_str()
             )
             .into()),

@@ -1,7 +1,8 @@
 //! Several `handoff watch --state` worker processes over one inbox and a real PostgreSQL
 //! started by the test: each recording processed exactly once, spread over the workers, and a
 //! worker killed mid-recording loses it to another once its lease expires; reviews stored for
-//! the team and reported from the database.
+//! the team and reported from the database. `handoff process --state` runs over one folder
+//! share it the same way, and two recordings named alike never get the same output names.
 
 mod common;
 
@@ -65,6 +66,19 @@ impl Drop for TeamWorker {
     }
 }
 
+/// Waits for `child` to exit, and fails with its `log` unless it exits 0 within [`TIMEOUT`].
+fn assert_exits_successfully(child: &mut Child, name: &str, log: impl Fn() -> String) {
+    let started = Instant::now();
+    let exit = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < TIMEOUT, "{name} did not exit:\n{}", log());
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{name} exited with {exit}:\n{}", log());
+}
+
 fn logs(workers: &[TeamWorker]) -> String {
     workers.iter().map(|worker| format!("--- {}:\n{}", worker.name, worker.log())).collect()
 }
@@ -118,6 +132,28 @@ impl Wav {
     }
 }
 
+/// `count` one-second calls `call-NN.wav` in `dir`, each of its own content (one sample differs).
+/// Silent, so the speech gate spares Whisper and the test stays quick: what is tested is who
+/// processes what.
+fn silent_calls(dir: &Path, count: usize) {
+    let wav = Wav::read("formats/pcm16_16k.wav");
+    for n in 0..count {
+        let mut data = vec![0u8; 16_000 * 2];
+        data[2 * n] = 1;
+        wav.write(&dir.join(format!("call-{n:02}.wav")), &data);
+    }
+}
+
+/// A throwaway PostgreSQL and a temporary folder with an empty `folder` in it, or `None` (the
+/// cluster said why) when PostgreSQL is not installed.
+fn cluster_and_folder(folder: &str) -> Option<(TestCluster, tempfile::TempDir, PathBuf)> {
+    let cluster = TestCluster::start()?;
+    let root = tempfile::tempdir().unwrap();
+    let path = root.path().join(folder);
+    fs::create_dir(&path).unwrap();
+    Some((cluster, root, path))
+}
+
 fn output_count(out: &Path, suffix: &str) -> usize {
     fs::read_dir(out)
         .map_or(0, |dir| dir.flatten().filter(|entry| entry.file_name().to_string_lossy().ends_with(suffix)).count())
@@ -125,10 +161,7 @@ fn output_count(out: &Path, suffix: &str) -> usize {
 
 #[test]
 fn three_workers_process_each_recording_exactly_once_spread_over_them() {
-    let Some(cluster) = TestCluster::start() else { return };
-    let root = tempfile::tempdir().unwrap();
-    let inbox = root.path().join("inbox");
-    fs::create_dir(&inbox).unwrap();
+    let Some((cluster, root, inbox)) = cluster_and_folder("inbox") else { return };
     let url = cluster.url();
     let workers: Vec<TeamWorker> = ["ws-1", "ws-2", "ws-3"]
         .iter()
@@ -140,15 +173,8 @@ fn three_workers_process_each_recording_exactly_once_spread_over_them() {
         assert!(started.elapsed() < TIMEOUT, "the workers did not start:\n{}", logs(&workers));
         std::thread::sleep(Duration::from_millis(100));
     }
-    // 30 one-second calls, each of its own content (one sample differs). Silent, so the speech
-    // gate spares Whisper and the test stays quick: what is tested is who processes what.
-    let wav = Wav::read("formats/pcm16_16k.wav");
     const CALLS: usize = 30;
-    for n in 0..CALLS {
-        let mut data = vec![0u8; 16_000 * 2];
-        data[2 * n] = 1;
-        wav.write(&inbox.join(format!("call-{n:02}.wav")), &data);
-    }
+    silent_calls(&inbox, CALLS);
     // The same content under a second name: every worker sees both, one job is made.
     fs::copy(inbox.join("call-00.wav"), inbox.join("call-00 copy.wav")).unwrap();
 
@@ -186,15 +212,9 @@ fn three_workers_process_each_recording_exactly_once_spread_over_them() {
         worker.signal("TERM");
     }
     for mut worker in workers {
-        let started = Instant::now();
-        let exit = loop {
-            if let Some(status) = worker.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(started.elapsed() < TIMEOUT, "{} did not stop:\n{}", worker.name, worker.log());
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        assert!(exit.success(), "{} exited with {exit}:\n{}", worker.name, worker.log());
+        assert_exits_successfully(&mut worker.child, &worker.name, || {
+            fs::read_to_string(&worker.log).unwrap_or_default()
+        });
     }
     let stopped = connection.workers().unwrap();
     assert!(stopped.iter().all(|worker| worker.state.name() == "stopped"), "{stopped:?}");
@@ -202,10 +222,7 @@ fn three_workers_process_each_recording_exactly_once_spread_over_them() {
 
 #[test]
 fn a_worker_killed_mid_recording_loses_it_to_another_after_the_lease() {
-    let Some(cluster) = TestCluster::start() else { return };
-    let root = tempfile::tempdir().unwrap();
-    let inbox = root.path().join("inbox");
-    fs::create_dir(&inbox).unwrap();
+    let Some((cluster, root, inbox)) = cluster_and_folder("inbox") else { return };
     // 15 s of stereo speech: long enough to be killed in the middle of.
     let stereo = Wav::read("formats/stereo_pcm16_8k.wav");
     stereo.write(&inbox.join("long call.wav"), &stereo.data.repeat(2));
@@ -244,10 +261,8 @@ fn csv_numbers(path: &Path) -> Vec<String> {
 
 #[test]
 fn reviews_are_stored_for_the_team_and_reported_by_sdr_from_the_database() {
-    let Some(cluster) = TestCluster::start() else { return };
-    let root = tempfile::tempdir().unwrap();
-    let inbox = root.path().join("inbox");
-    fs::create_dir_all(inbox.join("jordan")).unwrap();
+    let Some((cluster, root, inbox)) = cluster_and_folder("inbox") else { return };
+    fs::create_dir(inbox.join("jordan")).unwrap();
     fs::copy(fixture("calls/saas_smb.opus"), inbox.join("jordan/first call.opus")).unwrap();
     let url = cluster.url();
     let workers = [TeamWorker::start_with("ws-r", &inbox, &url, root.path(), SAFE_LEASE, &["--recursive"])];
@@ -287,4 +302,182 @@ fn reviews_are_stored_for_the_team_and_reported_by_sdr_from_the_database() {
 
     let nobody = handoff(&["report", "--state", &url, "--sdr", "alex"]);
     assert!(nobody.status.success() && stderr(&nobody).contains("holds no handoff of alex"), "{}", stderr(&nobody));
+}
+
+/// A `handoff process --state` run as worker `name`, its JSON summary and log in `logs`.
+struct ProcessRun {
+    name: String,
+    child: Child,
+    stdout: PathBuf,
+    stderr: PathBuf,
+}
+
+impl ProcessRun {
+    fn start(name: &str, url: &str, logs: &Path, inputs: &[&Path], extra: &[&str]) -> Self {
+        let (stdout, stderr) = (logs.join(format!("{name}.json")), logs.join(format!("{name}.log")));
+        let model = model();
+        let child = Command::new(env!("CARGO_BIN_EXE_handoff"))
+            .arg("process")
+            .args(["--model", model.to_str().unwrap(), "--threads", "1", "--jobs", "1", "--json"])
+            .args(["--worker", name, "--lease-seconds", SAFE_LEASE])
+            .args(extra)
+            .args(inputs)
+            .env("HANDOFF_DATABASE_URL", url)
+            .env_remove("HANDOFF_MODEL")
+            .stdout(fs::File::create(&stdout).unwrap())
+            .stderr(fs::File::create(&stderr).unwrap())
+            .spawn()
+            .expect("the handoff binary starts");
+        Self { name: name.to_string(), child, stdout, stderr }
+    }
+
+    /// Waits for the run to end successfully; its summary, one row per recording.
+    fn finish(mut self) -> Vec<serde_json::Value> {
+        assert_exits_successfully(&mut self.child, &self.name, || fs::read_to_string(&self.stderr).unwrap_or_default());
+        let summary: serde_json::Value = serde_json::from_str(&fs::read_to_string(&self.stdout).unwrap()).unwrap();
+        summary.as_array().unwrap().clone()
+    }
+}
+
+impl Drop for ProcessRun {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The rows of a `process --json` summary a worker processed itself.
+fn processed_by<'a>(rows: &'a [serde_json::Value], worker: &str) -> Vec<&'a str> {
+    rows.iter()
+        .filter(|row| row["status"] == "done" && row["worker"] == worker)
+        .map(|row| row["file"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn two_process_runs_over_one_folder_share_it_and_each_recording_is_processed_once() {
+    let Some((cluster, root, calls)) = cluster_and_folder("calls") else { return };
+    const CALLS: usize = 8;
+    silent_calls(&calls, CALLS);
+    let url = cluster.url();
+    let runs = [
+        ProcessRun::start("laptop-a", &url, root.path(), &[&calls], &[]),
+        ProcessRun::start("laptop-b", &url, root.path(), &[&calls], &[]),
+    ];
+    let summaries: Vec<(String, Vec<serde_json::Value>)> =
+        runs.into_iter().map(|run| (run.name.clone(), run.finish())).collect();
+
+    let mut processed: Vec<&str> = Vec::new();
+    for (name, rows) in &summaries {
+        assert_eq!(rows.len(), CALLS, "{name} reports every recording it was given: {rows:#?}");
+        // Done here or by the other run; `skipped` when the other finished it before this one began
+        // (a loaded machine can start one run seconds after the other).
+        let by_either = |row: &serde_json::Value| ["done", "skipped"].contains(&row["status"].as_str().unwrap());
+        assert!(rows.iter().all(|row| by_either(row) && row["worker"].is_string()), "{name}: {rows:#?}");
+        processed.extend(processed_by(rows, name));
+    }
+    processed.sort();
+    let before = processed.len();
+    processed.dedup();
+    assert_eq!((before, processed.len()), (CALLS, CALLS), "each processed by exactly one run: {summaries:#?}");
+
+    let database = Database::open(&url, Backoff::INTERACTIVE, None).unwrap();
+    let mut connection = database.connect();
+    let jobs = connection.jobs(1000).unwrap();
+    assert_eq!(jobs.len(), CALLS);
+    for job in &jobs {
+        assert_eq!((job.state, job.attempts), (JobState::Done, 1), "claimed once: {job:?}");
+    }
+    assert_eq!(output_count(&calls, ".handoff.json"), CALLS, "outputs next to the recordings");
+    assert_eq!(connection.handoffs(None).unwrap().len(), CALLS, "every handoff is in the team's table");
+    let status = handoff(&["status", "--state", &url]);
+    assert!(status.status.success(), "{}", stderr(&status));
+    let table = String::from_utf8(status.stdout).unwrap();
+    assert!(table.contains(&format!("{CALLS} done")) && table.contains("laptop-b"), "{table}");
+    let workers = connection.workers().unwrap();
+    assert!(workers.iter().all(|worker| worker.state.name() == "stopped"), "{workers:?}");
+
+    // What the team has done is skipped by a later run, unless it is forced.
+    let later = ProcessRun::start("laptop-c", &url, root.path(), &[&calls], &[]).finish();
+    assert!(later.iter().all(|row| row["status"] == "skipped"), "{later:#?}");
+    let forced = ProcessRun::start("laptop-c", &url, root.path(), &[&calls], &["--force"]).finish();
+    assert_eq!(processed_by(&forced, "laptop-c").len(), CALLS, "{forced:#?}");
+    let jobs = connection.jobs(1000).unwrap();
+    assert!(jobs.iter().all(|job| job.state == JobState::Done && job.attempts == 2), "{jobs:#?}");
+}
+
+#[test]
+fn two_runs_naming_outputs_at_once_never_give_two_recordings_one_name() {
+    let Some((cluster, root, calls)) = cluster_and_folder("calls") else { return };
+    // Two recordings named `call`, each given to its own run: both runs name `call.*` at the
+    // same moment, before either has written anything.
+    let (wav, mp3) = (calls.join("call.wav"), calls.join("call.mp3"));
+    fs::copy(fixture("formats/pcm16_16k.wav"), &wav).unwrap();
+    fs::copy(fixture("formats/mp3_44k_stereo.mp3"), &mp3).unwrap();
+    let url = cluster.url();
+    let runs = [
+        ProcessRun::start("ws-wav", &url, root.path(), &[&wav], &[]),
+        ProcessRun::start("ws-mp3", &url, root.path(), &[&mp3], &[]),
+    ];
+    for run in runs {
+        let name = run.name.clone();
+        assert_eq!(processed_by(&run.finish(), &name).len(), 1, "{name} processed its recording");
+    }
+
+    let drafts: Vec<PathBuf> = fs::read_dir(&calls)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().ends_with(".handoff.json"))
+        .collect();
+    assert_eq!(drafts.len(), 2, "a draft each: {drafts:?}");
+    let mut sources = Vec::new();
+    for draft in &drafts {
+        let stem = draft.to_string_lossy().trim_end_matches(".handoff.json").to_string();
+        let transcript = json(Path::new(&format!("{stem}.transcript.json")));
+        assert_eq!(json(draft)["source"]["sha256"], transcript["source"]["sha256"], "{stem}: one recording's set");
+        sources.push(transcript["source"]["path"].as_str().unwrap().to_string());
+    }
+    sources.sort();
+    assert!(sources[0].ends_with("call.mp3") && sources[1].ends_with("call.wav"), "{sources:?}");
+    let names: Vec<String> =
+        drafts.iter().map(|draft| draft.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert!(names.contains(&"call.handoff.json".to_string()), "one keeps the plain name: {names:?}");
+    // The recordings are read, never changed.
+    assert_eq!(fs::read(&wav).unwrap(), fs::read(fixture("formats/pcm16_16k.wav")).unwrap());
+    assert_eq!(fs::read(&mp3).unwrap(), fs::read(fixture("formats/mp3_44k_stereo.mp3")).unwrap());
+}
+
+#[test]
+fn two_watchers_of_a_recursive_inbox_never_give_two_recordings_one_name() {
+    let Some((cluster, root, inbox)) = cluster_and_folder("inbox") else { return };
+    let url = cluster.url();
+    let workers: Vec<TeamWorker> = ["ws-x", "ws-y"]
+        .iter()
+        .map(|name| TeamWorker::start_with(name, &inbox, &url, root.path(), SAFE_LEASE, &["--recursive"]))
+        .collect();
+    let started = Instant::now();
+    while !workers.iter().all(|worker| worker.log().contains(" watching ")) {
+        assert!(started.elapsed() < TIMEOUT, "the workers did not start:\n{}", logs(&workers));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Two SDRs' calls named alike, settling together: each idle worker claims one and names
+    // its outputs before the other has written any.
+    for (sdr, fixture_name) in [("sdr1", "formats/pcm16_16k.wav"), ("sdr2", "formats/mulaw_8k.wav")] {
+        fs::create_dir(inbox.join(sdr)).unwrap();
+        fs::copy(fixture(fixture_name), inbox.join(sdr).join("call.wav")).unwrap();
+    }
+    let database = Database::open(&url, Backoff::INTERACTIVE, None).unwrap();
+    let mut connection = database.connect();
+    wait_for(&mut connection, &workers, "both calls done", |jobs| {
+        jobs.len() == 2 && jobs.iter().all(|job| job.state == JobState::Done)
+    });
+    let stored = connection.handoffs(None).unwrap();
+    let mut paths: Vec<&str> = stored.iter().map(|handoff| handoff.path.as_str()).collect();
+    paths.sort();
+    assert!(paths[0] != paths[1] && paths.contains(&"call.handoff.json"), "{paths:?}");
+    for handoff in &stored {
+        let draft = json(&inbox.join("handoffs").join(&handoff.path));
+        assert_eq!(draft["source"]["sha256"], handoff.sha256.as_str(), "{}: its own recording's draft", handoff.path);
+    }
 }

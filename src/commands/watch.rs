@@ -14,8 +14,9 @@ use crate::output::{OutputNamer, OutputPaths};
 use crate::pipeline::{sha256_file, Pipeline, Processed};
 use crate::pool::{self, Finished};
 use crate::settings::{Verbosity, WatchSettings};
+use crate::team_worker::{Ending, Team, Wanted};
 use crate::watch::journal::{Journal, Opened};
-use crate::watch::ledger::{Ending, Ledger, Offer, Team};
+use crate::watch::ledger::{Ledger, Offer};
 use crate::watch::settle::{Fingerprint, Settler};
 use crate::watch::{out_dir, state_dir};
 use anyhow::{bail, Context, Result};
@@ -119,7 +120,8 @@ pub fn run(args: WatchSettings) -> Result<Outcome> {
             state_dir(&out).display()
         );
     }
-    let namer = OutputNamer::new(Some(&out));
+    // Workers of the team name outputs at the same moment: their names are reserved team-wide.
+    let namer = OutputNamer::new(Some(&out)).with_registry(ledger.team().map(|team| team as _));
 
     let (queue, queued) = mpsc::channel::<Job>();
     let queued = Mutex::new(queued);
@@ -351,7 +353,7 @@ impl Inbox<'_> {
 /// What the pool's workers share to process a job and record how it ended.
 struct Worker<'a> {
     pipeline: &'a Pipeline,
-    namer: &'a OutputNamer,
+    namer: &'a OutputNamer<'a>,
     ledger: &'a Ledger,
     /// Back to the event loop, for jobs to try again later.
     retry: Sender<Wake>,
@@ -368,7 +370,11 @@ impl Worker<'_> {
             return (!stopping.load(Ordering::SeqCst)).then_some(job);
         };
         // A job claimed is processed even when a stop comes meanwhile: it is in progress.
-        let claimed = team.next(stopping, |error| error!("{error:#}"))?;
+        let wanted = || match stopping.load(Ordering::SeqCst) {
+            true => Wanted::Nothing,
+            false => Wanted::Any,
+        };
+        let claimed = team.next(wanted, |error| error!("{error:#}"))?;
         if let Some(worker) = &claimed.taken_over_from {
             info!("taking over {} from worker {worker} (its lease expired)", shown(self.root, &claimed.path));
         }
@@ -419,7 +425,7 @@ impl Worker<'_> {
                 for warning in &processed.warnings {
                     warn!("warning: {warning}");
                 }
-                self.record_ending(&mut job, Ending::Done { elapsed, processed: &processed });
+                self.record_ending(&mut job, Ending::Done { elapsed, processed: &processed, outputs: &outputs });
             }
             // Not the recording's fault: it stays pending and is tried again, later and later.
             Err(error) if OutputError::is_cause_of(error.as_ref()) => {
@@ -477,7 +483,7 @@ fn error_note(job: &Job, reason: &str) -> String {
 }
 
 /// Decoder errors start with the recording's path, which the log line and the note already show.
-fn without_path_prefix(reason: &str, path: &Path) -> String {
+pub(crate) fn without_path_prefix(reason: &str, path: &Path) -> String {
     let prefix = format!("{}: ", path.display());
     reason.strip_prefix(&prefix).unwrap_or(reason).to_string()
 }

@@ -132,6 +132,16 @@ impl Connection {
 
     /// Every handoff (of one SDR, when given), by SDR, call date and path.
     pub fn handoffs(&mut self, sdr: Option<&str>) -> Result<Vec<StoredHandoff>> {
+        self.handoffs_where(sdr, None)
+    }
+
+    /// The handoffs made from these contents, those the team has.
+    pub fn handoffs_among(&mut self, among: &[ContentHash]) -> Result<Vec<StoredHandoff>> {
+        self.handoffs_where(None, Some(among))
+    }
+
+    fn handoffs_where(&mut self, sdr: Option<&str>, among: Option<&[ContentHash]>) -> Result<Vec<StoredHandoff>> {
+        let among: Option<Vec<&str>> = among.map(|among| among.iter().map(ContentHash::as_str).collect());
         let rows = self.run("listing handoffs", |client| {
             client.query(
                 "SELECT h.sha256, h.path, h.sdr, h.call_date::text AS call_date, h.status, h.document, \
@@ -139,9 +149,9 @@ impl Connection {
                      coalesce(jsonb_agg(c.correction ORDER BY c.seq) FILTER (WHERE c.seq IS NOT NULL), '[]') \
                          AS corrections \
                  FROM handoffs h LEFT JOIN corrections c ON c.handoff_sha256 = h.sha256 \
-                 WHERE $1::text IS NULL OR h.sdr = $1 \
+                 WHERE ($1::text IS NULL OR h.sdr = $1) AND ($2::text[] IS NULL OR h.sha256 = ANY($2)) \
                  GROUP BY h.sha256 ORDER BY h.sdr NULLS LAST, h.call_date NULLS LAST, h.path",
-                &[&sdr],
+                &[&sdr, &among],
             )
         })?;
         rows.iter()

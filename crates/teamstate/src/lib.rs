@@ -8,6 +8,11 @@
 //! a job is finished once even when two workers ended up processing it. Leases are measured on
 //! the database's clock, so the workers' clocks do not matter.
 //!
+//! A `process` run is a worker too: it queues the recordings it was given and claims only
+//! those, so runs on several machines over one folder share it. Output names are reserved here
+//! as well (`call`, then `call-<hash>` for another recording named `call`), so workers writing
+//! into one folder at once never overwrite each other's outputs.
+//!
 //! Every operation reconnects with backoff when the connection is lost (the database restarted,
 //! the network dropped) and is safe to repeat after a reconnect. The schema is versioned
 //! (`migrations/`) and brought up to date by [`Database::open`].
@@ -17,6 +22,7 @@
 mod db;
 mod error;
 mod handoffs;
+mod names;
 mod queue;
 mod workers;
 

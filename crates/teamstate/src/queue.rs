@@ -132,6 +132,23 @@ impl Job {
     }
 }
 
+/// Who queued a job, which decides who may claim it: see `migrations/V3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QueuedBy {
+    Watch,
+    Process,
+}
+
+impl QueuedBy {
+    /// As stored in `jobs.queued_by`.
+    fn name(self) -> &'static str {
+        match self {
+            QueuedBy::Watch => "watch",
+            QueuedBy::Process => "process",
+        }
+    }
+}
+
 /// What queueing a recording did.
 #[derive(Debug)]
 pub enum Enqueued {
@@ -220,28 +237,71 @@ impl QueueCounts {
 }
 
 impl Connection {
-    /// Queues the recording with content `sha256` found at `path` (relative to the inbox),
-    /// unless that content already has a job: two names for the same content are one job,
-    /// whichever worker sees which name first.
+    /// Queues the recording with content `sha256` found at `path` (relative to the inbox) for
+    /// any watcher, unless that content already has a job: two names for the same content are
+    /// one job, whichever worker sees which name first. A job a `process` run queued becomes
+    /// the watchers' with this path, so they can take it over should that run die.
     pub fn enqueue(&mut self, sha256: &ContentHash, path: &str) -> Result<Enqueued> {
+        self.enqueue_by(sha256, path, QueuedBy::Watch)
+    }
+
+    /// Queues a recording a `process` run was given, at `path` relative to that run's folder:
+    /// only a run given the same content claims it ([`crate::Worker::claim_among`]).
+    pub fn enqueue_from_process(&mut self, sha256: &ContentHash, path: &str) -> Result<Enqueued> {
+        self.enqueue_by(sha256, path, QueuedBy::Process)
+    }
+
+    fn enqueue_by(&mut self, sha256: &ContentHash, path: &str, queued_by: QueuedBy) -> Result<Enqueued> {
+        let queued_by = queued_by.name();
         let row = self.run("queueing a recording", |client| {
-            // DO NOTHING returns no row on a conflict; the second statement reads the job that
-            // won. Repeating both after a lost reply is harmless: the job is then `Seen`.
+            // DO NOTHING returns no row on a conflict; the statements after it read the job that
+            // won. Repeating them after a lost reply is harmless: the job is then `Seen`.
             let inserted = client.query_opt(
-                "INSERT INTO jobs (sha256, path) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING RETURNING id",
-                &[&sha256.as_str(), &path],
+                "INSERT INTO jobs (sha256, path, queued_by) VALUES ($1, $2, $3) \
+                 ON CONFLICT (sha256) DO NOTHING RETURNING id",
+                &[&sha256.as_str(), &path, &queued_by],
             )?;
-            match inserted {
-                Some(_) => Ok(None),
-                None => client
-                    .query_one(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE sha256 = $1"), &[&sha256.as_str()])
-                    .map(Some),
+            if inserted.is_some() {
+                return Ok(None);
             }
+            if queued_by == QueuedBy::Watch.name() {
+                client.execute(
+                    "UPDATE jobs SET path = $2, queued_by = 'watch' WHERE sha256 = $1 AND queued_by = 'process'",
+                    &[&sha256.as_str(), &path],
+                )?;
+            }
+            client
+                .query_one(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE sha256 = $1"), &[&sha256.as_str()])
+                .map(Some)
         })?;
         match row {
             None => Ok(Enqueued::New),
             Some(row) => Ok(Enqueued::Seen(Job::from_row(self, &row)?)),
         }
+    }
+
+    /// Queues the finished job of `sha256` again (`process --force`), unless it changed since
+    /// `worker`'s `session` registered: a run going on now finished it, and doing it again would
+    /// do it twice for one request. Returns whether it was queued again.
+    pub(crate) fn redo(&mut self, sha256: &ContentHash, worker: &str, session: i64) -> Result<bool> {
+        let requeued = self.run("queueing a job again", |client| {
+            client.execute(
+                "UPDATE jobs SET state = 'queued', error = NULL, retry_at = NULL, abandoned = 0, updated_at = now() \
+                 WHERE sha256 = $1 AND state IN ('done', 'failed') \
+                     AND updated_at < (SELECT started_at FROM workers WHERE name = $2 AND session = $3)",
+                &[&sha256.as_str(), &worker, &session],
+            )
+        })?;
+        Ok(requeued == 1)
+    }
+
+    /// The jobs of these contents, those that have one.
+    pub fn jobs_among(&mut self, among: &[ContentHash]) -> Result<Vec<Job>> {
+        let hashes: Vec<&str> = among.iter().map(ContentHash::as_str).collect();
+        let rows = self.run("reading jobs", |client| {
+            client.query(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE sha256 = ANY($1)"), &[&hashes])
+        })?;
+        rows.iter().map(|row| Job::from_row(self, row)).collect()
     }
 
     /// Every unfinished job and the `finished_limit` latest finished ones, newest change first.
@@ -283,9 +343,16 @@ impl Connection {
     }
 
     /// Takes the oldest job that is queued, due for a retry, or whose lease expired, for
-    /// `worker`, until `lease` from now (on the database's clock).
-    pub(crate) fn claim(&mut self, worker: &str, lease: Duration) -> Result<Option<Claimed>> {
+    /// `worker`, until `lease` from now (on the database's clock): among the watchers' jobs, or
+    /// among the jobs of these contents (whoever queued them).
+    pub(crate) fn claim(
+        &mut self,
+        worker: &str,
+        lease: Duration,
+        among: Option<&[ContentHash]>,
+    ) -> Result<Option<Claimed>> {
         let lease_seconds = lease.as_secs_f64();
+        let among: Option<Vec<&str>> = among.map(|among| among.iter().map(ContentHash::as_str).collect());
         let abandoned_error = format!(
             "{MAX_ABANDONED} workers stopped while processing this recording (killed, or crashed on it); \
              it is not tried again: check that it plays, then drop a fixed copy into the inbox"
@@ -302,9 +369,10 @@ impl Connection {
             client.query_opt(
                 "WITH next AS ( \
                      SELECT id, state AS was, worker AS held_by FROM jobs \
-                     WHERE state = 'queued' \
+                     WHERE (state = 'queued' \
                         OR (state = 'waiting' AND retry_at <= now()) \
-                        OR (state = 'running' AND lease_until < now()) \
+                        OR (state = 'running' AND lease_until < now())) \
+                     AND CASE WHEN $3::text[] IS NULL THEN queued_by = 'watch' ELSE sha256 = ANY($3) END \
                      ORDER BY queued_at, id LIMIT 1 \
                      FOR UPDATE SKIP LOCKED) \
                  UPDATE jobs SET state = 'running', worker = $1, attempts = attempts + 1, \
@@ -313,7 +381,7 @@ impl Connection {
                      updated_at = now() \
                  FROM next WHERE jobs.id = next.id \
                  RETURNING jobs.id, jobs.sha256, jobs.path, jobs.attempts, next.was, next.held_by",
-                &[&worker, &lease_seconds],
+                &[&worker, &lease_seconds, &among],
             )
         })?;
         let Some(row) = row else { return Ok(None) };

@@ -1,8 +1,8 @@
 //! Workers: who is processing what, and the heartbeat that keeps their leases.
 
 use crate::db::{Backoff, Connection, Database};
-use crate::handoffs::HandoffRecord;
-use crate::queue::{Claimed, ContentHash, Enqueued, Finish, Lease};
+use crate::handoffs::{HandoffRecord, StoredHandoff};
+use crate::queue::{Claimed, ContentHash, Enqueued, Finish, Job, Lease};
 use crate::{Error, Result};
 use std::collections::HashMap;
 use std::fmt;
@@ -142,6 +142,7 @@ type Held = Arc<Mutex<HashMap<i64, i32>>>;
 pub struct Worker {
     name: WorkerName,
     session: i64,
+    started_at: SystemTime,
     lease: Duration,
     database: Database,
     connection: Mutex<Connection>,
@@ -155,7 +156,7 @@ impl Worker {
         let mut connection = database.connect();
         let (host, pid) = (host_name(), std::process::id() as i32);
         let lease_ms = lease.as_millis() as i64;
-        let session = connection.run("registering the worker", |client| {
+        let (session, started_at) = connection.run("registering the worker", |client| {
             // Taken over only from a stopped or silent worker, or from this very process (a
             // lost reply repeated); the conflict's row is read back to say who has the name.
             let row = client.query_opt(
@@ -167,11 +168,11 @@ impl Worker {
                  WHERE workers.stopped_at IS NOT NULL \
                      OR workers.last_heartbeat + make_interval(secs => workers.lease_ms / 1000.0) < now() \
                      OR (workers.host = excluded.host AND workers.pid = excluded.pid) \
-                 RETURNING session",
+                 RETURNING session, started_at",
                 &[&name.as_str(), &host, &pid, &lease_ms],
             )?;
             match row {
-                Some(row) => Ok(Ok(row.get::<_, i64>(0))),
+                Some(row) => Ok(Ok((row.get::<_, i64>(0), row.get::<_, SystemTime>(1)))),
                 None => client
                     .query_one(
                         "SELECT host, pid, extract(epoch FROM now() - last_heartbeat)::float8 \
@@ -191,6 +192,7 @@ impl Worker {
         Ok(Self {
             name,
             session,
+            started_at,
             lease,
             database: database.clone(),
             connection: Mutex::new(connection),
@@ -201,6 +203,12 @@ impl Worker {
     /// This worker's name, for the log.
     pub fn name(&self) -> &WorkerName {
         &self.name
+    }
+
+    /// When this run of the worker registered, on the database's clock: a job finished before
+    /// it was finished before this run began.
+    pub fn started_at(&self) -> SystemTime {
+        self.started_at
     }
 
     fn connection(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -217,15 +225,52 @@ impl Worker {
         self.connection().enqueue(sha256, path)
     }
 
+    /// See [`Connection::enqueue_from_process`].
+    pub fn enqueue_from_process(&self, sha256: &ContentHash, path: &str) -> Result<Enqueued> {
+        self.connection().enqueue_from_process(sha256, path)
+    }
+
+    /// Queues the finished job of `sha256` again, unless it was finished since this worker
+    /// registered (by a run going on now): a `process --force` redoes each recording once,
+    /// however many runs are forced at the same time. Returns whether it was queued again.
+    pub fn redo(&self, sha256: &ContentHash) -> Result<bool> {
+        self.connection().redo(sha256, self.name.as_str(), self.session)
+    }
+
+    /// See [`Connection::jobs_among`].
+    pub fn jobs_among(&self, among: &[ContentHash]) -> Result<Vec<Job>> {
+        self.connection().jobs_among(among)
+    }
+
+    /// See [`Connection::handoffs_among`].
+    pub fn handoffs_among(&self, among: &[ContentHash]) -> Result<Vec<StoredHandoff>> {
+        self.connection().handoffs_among(among)
+    }
+
+    /// See [`Connection::reserve_output_name`].
+    pub fn reserve_output_name(&self, name: &str, sha256: &ContentHash) -> Result<bool> {
+        self.connection().reserve_output_name(name, sha256)
+    }
+
     /// See [`Connection::store_handoff`].
     pub fn store_handoff(&self, record: &HandoffRecord) -> Result<()> {
         self.connection().store_handoff(record)
     }
 
-    /// The next job for this worker, if there is one: queued, due for a retry, or left by a
-    /// worker whose lease expired.
+    /// The next job for this worker, if there is one: queued by a watcher, due for a retry, or
+    /// left by a worker whose lease expired.
     pub fn claim(&self) -> Result<Option<Claimed>> {
-        let claimed = self.connection().claim(self.name.as_str(), self.lease)?;
+        self.claim_from(None)
+    }
+
+    /// Like [`Worker::claim`], but only the jobs of these contents, whoever queued them: a
+    /// `process` run takes the recordings it was given, and no other.
+    pub fn claim_among(&self, among: &[ContentHash]) -> Result<Option<Claimed>> {
+        self.claim_from(Some(among))
+    }
+
+    fn claim_from(&self, among: Option<&[ContentHash]>) -> Result<Option<Claimed>> {
+        let claimed = self.connection().claim(self.name.as_str(), self.lease, among)?;
         if let Some(claimed) = &claimed {
             self.held().insert(claimed.lease.job_id, claimed.lease.attempt);
         }

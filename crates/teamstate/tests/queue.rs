@@ -2,8 +2,8 @@
 //! duplicate under two names, the database restarting mid-run.
 
 use handoff_teamstate::{
-    Backoff, ContentHash, Database, Enqueued, Error, Finish, HandoffRecord, HandoffStatus, JobState, ReviewRecord,
-    TestCluster, Worker, WorkerName, WorkerState,
+    Backoff, Connection, ContentHash, Database, Enqueued, Error, Finish, HandoffRecord, HandoffStatus, JobState,
+    ReviewRecord, TestCluster, Worker, WorkerName, WorkerState,
 };
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -61,6 +61,39 @@ fn work_until_empty(database: &Database, worker: &Worker, work: Duration) -> Vec
     }
 }
 
+const RACES: usize = 20;
+
+/// Two threads with a connection each, making `attempt` of race `n` (of [`RACES`]) at the same
+/// moment, one as each of `sides`: what every attempt returned, per side.
+fn race<S: Copy + Send>(
+    database: &Database,
+    sides: [S; 2],
+    attempt: impl Fn(&mut Connection, S, usize) -> bool + Sync,
+) -> [Vec<bool>; 2] {
+    let barrier = Barrier::new(2);
+    std::thread::scope(|scope| {
+        let handles = sides.map(|side| {
+            let (barrier, attempt) = (&barrier, &attempt);
+            scope.spawn(move || {
+                let mut connection = database.connect();
+                (0..RACES)
+                    .map(|n| {
+                        barrier.wait();
+                        attempt(&mut connection, side, n)
+                    })
+                    .collect()
+            })
+        });
+        handles.map(|handle| handle.join().unwrap())
+    })
+}
+
+fn assert_one_wins_each_race(outcomes: &[Vec<bool>; 2], what: &str) {
+    for (n, (first, second)) in outcomes[0].iter().zip(&outcomes[1]).enumerate() {
+        assert!(first ^ second, "race {n}: {what}");
+    }
+}
+
 fn assert_each_finished_once(finished: &[Vec<String>], jobs: usize) {
     let mut times: HashMap<&str, usize> = HashMap::new();
     for sha256 in finished.iter().flatten() {
@@ -112,35 +145,16 @@ fn workers_claiming_at_once_finish_each_job_exactly_once() {
 #[test]
 fn the_same_content_under_two_names_is_one_job_however_the_race_goes() {
     let Some((_cluster, database)) = database() else { return };
-    const RACES: usize = 20;
-    let barrier = Barrier::new(2);
-    let outcomes: Vec<Vec<bool>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = ["monday.wav", "monday copy.wav"]
-            .into_iter()
-            .map(|path| {
-                let (database, barrier) = (&database, &barrier);
-                scope.spawn(move || {
-                    let mut connection = database.connect();
-                    (0..RACES)
-                        .map(|n| {
-                            barrier.wait();
-                            match connection.enqueue(&hash(n), path).unwrap() {
-                                Enqueued::New => true,
-                                Enqueued::Seen(job) => {
-                                    assert_ne!(job.path, path, "seen under the other name");
-                                    false
-                                }
-                            }
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+    let outcomes = race(&database, ["monday.wav", "monday copy.wav"], |connection, path, n| {
+        match connection.enqueue(&hash(n), path).unwrap() {
+            Enqueued::New => true,
+            Enqueued::Seen(job) => {
+                assert_ne!(job.path, path, "seen under the other name");
+                false
+            }
+        }
     });
-    for (n, (first, second)) in outcomes[0].iter().zip(&outcomes[1]).enumerate() {
-        assert!(first ^ second, "race {n}: exactly one name queues the content");
-    }
+    assert_one_wins_each_race(&outcomes, "exactly one name queues the content");
     let mut connection = database.connect();
     assert_eq!(connection.counts().unwrap().get(JobState::Queued), RACES as i64);
     // Finished content stays seen: a copy dropped later is not processed again.
@@ -259,6 +273,75 @@ fn outputs_that_cannot_be_written_are_retried_after_the_backoff_and_failures_are
 }
 
 #[test]
+fn a_process_run_claims_only_what_it_was_given_and_watchers_adopt_it_when_they_find_it() {
+    let Some((_cluster, database)) = database() else { return };
+    let run = Worker::register(&database, name("laptop"), Duration::from_secs(30)).unwrap();
+    let watcher = Worker::register(&database, name("ws-1"), Duration::from_secs(30)).unwrap();
+    for n in 1..=3 {
+        assert!(matches!(run.enqueue_from_process(&hash(n), &format!("call-{n}.wav")).unwrap(), Enqueued::New));
+    }
+    // Its paths are relative to the run's folder, which a watcher may not have: never its job.
+    assert!(watcher.claim().unwrap().is_none(), "a watcher claims no job a process run queued");
+    let claimed = run.claim_among(&[hash(2), hash(9)]).unwrap().expect("its own recording");
+    assert_eq!((claimed.lease.sha256(), claimed.path.as_str()), (&hash(2), "call-2.wav"));
+    assert!(run.claim_among(&[hash(2)]).unwrap().is_none(), "running: claimed once");
+    run.finish(claimed.lease, done(5)).unwrap();
+
+    // A watcher finding the same content under its inbox makes the job its own, path and all.
+    match watcher.enqueue(&hash(3), "jordan/call-3.wav").unwrap() {
+        Enqueued::Seen(job) => assert_eq!(job.state, JobState::Queued),
+        Enqueued::New => panic!("one job per content"),
+    }
+    let adopted = watcher.claim().unwrap().expect("adopted by the watchers");
+    assert_eq!((adopted.lease.sha256(), adopted.path.as_str()), (&hash(3), "jordan/call-3.wav"));
+    // And a run claims the watchers' jobs of its recordings as well as its own.
+    watcher.enqueue(&hash(4), "call-4.wav").unwrap();
+    assert_eq!(run.claim_among(&[hash(1), hash(4)]).unwrap().unwrap().lease.sha256(), &hash(1));
+    assert_eq!(run.claim_among(&[hash(1), hash(4)]).unwrap().unwrap().lease.sha256(), &hash(4));
+    let states: Vec<(ContentHash, JobState)> =
+        run.jobs_among(&[hash(2), hash(3), hash(7)]).unwrap().into_iter().map(|job| (job.sha256, job.state)).collect();
+    assert_eq!(states.len(), 2, "no job for content nobody queued: {states:?}");
+    assert!(states.contains(&(hash(2), JobState::Done)) && states.contains(&(hash(3), JobState::Running)));
+}
+
+#[test]
+fn a_forced_redo_queues_a_finished_recording_again_once_however_many_runs_force_it() {
+    let Some((_cluster, database)) = database() else { return };
+    let earlier = Worker::register(&database, name("monday"), Duration::from_secs(30)).unwrap();
+    earlier.enqueue_from_process(&hash(1), "call.wav").unwrap();
+    let claimed = earlier.claim_among(&[hash(1)]).unwrap().unwrap();
+    earlier.finish(claimed.lease, Finish::Failed { error: "not audio".into() }).unwrap();
+    // The database's clock moves on between the finish and the forced runs' start.
+    std::thread::sleep(Duration::from_millis(20));
+
+    let (first, second) = (
+        Worker::register(&database, name("forced-1"), Duration::from_secs(30)).unwrap(),
+        Worker::register(&database, name("forced-2"), Duration::from_secs(30)).unwrap(),
+    );
+    assert!(first.redo(&hash(1)).unwrap(), "finished before the forced run started");
+    assert!(!second.redo(&hash(1)).unwrap(), "queued already");
+    let claimed = first.claim_among(&[hash(1)]).unwrap().unwrap();
+    assert!(!second.redo(&hash(1)).unwrap(), "running");
+    first.finish(claimed.lease, done(2)).unwrap();
+    assert!(!second.redo(&hash(1)).unwrap(), "done by a forced run going on now: not twice");
+    let job = database.connect().job(&hash(1)).unwrap().unwrap();
+    assert_eq!((job.state, job.attempts, job.error), (JobState::Done, 2, None));
+    assert!(!first.redo(&hash(5)).unwrap(), "no job: nothing to redo");
+}
+
+#[test]
+fn an_output_name_belongs_to_the_first_content_that_reserves_it() {
+    let Some((_cluster, database)) = database() else { return };
+    let won = race(&database, [1, 2], |connection, content, n| {
+        connection.reserve_output_name(&format!("call-{n}"), &hash(content)).unwrap()
+    });
+    assert_one_wins_each_race(&won, "exactly one content gets the name");
+    let mut connection = database.connect();
+    let owner = if won[0][0] { hash(1) } else { hash(2) };
+    assert!(connection.reserve_output_name("call-0", &owner).unwrap(), "the owner asking again keeps it");
+}
+
+#[test]
 fn the_database_restarting_mid_run_loses_nothing_and_doubles_nothing() {
     let Some(cluster) = TestCluster::start() else { return };
     let reconnects = Arc::new(AtomicUsize::new(0));
@@ -339,7 +422,7 @@ fn migrations_are_applied_once_when_workers_start_together() {
     });
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     let applied: i64 = client.query_one("SELECT count(*) FROM refinery_schema_history", &[]).unwrap().get(0);
-    assert_eq!(applied, 2, "V1 and V2, each once");
+    assert_eq!(applied, 3, "V1 to V3, each once");
 }
 
 #[test]
