@@ -93,3 +93,41 @@ fn english_words_that_name_products_are_not_systems() {
     // Epic, Canvas, Square, Toast, Opera, Motive, Banner, Clever, Synergy, Concur, Retool, Blend.
     assert!(found.systems.is_empty(), "{:#?}", found.systems);
 }
+
+#[test]
+fn vertical_products_added_to_the_dictionary_are_found() {
+    let found = run(&[
+        "We post every opening on Indeed and our recruiters screen the candidates.",
+        "Support runs on Gladly and the agents like it.",
+        "Patients get their appointment reminders from Klara.",
+        "Port appointments go through eModal and the terminal runs Navis N4.",
+        "We pay our contractors abroad with Wise.",
+        "Invoices land in MarginEdge and we order on Sysco Shop.",
+        "Our 401k is with Empower.",
+        "The cabinets are Pyxis and the lab runs Orchard Harvest.",
+    ]);
+    let kind = |name: &str| system(&found, name).detail.kind.as_str();
+    assert_eq!(kind("Indeed"), "ats");
+    assert_eq!(kind("Gladly"), "ticketing");
+    assert_eq!(kind("Klara"), "practice_management");
+    assert_eq!(kind("Advent eModal"), "tms");
+    assert_eq!(kind("Navis N4"), "tms");
+    assert_eq!(kind("Wise"), "payments");
+    assert_eq!(kind("MarginEdge"), "hospitality");
+    assert_eq!(kind("Sysco Shop"), "hospitality");
+    assert_eq!(kind("Empower (retirement)"), "hris");
+    assert_eq!(kind("BD Pyxis"), "other");
+    assert_eq!(kind("Orchard Harvest"), "lims");
+}
+
+#[test]
+fn english_words_that_name_the_added_products_are_not_systems() {
+    let found = run(&[
+        "Indeed, we gladly accept that the wise choice is to gather the team first.",
+        "Fourth, the breeze was swept away by a monster storm.",
+        "Gladly, we will empower the team and toast the mosaic of ideas.",
+        "Check point two is the advent of remote work.",
+        "Ruby said she would call back on Monday.",
+    ]);
+    assert!(found.systems.is_empty(), "{:#?}", found.systems);
+}
