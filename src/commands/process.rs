@@ -8,13 +8,13 @@
 use super::watch::without_path_prefix;
 use super::Outcome;
 use crate::inputs;
-use crate::output::{OutputError, OutputNamer, OutputPaths};
+use crate::output::{OutputNamer, OutputPaths};
 use crate::pipeline::{sha256_file, Pipeline, Processed};
 use crate::pool::{self, Finished};
 use crate::settings::{ProcessSettings, Verbosity};
 use crate::team_worker::{Ending, Team, Wanted};
 use anyhow::{Context, Result};
-use handoff_document::Handoff;
+use handoff_document::{Handoff, OutputError};
 use handoff_teamstate::{ContentHash, Enqueued, Job, JobState, Lease, Notice};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -306,7 +306,7 @@ impl<'a> TeamBatch<'a> {
         let ending = match &finished.result {
             Ok(processed) => Ending::Done { elapsed: finished.elapsed, processed, outputs: &plan.outputs },
             // Not the recording's fault: the next run given it tries again at once.
-            Err(error) if OutputError::is_cause_of(error) => {
+            Err(error) if OutputError::is_cause_of(error.as_ref()) => {
                 Ending::Waiting { reason: &reason, retry_in: Duration::ZERO }
             }
             Err(_) => Ending::Failed { reason: &reason },
