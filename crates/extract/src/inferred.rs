@@ -52,7 +52,9 @@ fn has_product_shape(word: &str) -> bool {
         .char_indices()
         .skip(1)
         .any(|(at, c)| c.is_uppercase() && word[..at].chars().next_back().is_some_and(|before| before.is_lowercase()));
-    let dotted = word.contains('.') && word.chars().any(|c| c.is_alphabetic());
+    // "Bill.com", "Start.gg", but not "p.m" or "U.S": one side of a dot is a word, not a letter.
+    let dotted =
+        word.contains('.') && word.split('.').any(|part| part.chars().filter(|c| c.is_alphabetic()).count() > 1);
     inner_capital || dotted
 }
 
@@ -60,7 +62,10 @@ fn has_product_shape(word: &str) -> bool {
 fn name_word(call: &Call, word: &Word, first_in_sentence: bool) -> Option<NameWord> {
     let text = word.text;
     let shaped = has_product_shape(text);
-    if !(is_capitalised(text) || shaped) || text.chars().all(|c| !c.is_alphabetic()) {
+    if !(is_capitalised(text) || shaped)
+        || text.chars().all(|c| !c.is_alphabetic())
+        || crate::numbers::is_number_word(text)
+    {
         return None;
     }
     // "Haven't", "He'll": a capitalised contraction opens a sentence, it names nothing.
@@ -138,16 +143,25 @@ pub(crate) fn product_names(call: &Call, sentence: usize, not_products: &NotProd
         // A first name or a place ("my friend Jeanette", "a shop in Dallas") is a product only
         // when a lead frames it as one ("we use Aurora").
         let words = &call.rules.words;
-        let common_name = words.is_place(&name) || run.iter().all(|word| words.is_given_name(word.text));
+        let place = words.is_place(&name);
+        let common_name = place || run.iter().all(|word| words.is_given_name(word.text));
         let framed = || !common_name || lead_before(call, sentence, &span).is_some();
+        // "a clinic in Dayton uses X": a place after "in" is where, even with a lead before it.
+        let located = place && index > 0 && is_locative(&tokens[index - 1]);
         if let Some((confidence, status)) = product_context(call, sentence, &span, shape)
-            .filter(|_| !is_person(call, run) && !not_products.excludes(&name) && framed())
+            .filter(|_| !located && !is_person(call, run) && !not_products.excludes(&name) && framed())
         {
             found.push(InferredName { span, name, confidence, status });
         }
         index = end;
     }
     found
+}
+
+/// A preposition of place right before a name ("in", "at", "near").
+fn is_locative(word: &Word) -> bool {
+    !word.punctuated
+        && ["in", "at", "near", "outside", "around", "across", "from"].iter().any(|p| word.text.eq_ignore_ascii_case(p))
 }
 
 /// Dictionary entries hide a name under them, and so do words about people (titles, relations,
@@ -216,7 +230,7 @@ fn product_context(
     let tail_status = tail.and_then(|cue| call.cue(cue).value.clone());
     let tail = tail.is_some();
     let made_up = !shape.english;
-    let asked = asked_which_product(call, sentence);
+    let asked = asked_which_product(call, sentence, REPLY_SENTENCES);
     let evidence = lead.is_some()
         || (tail && (made_up || shape.shaped))
         || (weak_lead && shape.shaped)
@@ -266,13 +280,17 @@ pub(crate) fn lead_status(call: &Call, sentence: usize, name: &Range<usize>) -> 
 
 /// Replies this many sentences deep still answer the question before them.
 const REPLY_SENTENCES: usize = 2;
+/// A product the dictionary knows is a product anywhere in the reply: only its status comes from
+/// the question, so the whole of a longer answer follows it.
+pub(crate) const REPLY_SENTENCES_FOR_LISTED: usize = 4;
 
 /// The status an SDR question gives when `sentence` opens the prospect's reply to it and it asks
-/// which product they use or tried ("What's your core?" "Corelation.").
-fn asked_which_product(call: &Call, sentence: usize) -> Option<String> {
+/// which product they use or tried ("What's your core?" "Corelation."), `depth` sentences into
+/// the reply at most.
+pub(crate) fn asked_which_product(call: &Call, sentence: usize, depth: usize) -> Option<String> {
     let turn = call.sentence(sentence).turn;
     let opening = (0..=sentence).rev().take_while(|&at| call.sentence(at).turn == turn).last()?;
-    if sentence - opening >= REPLY_SENTENCES || opening == 0 {
+    if sentence - opening >= depth || opening == 0 {
         return None;
     }
     let question = opening - 1;

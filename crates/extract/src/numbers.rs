@@ -92,6 +92,12 @@ fn tens_value(word: &str) -> Option<f64> {
     TENS.iter().position(|tens| tens.eq_ignore_ascii_case(word)).map(|index| (index as f64 + 2.0) * 10.0)
 }
 
+/// "Three", "twenty", "hundred": a spoken number (the part before a hyphen: "Three-something").
+pub(crate) fn is_number_word(word: &str) -> bool {
+    let head = word.split('-').next().unwrap_or(word);
+    unit_value(head).is_some() || tens_value(head).is_some() || scale_word(head).is_some_and(|_| head.len() > 2)
+}
+
 /// Multiplier words and whether they mark money on their own ("k", "grand" do; "million" not).
 fn scale_word(word: &str) -> Option<(f64, bool)> {
     // Compared without allocating: this runs on every word of every number-bearing sentence.

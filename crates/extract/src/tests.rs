@@ -849,6 +849,33 @@ fn systems_someone_else_runs_or_they_once_had_are_alternatives() {
 }
 
 #[test]
+fn products_named_in_answer_to_what_else_they_looked_at_are_alternatives() {
+    let extraction = run(&[
+        (SDR, "Makes sense. Are you looking at anybody else?"),
+        (PROSPECT, "Oh, we have. MaintainX. Free version, phones only, the front desk hated it."),
+        (SDR, "And what do you use for work orders today?"),
+        (PROSPECT, "Fiix. Since 2019."),
+    ]);
+    assert_ne!(system(&extraction, "MaintainX").detail.status, SystemStatus::Current);
+    assert_eq!(system(&extraction, "Fiix").detail.status, SystemStatus::Current);
+    let competitors: Vec<&str> = extraction.competitors.iter().map(|c| c.detail.name.as_str()).collect();
+    assert_eq!(competitors, ["MaintainX"]);
+}
+
+#[test]
+fn places_numbers_and_abbreviations_are_not_products() {
+    let extraction = run(&[
+        (PROSPECT, "A friend who runs a clinic in Dayton uses Vetrolla, she likes it."),
+        (PROSPECT, "They quoted us Three-something a month, and nobody answers after 8 p.m. anyway."),
+    ]);
+    let names: Vec<&str> = extraction.systems.iter().map(|s| s.detail.name.as_str()).collect();
+    assert!(names.contains(&"Vetrolla"), "{names:?}");
+    for never in ["Dayton", "Three", "p.m"] {
+        assert!(!names.iter().any(|name| name.contains(never)), "{never}: {names:?}");
+    }
+}
+
+#[test]
 fn what_a_product_is_for_makes_an_unknown_name_a_product() {
     let extraction = run(&[
         (PROSPECT, "The LIS is Labvantix, and Dispatchly for the scheduling."),

@@ -212,9 +212,15 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
                         inferred::tail_status(call, sentence, &(mention.start..mention.end))
                             .map(|status| parse_status(Some(&status)))
                     };
+                    // With nothing around the name, the question it answers says how it is
+                    // used ("Looked at anything else?" "MaintainX. Free version.").
+                    let asked = || {
+                        inferred::asked_which_product(call, sentence, inferred::REPLY_SENTENCES_FOR_LISTED)
+                            .map(|status| parse_status(Some(&status)))
+                    };
                     let said = match (lead, cued) {
                         (Some(lead), _) if lead != SystemStatus::Current => Some(lead),
-                        (lead, cued) => cued.or(lead).or_else(tail),
+                        (lead, cued) => cued.or(lead).or_else(tail).or_else(asked),
                     };
                     let status = match said {
                         Some(status) => Judged { status, said: true },
