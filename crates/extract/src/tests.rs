@@ -1045,6 +1045,21 @@ fn pushing_back_on_buying_is_an_objection_not_also_a_pain() {
 }
 
 #[test]
+fn a_person_on_their_side_who_will_resist_is_an_objection() {
+    let found = run(&[
+        (PROSPECT, "Pete hates cloud. Anything hosted, he'll fight it."),
+        (SDR, "Understood, we also run on-premises."),
+        (PROSPECT, "And the partners will never go for per-seat pricing."),
+        (PROSPECT, "The techs hate the old scheduling screen."),
+    ]);
+    let objections: Vec<&str> = found.objections.iter().map(|o| o.quote.as_str()).collect();
+    assert_eq!(
+        objections,
+        ["Pete hates cloud. Anything hosted, he'll fight it.", "And the partners will never go for per-seat pricing."]
+    );
+}
+
+#[test]
 fn first_names_and_places_are_no_products_unless_a_lead_says_so() {
     let found = run(&[
         (PROSPECT, "My friend Jeanette runs a place over in Fairview, she uses something called Zira."),
