@@ -347,10 +347,11 @@ pub(crate) fn role_hits<'a>(call: &'a Call, sentence: usize, with_titles: bool) 
         .iter()
         .map(|hit| {
             let entity = call.entity(hit);
+            let start = compound_start(text, hit.start);
             RoleHit {
-                span: hit.start..hit.end,
+                span: start..hit.end,
                 role: &entity.name,
-                said: strip_determiner(&text[hit.start..hit.end]),
+                said: strip_determiner(&text[start..hit.end]),
                 relation: entity.group.as_deref(),
                 rule: &entity.rule,
                 confidence: entity.confidence,
@@ -377,6 +378,33 @@ pub(crate) fn role_hits<'a>(call: &'a Call, sentence: usize, with_titles: bool) 
     }
     found.sort_by_key(|role| role.span.start);
     found
+}
+
+/// Where a role said with a word of its own starts: "the elder board", "our taproom managers",
+/// "the IAM analyst" are roles of their own, shown and matched whole. Only behind a determiner,
+/// so "needs board approval" or "talk to managers" stay as they are.
+fn compound_start(text: &str, role_start: usize) -> usize {
+    /// Words between a determiner and a role that describe it rather than name a kind of it.
+    const NOT_COMPOUND: &[&str] = &[
+        "and", "or", "of", "to", "for", "with", "in", "on", "at", "current", "former", "same", "only", "real",
+        "actual", "old", "very", "last", "next", "first", "one", "other", "new", "whole", "entire", "own", "main",
+    ];
+    let before = &text[..role_start];
+    let Some((rest, modifier)) = before.trim_end().rsplit_once(' ') else {
+        return role_start;
+    };
+    let determiner = rest.trim_end().rsplit(' ').next().unwrap_or("").to_ascii_lowercase();
+    // "the Gate Board", "the Ohio Board of Embalmers": a capitalised word makes a proper name.
+    let acronym = modifier.len() <= 5 && modifier.chars().all(|c| c.is_ascii_uppercase());
+    let describes = !modifier.is_empty()
+        && (acronym || modifier.chars().all(|c| c.is_lowercase() || c == '-'))
+        && !NOT_COMPOUND.contains(&modifier.to_ascii_lowercase().as_str())
+        && !ROLE_MODIFIERS.contains(&modifier.to_ascii_lowercase().as_str());
+    if describes && matches!(determiner.as_str(), "the" | "our" | "my" | "their" | "your") && before.ends_with(' ') {
+        role_start - modifier.len() - (before.len() - before.trim_end().len())
+    } else {
+        role_start
+    }
 }
 
 /// "the board" -> "board", "our IT director" -> "IT director", "the CIO's security team" stays.

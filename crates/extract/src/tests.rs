@@ -1083,6 +1083,18 @@ fn a_team_the_prospect_calls_the_reps_is_a_stakeholder() {
 }
 
 #[test]
+fn a_role_said_with_a_word_of_its_own_is_shown_whole() {
+    let extraction = run(&[
+        (SDR, "Who signs off on something like this?"),
+        (PROSPECT, "Anything over ten thousand a year needs the elder board, and our pharmacy techs have to like it."),
+        (PROSPECT, "Kevin built a web page, we call it the Gate Board."),
+    ]);
+    let roles: Vec<&str> = extraction.stakeholders.iter().filter_map(|s| s.detail.role.as_deref()).collect();
+    assert!(roles.contains(&"elder board") && roles.contains(&"pharmacy techs"), "{roles:?}");
+    assert!(!roles.iter().any(|role| role.contains("Gate")), "a name, not a role: {roles:?}");
+}
+
+#[test]
 fn a_proposal_the_prospect_turns_down_is_no_next_step() {
     let extraction = run(&[
         (SDR, "Could we book a demo next Tuesday with your team?"),
