@@ -1060,6 +1060,20 @@ fn a_person_on_their_side_who_will_resist_is_an_objection() {
 }
 
 #[test]
+fn pushback_without_the_usual_words_is_an_objection() {
+    let found = run(&[
+        (PROSPECT, "Honestly, I've heard that pitch before."),
+        (SDR, "Fair enough."),
+        (PROSPECT, "And our contract runs through next June."),
+        (SDR, "Understood."),
+        (PROSPECT, "We can't switch anything during tax season."),
+        (SDR, "Makes sense."),
+        (PROSPECT, "If it's priced per user, forget it."),
+    ]);
+    assert_eq!(found.objections.len(), 4, "{:#?}", found.objections);
+}
+
+#[test]
 fn first_names_and_places_are_no_products_unless_a_lead_says_so() {
     let found = run(&[
         (PROSPECT, "My friend Jeanette runs a place over in Fairview, she uses something called Zira."),
