@@ -953,6 +953,19 @@ fn timeline_events_named_after_before_and_with_their_dates() {
 }
 
 #[test]
+fn timeline_holidays_halves_weeks_of_and_once_an_event_ends() {
+    let phrases = |text: &str| -> Vec<String> {
+        run(&[(PROSPECT, text)]).timeline.into_iter().map(|item| item.detail.phrase).collect()
+    };
+    assert!(phrases("We'd want it live before Thanksgiving.").iter().any(|p| p.contains("Thanksgiving")));
+    assert!(phrases("Once the HMRC audit wraps, we need to decide.").iter().any(|p| p.contains("HMRC audit")));
+    assert!(phrases("We need it running by next September.").iter().any(|p| p.contains("next September")));
+    assert!(phrases("The recertification audit is in the second half of May.")
+        .iter()
+        .any(|p| p.contains("half of May")));
+}
+
+#[test]
 fn timeline_skips_the_past_rates_modal_may_small_talk_and_empty_befores() {
     for text in [
         "We switched vendors in March and it was a mess.",

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 /// Words that open a phrase naming the event a deadline hangs on: "before the raise closes",
 /// "ahead of open enrollment", "by the time the auditors come back".
 const EVENT_OPENERS: &[&str] =
-    &["before", "ahead of", "in time for", "prior to", "until", "till", "after", "by the time"];
+    &["before", "ahead of", "in time for", "prior to", "until", "till", "after", "by the time", "once"];
 /// What cannot start such an event: "before then", "before we talk pricing", "after that".
 const NOT_AN_EVENT: &[&str] = &[
     "then",
@@ -371,7 +371,7 @@ fn extend_event(text: &str, hit: &Hit) -> Option<usize> {
         event[opener.len()..].split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''));
     let mut head = event_words.next()?;
     // "before signing", "before getting there": an action, not an event with a date.
-    let gerund = head.ends_with("ing") && !matches!(head, "spring" | "morning" | "evening");
+    let gerund = head.ends_with("ing") && !matches!(head, "spring" | "morning" | "evening" | "thanksgiving");
     if ARTICLES.contains(&head) {
         head = event_words.next()?;
     } else if gerund {
