@@ -890,6 +890,23 @@ fn what_a_product_is_for_makes_an_unknown_name_a_product() {
 }
 
 #[test]
+fn a_regulation_the_sdr_asks_about_and_the_prospect_takes_up_applies() {
+    let found = run(&[
+        (SDR, "And OSHA, anything there?"),
+        (PROSPECT, "Lockout tagout. Got cited once, back in 2019."),
+        (SDR, "Anything around HIPAA?"),
+        (PROSPECT, "Not ours. We never see patient data."),
+        (SDR, "What about GDPR?"),
+        (PROSPECT, "I don't know, honestly."),
+    ]);
+    let applies: Vec<(&str, bool)> =
+        found.regulations.iter().map(|r| (r.detail.name.as_str(), r.detail.applies)).collect();
+    assert!(applies.contains(&("OSHA", true)), "{applies:?}");
+    assert!(applies.contains(&("HIPAA", false)), "{applies:?}");
+    assert!(!applies.iter().any(|(name, _)| *name == "GDPR"), "{applies:?}");
+}
+
+#[test]
 fn regulations_no_pack_lists_are_inferred_from_the_shape_of_their_names() {
     let extraction = run(&[
         (SDR, "Any compliance requirements I should know about?"),

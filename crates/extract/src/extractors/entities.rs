@@ -7,6 +7,7 @@ use crate::item::{item, CONFIRMED_BY_ANSWER_FACTOR};
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::{Hit, Layer};
 use handoff_findings::{Category, Competitor, Item, Regulation, System, SystemStatus};
+use handoff_transcript::Speaker;
 use std::collections::HashMap;
 
 /// An SDR naming a competitor is worth knowing, but less than the prospect naming it.
@@ -19,6 +20,8 @@ const INFERRED_REGULATION_RULE: &str = "regulations/inferred";
 const EVALUATED_COMPETITOR_RULE: &str = "competitors/alternative-system";
 /// An evaluated system is a competitor unless it is the seller's own product: a little less sure.
 const EVALUATED_FACTOR: f32 = 0.9;
+/// A regulation the SDR asked about and the prospect took up without a yes: likelier than not.
+const TOPIC_ANSWERED_FACTOR: f32 = 0.7;
 /// How many sentences back "it" / "which" may reach for the system it stands for.
 const PRONOUN_REACH_SENTENCES: usize = 2;
 
@@ -446,6 +449,24 @@ pub(crate) fn competitors(call: &Call, systems: &[Item<System>]) -> Vec<Item<Com
     items
 }
 
+/// "And OSHA, anything there?" "Lockout tagout. Got cited once, 2019.": an SDR question about
+/// one regulation that the prospect takes up without a yes or a no, naming no regulation of
+/// their own, says it applies.
+fn answered_with_substance(call: &Call, question: usize) -> bool {
+    /// Replies that say nothing about it.
+    const UNSURE: &[&str] = &["i don't know", "i do not know", "not sure", "i'm not sure", "no idea", "good question"];
+    if !call.sentence(question).is_question() || call.entities(question, EntityKind::Regulation).count() != 1 {
+        return false;
+    }
+    let Some(reply) = call.next_turn_by(question, Speaker::Prospect).filter(|&reply| call.is_prospect_side(reply))
+    else {
+        return false;
+    };
+    let opening = call.text(reply).trim_start().to_lowercase();
+    call.entities(reply, EntityKind::Regulation).next().is_none()
+        && !UNSURE.iter().any(|unsure| opening.starts_with(unsure))
+}
+
 pub(crate) fn regulations(call: &Call) -> Vec<Item<Regulation>> {
     let mut ledger = Ledger::new();
     for sentence in 0..call.len() {
@@ -453,6 +474,7 @@ pub(crate) fn regulations(call: &Call) -> Vec<Item<Regulation>> {
         let weight = match (call.is_prospect_side(sentence), answer) {
             (true, _) => 1.0,
             (false, Some(_)) => CONFIRMED_BY_ANSWER_FACTOR,
+            (false, None) if answered_with_substance(call, sentence) => TOPIC_ANSWERED_FACTOR,
             (false, None) => continue,
         };
         let mut mentions: Vec<Hit> = call.entities(sentence, EntityKind::Regulation).copied().collect();
