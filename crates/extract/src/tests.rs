@@ -863,6 +863,19 @@ fn products_named_in_answer_to_what_else_they_looked_at_are_alternatives() {
 }
 
 #[test]
+fn a_product_named_in_reply_to_what_they_tried_is_an_attempt() {
+    let tried = run(&[
+        (SDR, "Have you tried a CMMS before?"),
+        (PROSPECT, "MaintainX. Free version, phones only."),
+        (PROSPECT, "The front desk hated it."),
+    ]);
+    let attempts: Vec<Option<&str>> = tried.previous_attempts.iter().map(|a| a.detail.tried.as_deref()).collect();
+    assert_eq!(attempts, [Some("MaintainX")]);
+    let looked = run(&[(SDR, "Are you looking at anyone else?"), (PROSPECT, "MaintainX sent a quote.")]);
+    assert!(looked.previous_attempts.is_empty(), "a quote is no attempt: {:#?}", looked.previous_attempts);
+}
+
+#[test]
 fn places_numbers_and_abbreviations_are_not_products() {
     let extraction = run(&[
         (PROSPECT, "A friend who runs a clinic in Dayton uses Vetrolla, she likes it."),

@@ -2,6 +2,7 @@
 //! what it was, and how it ended ("it failed because nobody maintained it").
 
 use crate::call::Call;
+use crate::inferred;
 use crate::item::item_across;
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
@@ -24,9 +25,16 @@ const SHORT_SENTENCE_WORDS: usize = 5;
 /// A short attempt told in fragments ("Fiix. Four years ago. Guy who set it up left.") is quoted
 /// with up to this many fragments after it, each at most one word longer than a short sentence.
 const FRAGMENTS_AFTER: usize = 3;
+/// Rule of an attempt that is a product named in reply to "Have you tried anything before?".
+const ASKED_RULE: &str = "previous_attempts/asked-what-they-tried";
+/// Less sure than an attempt said in words ("we tried"): the product may be only looked at.
+const ASKED_CONFIDENCE: f32 = 0.6;
+/// Sentences into the reply that still answer the question.
+const ASKED_REPLY_SENTENCES: usize = 2;
 
 pub(crate) fn previous_attempts(call: &Call) -> Vec<Item<PreviousAttempt>> {
-    let mut items = Vec::new();
+    // Each item with the last sentence it quotes: a sentence already quoted starts no other.
+    let mut items: Vec<(Item<PreviousAttempt>, usize)> = Vec::new();
     for sentence in 0..call.len() {
         if !call.is_prospect_side(sentence) {
             continue;
@@ -40,18 +48,51 @@ pub(crate) fn previous_attempts(call: &Call) -> Vec<Item<PreviousAttempt>> {
                     || names_what(call, sentence, cue)
                     || named_just_before(call, sentence))
         };
-        let Some(cue) = call.cues(sentence, CueKind::Attempt).find(counts) else {
-            continue;
+        let (detail, rule, confidence) = match call.cues(sentence, CueKind::Attempt).find(counts) {
+            Some(cue) => {
+                let rule = call.cue(cue);
+                let detail =
+                    PreviousAttempt { tried: tried(call, sentence, cue), outcome: outcome(call, sentence, cue) };
+                (detail, rule.rule.as_str(), rule.confidence)
+            }
+            // Once the reply has told its attempt, the rest of it tells how it went.
+            None if items.last().is_some_and(|(_, last)| call.sentence(*last).turn == call.sentence(sentence).turn) => {
+                continue
+            }
+            None => match named_in_reply_to_what_they_tried(call, sentence) {
+                Some(name) => (PreviousAttempt { tried: Some(name), outcome: None }, ASKED_RULE, ASKED_CONFIDENCE),
+                None => continue,
+            },
         };
-        let rule = call.cue(cue);
-        let outcome = outcome(call, sentence, cue);
-        let detail = PreviousAttempt { tried: tried(call, sentence, cue), outcome };
         let (first, last) = quoted_sentences(call, sentence);
+        if items.last().is_some_and(|(_, quoted_to)| first <= *quoted_to) {
+            continue;
+        }
         let quote = (first..=last).map(|i| call.text(i).trim()).collect::<Vec<_>>().join(" ");
         let sentences = &call.sentences[first..=last];
-        items.push(item_across(Category::PreviousAttempt, sentences, &quote, &rule.rule, rule.confidence, detail));
+        items.push((item_across(Category::PreviousAttempt, sentences, &quote, rule, confidence, detail), last));
     }
-    items
+    items.into_iter().map(|(item, _)| item).collect()
+}
+
+/// "Have you tried a CMMS before?" "MaintainX. Free version.": a product named at the start of
+/// the reply to a question about what they tried or looked at ([[question]] with status
+/// "evaluating" in inferred_systems.toml) is the attempt.
+fn named_in_reply_to_what_they_tried(call: &Call, sentence: usize) -> Option<String> {
+    if inferred::asked_which_product(call, sentence, ASKED_REPLY_SENTENCES).as_deref() != Some("evaluating") {
+        return None;
+    }
+    // "Looked at anyone else?" asks about competitors; only trying is an attempt.
+    let question = (0..sentence).rev().find(|&at| call.sentence(at).turn != call.sentence(sentence).turn)?;
+    let asks_about_trying = call
+        .text(question)
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| matches!(word.to_ascii_lowercase().as_str(), "tried" | "try" | "before" | "previously" | "past"));
+    if !asks_about_trying {
+        return None;
+    }
+    let named = call.entities(sentence, EntityKind::System).chain(call.entities(sentence, EntityKind::Competitor));
+    named.min_by_key(|hit| hit.start).map(|hit| call.entity(hit).name.clone())
 }
 
 fn not_done(text: &str, cue: &Hit) -> bool {
