@@ -1145,9 +1145,12 @@ fn a_role_said_with_a_word_of_its_own_is_shown_whole() {
         (SDR, "Who signs off on something like this?"),
         (PROSPECT, "Anything over ten thousand a year needs the elder board, and our pharmacy techs have to like it."),
         (PROSPECT, "Kevin built a web page, we call it the Gate Board."),
+        (PROSPECT, "We've got six entry clerks keying it all in."),
     ]);
     let roles: Vec<&str> = extraction.stakeholders.iter().filter_map(|s| s.detail.role.as_deref()).collect();
-    assert!(roles.contains(&"elder board") && roles.contains(&"pharmacy techs"), "{roles:?}");
+    for role in ["elder board", "pharmacy techs", "entry clerks"] {
+        assert!(roles.contains(&role), "{role}: {roles:?}");
+    }
     assert!(!roles.iter().any(|role| role.contains("Gate")), "a name, not a role: {roles:?}");
 }
 

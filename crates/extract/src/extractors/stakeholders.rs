@@ -190,8 +190,12 @@ pub(crate) fn stakeholders(call: &Call, participants: &[String]) -> Vec<Item<Sta
             // "the" is someone of theirs.
             let said_with_the =
                 text[mention.span.clone()].get(..4).is_some_and(|lead| lead.eq_ignore_ascii_case("the "));
+            // "six entry clerks", "thirty-eight field clinicians": a team counted is theirs too.
             let definite = mention.role.is_some()
-                && (said_with_the || people::gap_words(&text[..mention.span.start]).last().is_some_and(|w| w == "the"));
+                && (said_with_the
+                    || people::gap_words(&text[..mention.span.start])
+                        .last()
+                        .is_some_and(|w| w == "the" || is_count(w)));
             let tied_to_prospect = match speaker {
                 Speaker::Sdr => mention.name.is_some() || (mention.possessive && !mention.ours),
                 _ => mention.name.is_some() || mention.possessive || said.is_some() || definite,
@@ -425,4 +429,9 @@ fn relations_said(call: &Call, sentence: usize, mentions: &[PersonMention]) -> V
         }
     }
     found
+}
+
+/// A number said before a team: "six", "38", "thirty-eight".
+fn is_count(word: &str) -> bool {
+    word.chars().all(|c| c.is_ascii_digit()) || crate::numbers::is_number_word(word)
 }
