@@ -855,7 +855,10 @@ fn products_named_in_answer_to_what_else_they_looked_at_are_alternatives() {
         (PROSPECT, "Oh, we have. MaintainX. Free version, phones only, the front desk hated it."),
         (SDR, "And what do you use for work orders today?"),
         (PROSPECT, "Fiix. Since 2019."),
+        (SDR, "And Yardi as well?"),
+        (PROSPECT, "Yes, for everything."),
     ]);
+    assert_eq!(system(&extraction, "Yardi").detail.status, SystemStatus::Current, "confirmed by the prospect");
     assert_ne!(system(&extraction, "MaintainX").detail.status, SystemStatus::Current);
     assert_eq!(system(&extraction, "Fiix").detail.status, SystemStatus::Current);
     let competitors: Vec<&str> = extraction.competitors.iter().map(|c| c.detail.name.as_str()).collect();

@@ -332,8 +332,9 @@ fn evaluated_back_then(call: &Call, sentence: usize, judged: Judged) -> Judged {
 /// A system no status cue reaches: the prospect's own systems are named plainly ("Zendesk,
 /// Recharge, Klaviyo...", "infra is Terraform"), so it is in use, unless the sentence talks about
 /// vendors and alternatives ([[alternative]] in inferred_systems.toml: "a demo", "heard of").
+/// The SDR's own words count only when the prospect confirmed them ("So you're on Yardi?" "Yes.").
 fn uncued_status(call: &Call, sentence: usize) -> SystemStatus {
-    if call.has_cue(sentence, CueKind::ProductAlternative) || !call.is_prospect_side(sentence) {
+    if call.has_cue(sentence, CueKind::ProductAlternative) || !call.speaks_for_prospect(sentence) {
         SystemStatus::Mentioned
     } else {
         SystemStatus::Current
