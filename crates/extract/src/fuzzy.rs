@@ -28,6 +28,7 @@ use crate::distance::edit_distance;
 use crate::kinds::EntityKind;
 use crate::lexicon::{Hit, Layer, Lexicon};
 use crate::words::{WordSet, Words};
+use std::ops::Range;
 
 /// Confidence of a fuzzy hit relative to its entry's.
 pub(crate) const FUZZY_CONFIDENCE_FACTOR: f32 = 0.6;
@@ -74,12 +75,25 @@ struct FuzzyName {
     requires: Option<u32>,
 }
 
+/// What `closest` checks of a name before its edit distance, packed for the scan.
+#[derive(Debug, Clone, Copy)]
+struct Filter {
+    length: u8,
+    first: u8,
+    letters: u64,
+    /// Index into `FuzzyIndex::names`.
+    name: u32,
+}
+
 /// Every fuzzily matchable alias, sorted by normalised length.
 #[derive(Debug, Default)]
 pub(crate) struct FuzzyIndex {
     names: Vec<FuzzyName>,
-    /// Per name (same order): key length, first byte and letter set, packed for the scan.
-    filters: Vec<(u8, u8, u64)>,
+    /// One per name, same order.
+    filters: Vec<Filter>,
+    /// `filters` split by first byte, same order within each: a candidate shorter than
+    /// SAME_FIRST_LETTER_BELOW can only match names starting like it, a small share of all.
+    filters_by_first: Vec<Vec<Filter>>,
 }
 
 /// Which entity kinds are matched fuzzily.
@@ -124,7 +138,18 @@ impl FuzzyIndex {
     /// Orders the names by length; call once when every alias is in.
     pub(crate) fn finish(&mut self) {
         self.names.sort_by_key(|name| name.key.len());
-        self.filters = self.names.iter().map(|name| (name.key.len() as u8, name.key[0], name.letters)).collect();
+        self.filters = (self.names.iter().enumerate())
+            .map(|(at, name)| Filter {
+                length: name.key.len() as u8,
+                first: name.key[0],
+                letters: name.letters,
+                name: at as u32,
+            })
+            .collect();
+        self.filters_by_first = vec![Vec::new(); 256];
+        for filter in &self.filters {
+            self.filters_by_first[usize::from(filter.first)].push(*filter);
+        }
     }
 
     /// The closest name to `key` within the allowed edits (ties: the first added shortest).
@@ -134,13 +159,16 @@ impl FuzzyIndex {
         }
         let reach = allowed_edits(key.len());
         let key_letters = letters(key);
-        let low = self.filters.partition_point(|&(length, _, _)| usize::from(length) + reach < key.len());
+        let lengths = key.len() - reach..key.len() + reach + 1;
+        // Names shorter than SAME_FIRST_LETTER_BELOW, or all of them for a short key, must start
+        // like the key; in length order, they all come before the longer names.
+        let first_letter_until =
+            if key.len() < SAME_FIRST_LETTER_BELOW { lengths.end } else { SAME_FIRST_LETTER_BELOW };
+        let same_first = of_lengths(&self.filters_by_first[usize::from(key[0])], lengths.start..first_letter_until);
+        let any_first = of_lengths(&self.filters, first_letter_until.max(lengths.start)..lengths.end);
         let mut best: Option<(usize, &FuzzyName)> = None;
-        for (offset, &(length, first, name_letters)) in self.filters[low..].iter().enumerate() {
+        for &Filter { length, first, letters: name_letters, name } in same_first.iter().chain(any_first) {
             let length = usize::from(length);
-            if length > key.len() + reach {
-                break;
-            }
             let shorter = length.min(key.len());
             let edits = allowed_edits(shorter);
             if edits == 0 || length.abs_diff(key.len()) > edits {
@@ -154,7 +182,7 @@ impl FuzzyIndex {
             if extra.count_ones() as usize > edits || missing.count_ones() as usize > edits {
                 continue;
             }
-            let name = &self.names[low + offset];
+            let name = &self.names[name as usize];
             let distance = edit_distance(&name.key, key);
             if distance <= edits && best.is_none_or(|(d, _)| distance < d) && accepts(name) {
                 best = Some((distance, name));
@@ -244,6 +272,13 @@ impl FuzzyIndex {
             out[base..].sort_unstable_by_key(|hit| (hit.layer, hit.start));
         }
     }
+}
+
+/// The filters (sorted by length) of names whose length is in `lengths`.
+fn of_lengths(filters: &[Filter], lengths: Range<usize>) -> &[Filter] {
+    let start = filters.partition_point(|filter| usize::from(filter.length) < lengths.start);
+    let end = filters.partition_point(|filter| usize::from(filter.length) < lengths.end);
+    &filters[start..end.max(start)]
 }
 
 /// Whether `text[start..end]` continues a run of capitalised words: a capitalised word before
