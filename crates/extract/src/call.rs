@@ -7,6 +7,7 @@ use crate::lexicon::{Hit, Layer};
 use crate::rules::{Cue, Entity, RuleSet};
 use crate::sentences::{self, Sentence};
 use handoff_transcript::{Speaker, Transcript};
+use std::cell::OnceCell;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +26,11 @@ pub(crate) struct Call<'r> {
     hit_ranges: Vec<Range<usize>>,
     /// For a question by the SDR, the reply's yes/no when the next sentence is the prospect's.
     answers: Vec<Option<Answer>>,
+    /// Per sentence, once an extractor asks: the hits of the patterns run on demand.
+    on_demand_hits: Vec<OnceCell<Vec<Hit>>>,
+    /// Per sentence, once an extractor asks: the runs of words that can be names
+    /// (`people::name_runs`); several extractors look for people in the same sentences.
+    name_runs: Vec<OnceCell<Vec<Range<usize>>>>,
 }
 
 impl<'r> Call<'r> {
@@ -38,7 +44,9 @@ impl<'r> Call<'r> {
             rules.fuzzy.scan(&sentence.text, &rules.lexicon, &rules.first_names, &rules.words, &mut hits, start);
             hit_ranges.push(start..hits.len());
         }
-        let mut call = Call { rules, sentences, hits, hit_ranges, answers: Vec::new() };
+        let (on_demand_hits, name_runs) =
+            (vec![OnceCell::new(); sentences.len()], vec![OnceCell::new(); sentences.len()]);
+        let mut call = Call { rules, sentences, hits, hit_ranges, answers: Vec::new(), on_demand_hits, name_runs };
         call.answers = (0..call.sentences.len()).map(|index| call.reply_to(index)).collect();
         call
     }
@@ -65,6 +73,16 @@ impl<'r> Call<'r> {
 
     pub fn entities(&self, index: usize, kind: EntityKind) -> impl Iterator<Item = &Hit> + '_ {
         self.hits(index).iter().filter(move |hit| hit.layer == Layer::Entity(kind))
+    }
+
+    /// The hits of the patterns only some sentences need (`Lexicon::scan_on_demand`).
+    pub fn on_demand_hits(&self, index: usize) -> &[Hit] {
+        self.on_demand_hits[index].get_or_init(|| self.rules.lexicon.scan_on_demand(self.text(index)))
+    }
+
+    /// Where `people::name_runs` keeps the sentence's runs once found.
+    pub fn name_runs_memo(&self, index: usize) -> &OnceCell<Vec<Range<usize>>> {
+        &self.name_runs[index]
     }
 
     /// Cues of `kind` with `window = 0` right beside `target` ("no HIPAA", "from Salesforce"):
