@@ -226,7 +226,7 @@ impl FuzzyIndex {
             let pair = (gap > 0 && bytes.get(end + gap).is_some_and(u8::is_ascii_uppercase))
                 .then(|| token_end(bytes, end + gap));
             let shortest = if opens_sentence { SENTENCE_OPENING_MIN_LEN } else { MIN_FUZZY_LEN };
-            // Cheap checks first; first names are checked once a name is close.
+            // Cheapest checks first.
             if (pair.is_none() && end - start < shortest) || is_stopword(&text[start..end]) {
                 continue;
             }
@@ -247,6 +247,14 @@ impl FuzzyIndex {
                 if opens_sentence && key.len() < SENTENCE_OPENING_MIN_LEN {
                     continue;
                 }
+                // Word-list lookups before the search among all names, which costs far more.
+                if window.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| is_common(word, first_names)) {
+                    continue;
+                }
+                let single_word = window_end == end;
+                if single_word && words.is_english(window) {
+                    continue;
+                }
                 let Some(name) = self.closest(key, |name| match name.requires {
                     None => true,
                     Some(requirement) => {
@@ -256,11 +264,7 @@ impl FuzzyIndex {
                 }) else {
                     continue;
                 };
-                if window.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| is_common(word, first_names)) {
-                    continue;
-                }
-                let single_word = window_end == end;
-                if (single_word && words.is_english(window)) || part_of_longer_name(text, start, window_end, words) {
+                if part_of_longer_name(text, start, window_end, words) {
                     continue;
                 }
                 out.push(Hit { layer: Layer::Entity(name.kind), index: name.twin, start, end: window_end });
