@@ -28,6 +28,7 @@ use crate::distance::edit_distance;
 use crate::kinds::EntityKind;
 use crate::lexicon::{Hit, Layer, Lexicon};
 use crate::words::{WordSet, Words};
+use rustc_hash::FxHashSet;
 use std::ops::Range;
 
 /// Confidence of a fuzzy hit relative to its entry's.
@@ -91,6 +92,8 @@ pub(crate) struct FuzzyIndex {
     names: Vec<FuzzyName>,
     /// One per name, same order.
     filters: Vec<Filter>,
+    /// (twin, kind, key) of every name, so an alias is indexed once per entry.
+    added: FxHashSet<(u32, EntityKind, Box<[u8]>)>,
     /// `filters` split by first byte, same order within each: a candidate shorter than
     /// SAME_FIRST_LETTER_BELOW can only match names starting like it, a small share of all.
     filters_by_first: Vec<Vec<Filter>>,
@@ -126,17 +129,17 @@ impl FuzzyIndex {
         let Some(key) = normalize(alias) else {
             return;
         };
-        if key.len() < MIN_FUZZY_LEN
-            || self.names.iter().any(|name| name.twin == twin && name.kind == kind && *name.key == *key)
-        {
+        let key = key.into_boxed_slice();
+        if key.len() < MIN_FUZZY_LEN || !self.added.insert((twin, kind, key.clone())) {
             return;
         }
         let letters = letters(&key);
-        self.names.push(FuzzyName { key: key.into_boxed_slice(), letters, kind, twin, requires });
+        self.names.push(FuzzyName { key, letters, kind, twin, requires });
     }
 
     /// Orders the names by length; call once when every alias is in.
     pub(crate) fn finish(&mut self) {
+        self.added = FxHashSet::default();
         self.names.sort_by_key(|name| name.key.len());
         self.filters = (self.names.iter().enumerate())
             .map(|(at, name)| Filter {

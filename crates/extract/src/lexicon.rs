@@ -5,7 +5,7 @@
 use crate::kinds::{CueKind, EntityKind};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexSet};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 /// Which list a hit belongs to. Overlapping hits are resolved leftmost-longest within a layer
 /// only, so "manual" can be both a pain cue and a pain topic.
@@ -38,7 +38,7 @@ struct PhraseMeta {
 pub(crate) struct LexiconBuilder {
     phrases: Vec<String>,
     meta: Vec<PhraseMeta>,
-    seen: HashSet<(String, Layer, u32, bool)>,
+    seen: FxHashSet<(String, Layer, u32, bool)>,
     eager: PatternGroupBuilder,
     on_demand: PatternGroupBuilder,
     adjacent: Vec<AdjacentPhrase>,
@@ -342,19 +342,24 @@ pub(crate) fn variants(phrase: &str, is_name: bool) -> Vec<String> {
             all.push(candidate);
         }
     };
+    // `all` lowercased, kept alongside: each contraction below looks at every variant.
+    let mut lowercase: Vec<String> = Vec::new();
     for (short, long) in CONTRACTIONS {
         let long_first = long.split(' ').next().unwrap_or(long);
         for i in 0..all.len() {
-            let lower = all[i].to_lowercase();
+            if i == lowercase.len() {
+                lowercase.push(all[i].to_lowercase());
+            }
+            let lower = &lowercase[i];
             // Most phrases hold no contraction and no pronoun: a word check is far cheaper than
             // searching for each form (rules load pays this for every alias of every pack).
             if !lower.split(' ').any(|word| word == *short || word == long_first) {
                 continue;
             }
-            if let Some(swapped) = replace_words(&lower, short, long) {
+            if let Some(swapped) = replace_words(lower, short, long) {
                 add(&mut all, swapped);
             }
-            if let Some(swapped) = replace_words(&lower, long, short) {
+            if let Some(swapped) = replace_words(lower, long, short) {
                 add(&mut all, swapped);
             }
         }
