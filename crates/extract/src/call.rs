@@ -24,6 +24,9 @@ pub(crate) struct Call<'r> {
     pub sentences: Vec<Sentence>,
     hits: Vec<Hit>,
     hit_ranges: Vec<Range<usize>>,
+    /// Per sentence, the `layer_bit` of every layer it has hits in: extractors ask sentence by
+    /// sentence for kinds most sentences lack.
+    layers: Vec<u64>,
     /// For a question by the SDR, the reply's yes/no when the next sentence is the prospect's.
     answers: Vec<Option<Answer>>,
     /// Per sentence, once an extractor asks: the hits of the patterns run on demand.
@@ -46,7 +49,11 @@ impl<'r> Call<'r> {
         }
         let (on_demand_hits, name_runs) =
             (vec![OnceCell::new(); sentences.len()], vec![OnceCell::new(); sentences.len()]);
-        let mut call = Call { rules, sentences, hits, hit_ranges, answers: Vec::new(), on_demand_hits, name_runs };
+        let layers = (hit_ranges.iter())
+            .map(|range| hits[range.clone()].iter().fold(0, |layers, hit| layers | layer_bit(hit.layer)))
+            .collect();
+        let mut call =
+            Call { rules, sentences, hits, hit_ranges, layers, answers: Vec::new(), on_demand_hits, name_runs };
         call.answers = (0..call.sentences.len()).map(|index| call.reply_to(index)).collect();
         call
     }
@@ -68,11 +75,16 @@ impl<'r> Call<'r> {
     }
 
     pub fn cues(&self, index: usize, kind: CueKind) -> impl Iterator<Item = &Hit> + '_ {
-        self.hits(index).iter().filter(move |hit| hit.layer == Layer::Cue(kind))
+        self.in_layer(index, Layer::Cue(kind))
     }
 
     pub fn entities(&self, index: usize, kind: EntityKind) -> impl Iterator<Item = &Hit> + '_ {
-        self.hits(index).iter().filter(move |hit| hit.layer == Layer::Entity(kind))
+        self.in_layer(index, Layer::Entity(kind))
+    }
+
+    fn in_layer(&self, index: usize, layer: Layer) -> impl Iterator<Item = &Hit> + '_ {
+        let hits = if self.layers[index] & layer_bit(layer) != 0 { self.hits(index) } else { &[] };
+        hits.iter().filter(move |hit| hit.layer == layer)
     }
 
     /// The hits of the patterns only some sentences need (`Lexicon::scan_on_demand`).
@@ -211,6 +223,16 @@ impl<'r> Call<'r> {
             _ => None,
         }
     }
+}
+
+/// One bit per layer. Were there more than 64 kinds, some would share a bit: a sentence with
+/// hits of one would only be searched in vain for the other.
+fn layer_bit(layer: Layer) -> u64 {
+    let position = match layer {
+        Layer::Entity(kind) => kind as u32,
+        Layer::Cue(kind) => 8 + kind as u32,
+    };
+    1 << (position % 64)
 }
 
 /// Negation words that, shortly before a cue, turn it around ("not frustrating", "don't want a
