@@ -245,8 +245,11 @@ pub(crate) fn negated_before(text: &str, cue_start: usize, cue_text: &str, words
 }
 
 fn is_negative(text: &str) -> bool {
+    // Compared in place: this runs for the words before every cue checked for negation.
     text.split(|c: char| !c.is_alphanumeric() && c != '\'').any(|word| {
-        let word = word.to_ascii_lowercase();
-        matches!(word.as_str(), "not" | "no" | "never" | "nothing" | "without" | "cannot") || word.ends_with("n't")
+        ["not", "no", "never", "nothing", "without", "cannot"]
+            .iter()
+            .any(|negation| word.eq_ignore_ascii_case(negation))
+            || (word.len() >= 3 && word.as_bytes()[word.len() - 3..].eq_ignore_ascii_case(b"n't"))
     })
 }
