@@ -155,11 +155,12 @@ impl LexiconBuilder {
             let automaton = scope.spawn(|| {
                 // A contiguous NFA, not a DFA: building the DFA took a third of the rule loading,
                 // and scanning with it was no faster (overlapping search, hits filtered after).
+                // Phrases and sentences are ASCII-lowercased rather than the automaton made
+                // case-insensitive: half the transitions, quicker to build and to run.
                 AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(&phrases)
+                    .build(phrases.iter().map(|phrase| phrase.to_ascii_lowercase()))
                     .map_err(|error| error.to_string())
             });
             let (eager, on_demand) = (eager.build(), on_demand.build());
@@ -185,7 +186,9 @@ impl Lexicon {
     pub fn scan(&self, text: &str, out: &mut Vec<Hit>) {
         let base = out.len();
         let mut lowercase: Option<String> = None;
-        for found in self.automaton.find_overlapping_iter(text) {
+        // Same bytes at the same offsets, ASCII letters lowercased: what the automaton reads.
+        let folded = text.to_ascii_lowercase();
+        for found in self.automaton.find_overlapping_iter(&folded) {
             let (start, end) = (found.start(), found.end());
             let meta = &self.meta[found.pattern().as_usize()];
             if !at_word_edges(text, start, end) {
