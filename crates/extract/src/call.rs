@@ -7,6 +7,7 @@ use crate::lexicon::{Hit, Layer};
 use crate::rules::{Cue, Entity, RuleSet};
 use crate::sentences::{self, Sentence};
 use handoff_transcript::{Speaker, Transcript};
+use std::cell::OnceCell;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,8 +24,16 @@ pub(crate) struct Call<'r> {
     pub sentences: Vec<Sentence>,
     hits: Vec<Hit>,
     hit_ranges: Vec<Range<usize>>,
+    /// Per sentence, the `layer_bit` of every layer it has hits in: extractors ask sentence by
+    /// sentence for kinds most sentences lack.
+    layers: Vec<u64>,
     /// For a question by the SDR, the reply's yes/no when the next sentence is the prospect's.
     answers: Vec<Option<Answer>>,
+    /// Per sentence, once an extractor asks: the hits of the patterns run on demand.
+    on_demand_hits: Vec<OnceCell<Vec<Hit>>>,
+    /// Per sentence, once an extractor asks: the runs of words that can be names
+    /// (`people::name_runs`); several extractors look for people in the same sentences.
+    name_runs: Vec<OnceCell<Vec<Range<usize>>>>,
 }
 
 impl<'r> Call<'r> {
@@ -38,7 +47,13 @@ impl<'r> Call<'r> {
             rules.fuzzy.scan(&sentence.text, &rules.lexicon, &rules.first_names, &rules.words, &mut hits, start);
             hit_ranges.push(start..hits.len());
         }
-        let mut call = Call { rules, sentences, hits, hit_ranges, answers: Vec::new() };
+        let (on_demand_hits, name_runs) =
+            (vec![OnceCell::new(); sentences.len()], vec![OnceCell::new(); sentences.len()]);
+        let layers = (hit_ranges.iter())
+            .map(|range| hits[range.clone()].iter().fold(0, |layers, hit| layers | layer_bit(hit.layer)))
+            .collect();
+        let mut call =
+            Call { rules, sentences, hits, hit_ranges, layers, answers: Vec::new(), on_demand_hits, name_runs };
         call.answers = (0..call.sentences.len()).map(|index| call.reply_to(index)).collect();
         call
     }
@@ -60,11 +75,26 @@ impl<'r> Call<'r> {
     }
 
     pub fn cues(&self, index: usize, kind: CueKind) -> impl Iterator<Item = &Hit> + '_ {
-        self.hits(index).iter().filter(move |hit| hit.layer == Layer::Cue(kind))
+        self.in_layer(index, Layer::Cue(kind))
     }
 
     pub fn entities(&self, index: usize, kind: EntityKind) -> impl Iterator<Item = &Hit> + '_ {
-        self.hits(index).iter().filter(move |hit| hit.layer == Layer::Entity(kind))
+        self.in_layer(index, Layer::Entity(kind))
+    }
+
+    fn in_layer(&self, index: usize, layer: Layer) -> impl Iterator<Item = &Hit> + '_ {
+        let hits = if self.layers[index] & layer_bit(layer) != 0 { self.hits(index) } else { &[] };
+        hits.iter().filter(move |hit| hit.layer == layer)
+    }
+
+    /// The hits of the patterns only some sentences need (`Lexicon::scan_on_demand`).
+    pub fn on_demand_hits(&self, index: usize) -> &[Hit] {
+        self.on_demand_hits[index].get_or_init(|| self.rules.lexicon.scan_on_demand(self.text(index)))
+    }
+
+    /// Where `people::name_runs` keeps the sentence's runs once found.
+    pub fn name_runs_memo(&self, index: usize) -> &OnceCell<Vec<Range<usize>>> {
+        &self.name_runs[index]
     }
 
     /// Cues of `kind` with `window = 0` right beside `target` ("no HIPAA", "from Salesforce"):
@@ -195,6 +225,16 @@ impl<'r> Call<'r> {
     }
 }
 
+/// One bit per layer. Were there more than 64 kinds, some would share a bit: a sentence with
+/// hits of one would only be searched in vain for the other.
+fn layer_bit(layer: Layer) -> u64 {
+    let position = match layer {
+        Layer::Entity(kind) => kind as u32,
+        Layer::Cue(kind) => 8 + kind as u32,
+    };
+    1 << (position % 64)
+}
+
 /// Negation words that, shortly before a cue, turn it around ("not frustrating", "don't want a
 /// demo"). A cue that is itself negative ("we can't") is left alone.
 pub(crate) fn negated_before(text: &str, cue_start: usize, cue_text: &str, words: usize) -> bool {
@@ -205,8 +245,11 @@ pub(crate) fn negated_before(text: &str, cue_start: usize, cue_text: &str, words
 }
 
 fn is_negative(text: &str) -> bool {
+    // Compared in place: this runs for the words before every cue checked for negation.
     text.split(|c: char| !c.is_alphanumeric() && c != '\'').any(|word| {
-        let word = word.to_ascii_lowercase();
-        matches!(word.as_str(), "not" | "no" | "never" | "nothing" | "without" | "cannot") || word.ends_with("n't")
+        ["not", "no", "never", "nothing", "without", "cannot"]
+            .iter()
+            .any(|negation| word.eq_ignore_ascii_case(negation))
+            || (word.len() >= 3 && word.as_bytes()[word.len() - 3..].eq_ignore_ascii_case(b"n't"))
     })
 }

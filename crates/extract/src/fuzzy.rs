@@ -28,6 +28,8 @@ use crate::distance::edit_distance;
 use crate::kinds::EntityKind;
 use crate::lexicon::{Hit, Layer, Lexicon};
 use crate::words::{WordSet, Words};
+use rustc_hash::FxHashSet;
+use std::ops::Range;
 
 /// Confidence of a fuzzy hit relative to its entry's.
 pub(crate) const FUZZY_CONFIDENCE_FACTOR: f32 = 0.6;
@@ -74,12 +76,27 @@ struct FuzzyName {
     requires: Option<u32>,
 }
 
+/// What `closest` checks of a name before its edit distance, packed for the scan.
+#[derive(Debug, Clone, Copy)]
+struct Filter {
+    length: u8,
+    first: u8,
+    letters: u64,
+    /// Index into `FuzzyIndex::names`.
+    name: u32,
+}
+
 /// Every fuzzily matchable alias, sorted by normalised length.
 #[derive(Debug, Default)]
 pub(crate) struct FuzzyIndex {
     names: Vec<FuzzyName>,
-    /// Per name (same order): key length, first byte and letter set, packed for the scan.
-    filters: Vec<(u8, u8, u64)>,
+    /// One per name, same order.
+    filters: Vec<Filter>,
+    /// (twin, kind, key) of every name, so an alias is indexed once per entry.
+    added: FxHashSet<(u32, EntityKind, Box<[u8]>)>,
+    /// `filters` split by first byte, same order within each: a candidate shorter than
+    /// SAME_FIRST_LETTER_BELOW can only match names starting like it, a small share of all.
+    filters_by_first: Vec<Vec<Filter>>,
 }
 
 /// Which entity kinds are matched fuzzily.
@@ -112,19 +129,30 @@ impl FuzzyIndex {
         let Some(key) = normalize(alias) else {
             return;
         };
-        if key.len() < MIN_FUZZY_LEN
-            || self.names.iter().any(|name| name.twin == twin && name.kind == kind && *name.key == *key)
-        {
+        let key = key.into_boxed_slice();
+        if key.len() < MIN_FUZZY_LEN || !self.added.insert((twin, kind, key.clone())) {
             return;
         }
         let letters = letters(&key);
-        self.names.push(FuzzyName { key: key.into_boxed_slice(), letters, kind, twin, requires });
+        self.names.push(FuzzyName { key, letters, kind, twin, requires });
     }
 
     /// Orders the names by length; call once when every alias is in.
     pub(crate) fn finish(&mut self) {
+        self.added = FxHashSet::default();
         self.names.sort_by_key(|name| name.key.len());
-        self.filters = self.names.iter().map(|name| (name.key.len() as u8, name.key[0], name.letters)).collect();
+        self.filters = (self.names.iter().enumerate())
+            .map(|(at, name)| Filter {
+                length: name.key.len() as u8,
+                first: name.key[0],
+                letters: name.letters,
+                name: at as u32,
+            })
+            .collect();
+        self.filters_by_first = vec![Vec::new(); 256];
+        for filter in &self.filters {
+            self.filters_by_first[usize::from(filter.first)].push(*filter);
+        }
     }
 
     /// The closest name to `key` within the allowed edits (ties: the first added shortest).
@@ -134,13 +162,16 @@ impl FuzzyIndex {
         }
         let reach = allowed_edits(key.len());
         let key_letters = letters(key);
-        let low = self.filters.partition_point(|&(length, _, _)| usize::from(length) + reach < key.len());
+        let lengths = key.len() - reach..key.len() + reach + 1;
+        // Names shorter than SAME_FIRST_LETTER_BELOW, or all of them for a short key, must start
+        // like the key; in length order, they all come before the longer names.
+        let first_letter_until =
+            if key.len() < SAME_FIRST_LETTER_BELOW { lengths.end } else { SAME_FIRST_LETTER_BELOW };
+        let same_first = of_lengths(&self.filters_by_first[usize::from(key[0])], lengths.start..first_letter_until);
+        let any_first = of_lengths(&self.filters, first_letter_until.max(lengths.start)..lengths.end);
         let mut best: Option<(usize, &FuzzyName)> = None;
-        for (offset, &(length, first, name_letters)) in self.filters[low..].iter().enumerate() {
+        for &Filter { length, first, letters: name_letters, name } in same_first.iter().chain(any_first) {
             let length = usize::from(length);
-            if length > key.len() + reach {
-                break;
-            }
             let shorter = length.min(key.len());
             let edits = allowed_edits(shorter);
             if edits == 0 || length.abs_diff(key.len()) > edits {
@@ -154,7 +185,7 @@ impl FuzzyIndex {
             if extra.count_ones() as usize > edits || missing.count_ones() as usize > edits {
                 continue;
             }
-            let name = &self.names[low + offset];
+            let name = &self.names[name as usize];
             let distance = edit_distance(&name.key, key);
             if distance <= edits && best.is_none_or(|(d, _)| distance < d) && accepts(name) {
                 best = Some((distance, name));
@@ -198,7 +229,7 @@ impl FuzzyIndex {
             let pair = (gap > 0 && bytes.get(end + gap).is_some_and(u8::is_ascii_uppercase))
                 .then(|| token_end(bytes, end + gap));
             let shortest = if opens_sentence { SENTENCE_OPENING_MIN_LEN } else { MIN_FUZZY_LEN };
-            // Cheap checks first; first names are checked once a name is close.
+            // Cheapest checks first.
             if (pair.is_none() && end - start < shortest) || is_stopword(&text[start..end]) {
                 continue;
             }
@@ -219,6 +250,14 @@ impl FuzzyIndex {
                 if opens_sentence && key.len() < SENTENCE_OPENING_MIN_LEN {
                     continue;
                 }
+                // Word-list lookups before the search among all names, which costs far more.
+                if window.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| is_common(word, first_names)) {
+                    continue;
+                }
+                let single_word = window_end == end;
+                if single_word && words.is_english(window) {
+                    continue;
+                }
                 let Some(name) = self.closest(key, |name| match name.requires {
                     None => true,
                     Some(requirement) => {
@@ -228,11 +267,7 @@ impl FuzzyIndex {
                 }) else {
                     continue;
                 };
-                if window.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| is_common(word, first_names)) {
-                    continue;
-                }
-                let single_word = window_end == end;
-                if (single_word && words.is_english(window)) || part_of_longer_name(text, start, window_end, words) {
+                if part_of_longer_name(text, start, window_end, words) {
                     continue;
                 }
                 out.push(Hit { layer: Layer::Entity(name.kind), index: name.twin, start, end: window_end });
@@ -244,6 +279,13 @@ impl FuzzyIndex {
             out[base..].sort_unstable_by_key(|hit| (hit.layer, hit.start));
         }
     }
+}
+
+/// The filters (sorted by length) of names whose length is in `lengths`.
+fn of_lengths(filters: &[Filter], lengths: Range<usize>) -> &[Filter] {
+    let start = filters.partition_point(|filter| usize::from(filter.length) < lengths.start);
+    let end = filters.partition_point(|filter| usize::from(filter.length) < lengths.end);
+    &filters[start..end.max(start)]
 }
 
 /// Whether `text[start..end]` continues a run of capitalised words: a capitalised word before

@@ -69,8 +69,7 @@ fn name_word(call: &Call, word: &Word, first_in_sentence: bool) -> Option<NameWo
         return None;
     }
     // "Haven't", "He'll": a capitalised contraction opens a sentence, it names nothing.
-    let lower = text.to_lowercase().replace('\u{2019}', "'");
-    if ["n't", "'ll", "'re", "'ve", "'m", "'d"].iter().any(|ending| lower.ends_with(ending)) {
+    if is_contraction(text) {
         return None;
     }
     let rules = call.rules;
@@ -88,6 +87,15 @@ fn name_word(call: &Call, word: &Word, first_in_sentence: bool) -> Option<NameWo
         return None;
     }
     Some(NameWord { shaped, english })
+}
+
+/// Whether `word` ends like a contraction ("Haven't", "He’ll"), in any case, with either
+/// apostrophe. Compared char by char from the end: this runs for every capitalised word.
+fn is_contraction(word: &str) -> bool {
+    ["n't", "'ll", "'re", "'ve", "'m", "'d"].iter().any(|ending| {
+        let mut tail = word.chars().rev().map(|c| if c == '\u{2019}' { '\'' } else { c.to_ascii_lowercase() });
+        ending.chars().rev().all(|expected| tail.next() == Some(expected))
+    })
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -169,7 +169,13 @@ impl PainWeights {
         let mut words = 0.0;
         for run in word_runs(text) {
             lowercase.clear();
-            lowercase.extend(run.chars().flat_map(char::to_lowercase));
+            if run.is_ascii() {
+                // Most words are; lowercasing them char by char was most of the scoring.
+                lowercase.push_str(run);
+                lowercase.make_ascii_lowercase();
+            } else {
+                lowercase.extend(run.chars().flat_map(char::to_lowercase));
+            }
             if let Some((word, weight)) = self.words.get_key_value(lowercase.as_str()) {
                 if !counted.contains(&word.as_str()) {
                     counted.push(word);

@@ -167,7 +167,11 @@ fn looks_like_name(word: &str) -> bool {
 
 /// Capitalised words that can be a person's name: not a dictionary word ("Salesforce", "CFO",
 /// "Q1"), not a listed non-name ("So", "Monday"), at most three in a row ("Sarah Chen").
-pub(crate) fn name_runs(call: &Call, sentence: usize) -> Vec<Range<usize>> {
+pub(crate) fn name_runs<'c>(call: &'c Call, sentence: usize) -> &'c [Range<usize>] {
+    call.name_runs_memo(sentence).get_or_init(|| find_name_runs(call, sentence))
+}
+
+fn find_name_runs(call: &Call, sentence: usize) -> Vec<Range<usize>> {
     let text = call.text(sentence);
     let hits = call.hits(sentence);
     let is_name_word = |word: &Word| {
@@ -314,10 +318,15 @@ pub(crate) fn is_vocative(text: &str, run: &Range<usize>) -> bool {
 
 /// Lowercase words of a gap, punctuation dropped.
 pub(crate) fn gap_words(gap: &str) -> Vec<String> {
+    lowercase_words(gap).collect()
+}
+
+/// `gap_words` one at a time, from either end: most callers only look at the words next to a
+/// name, in a gap that may be the whole rest of the sentence.
+fn lowercase_words(gap: &str) -> impl DoubleEndedIterator<Item = String> + '_ {
     gap.split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_ascii_lowercase())
-        .collect()
 }
 
 fn gap_allows(gap: &str, allowed: &[&str], max_words: usize) -> bool {
@@ -358,7 +367,7 @@ pub(crate) fn role_hits<'a>(call: &'a Call, sentence: usize, with_titles: bool) 
             }
         })
         .collect();
-    let titles = if with_titles { call.rules.lexicon.scan_on_demand(text) } else { Vec::new() };
+    let titles = if with_titles { call.on_demand_hits(sentence) } else { &[] };
     for title in titles.iter().filter(|hit| hit.layer == Layer::Cue(CueKind::Title)) {
         if roles.iter().any(|role| role.start < title.end && title.start < role.end) {
             continue;
@@ -497,15 +506,15 @@ pub(crate) fn mentions<'a>(call: &'a Call, sentence: usize, known: &[String]) ->
     for (role, run) in roles.iter().zip(&paired) {
         // "our CFO", "my two AP clerks", "our younger estimators": a possessive up to one
         // modifier back.
-        let mut before_role = gap_words(&text[..role.span.start]);
-        let mut word_before_role = before_role.pop().unwrap_or_default();
+        let mut before_role = lowercase_words(&text[..role.span.start]).rev();
+        let mut word_before_role = before_role.next().unwrap_or_default();
         if !POSSESSIVES.contains(&word_before_role.as_str()) && ROLE_MODIFIERS.contains(&word_before_role.as_str()) {
-            word_before_role = before_role.pop().unwrap_or_default();
+            word_before_role = before_role.next().unwrap_or_default();
         }
         let run = run.map(|i| runs[i].clone());
         let span =
             run.as_ref().map_or(role.span.clone(), |run| role.span.start.min(run.start)..role.span.end.max(run.end));
-        let own_word = gap_words(&text[role.span.clone()]).into_iter().next().unwrap_or_default();
+        let own_word = lowercase_words(&text[role.span.clone()]).next().unwrap_or_default();
         let possessive_word = [word_before_role, own_word].into_iter().find(|w| POSSESSIVES.contains(&w.as_str()));
         found.push(PersonMention {
             name: run.map(|run| &text[run]),
@@ -527,14 +536,13 @@ pub(crate) fn mentions<'a>(call: &'a Call, sentence: usize, known: &[String]) ->
         }
         let name = &text[run.clone()];
         let first = name.split(' ').next().unwrap_or(name).to_lowercase();
-        let lead_in = gap_words(&text[..run.start]).pop().unwrap_or_default();
+        let lead_in = lowercase_words(&text[..run.start]).next_back().unwrap_or_default();
         let mid_sentence = run.start > 0;
-        let is_known = known.iter().any(|k| names_match(k, name));
         let before_relation = relation_cues
             .iter()
             .any(|cue| cue.start >= run.end && text[run.end..cue.start].split_whitespace().count() <= 3);
-        let before: Vec<String> = gap_words(&text[..run.start]).into_iter().rev().take(2).collect();
-        let after = gap_words(&text[run.end..]);
+        let before: Vec<String> = lowercase_words(&text[..run.start]).rev().take(2).collect();
+        let after: Vec<String> = lowercase_words(&text[run.end..]).take(3).collect();
         let after: Vec<&str> = after.iter().take(3).map(String::as_str).collect();
         // "you and Keenan", "Kim in HR", "Priya from IT": shapes only people take.
         let with_you = before.len() == 2 && before[0] == "and" && matches!(before[1].as_str(), "you" | "me");
@@ -544,11 +552,11 @@ pub(crate) fn mentions<'a>(call: &'a Call, sentence: usize, known: &[String]) ->
                 || (after[1] == "our" && after.get(2).is_some_and(|w| DEPARTMENTS.contains(w))));
         let accepted = call.rules.first_names.contains(&first)
             || has_honorific(name)
-            || is_known
             || before_relation
             || with_you
             || in_department
-            || (mid_sentence && PERSON_LEAD_INS.contains(&lead_in.as_str()));
+            || (mid_sentence && PERSON_LEAD_INS.contains(&lead_in.as_str()))
+            || known.iter().any(|k| names_match(k, name));
         if accepted {
             found.push(PersonMention {
                 name: Some(name),

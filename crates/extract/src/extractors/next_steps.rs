@@ -91,7 +91,7 @@ pub(crate) fn next_steps(call: &Call, participants: &[String]) -> Vec<Item<NextS
             continue;
         }
         let text = call.text(sentence);
-        let whens = whens(call, text);
+        let whens = whens(call, sentence);
         let parts = parts(text);
         let commitments: Vec<usize> = call.cues(sentence, CueKind::StepCommitment).map(|cue| cue.start).collect();
         // A commitment carries over the joins to the parts after it ("I'll send X, and then a
@@ -412,11 +412,10 @@ fn tidy(text: &str) -> &str {
 }
 
 /// Every time said in the sentence: (start byte, phrase).
-fn whens(call: &Call, text: &str) -> Vec<(usize, String)> {
-    call.rules
-        .lexicon
-        .scan_on_demand(text)
-        .into_iter()
+fn whens(call: &Call, sentence: usize) -> Vec<(usize, String)> {
+    let text = call.text(sentence);
+    call.on_demand_hits(sentence)
+        .iter()
         .filter(|hit| hit.layer == Layer::Cue(CueKind::StepWhen))
         .map(|hit| (hit.start, text[hit.start..hit.end].trim_end_matches([',', '.', '?', '!']).to_string()))
         .collect()
@@ -447,7 +446,7 @@ fn time_sentence(call: &Call, sentence: usize, other: Option<usize>) -> Option<(
     if text.split_whitespace().count() > TIME_SENTENCE_WORDS {
         return None;
     }
-    whens(call, text).into_iter().map(|(_, w)| w).find(|w| is_specific(w)).map(|w| (other, w))
+    whens(call, other).into_iter().map(|(_, w)| w).find(|w| is_specific(w)).map(|w| (other, w))
 }
 
 fn next_in_turn_has_step(call: &Call, sentence: usize) -> bool {

@@ -195,11 +195,13 @@ fn read_sentence<'a>(call: &'a Call, sentence: usize) -> Option<Reading<'a>> {
     let negated_at = |at: usize| {
         words[at.saturating_sub(2)..at].iter().any(|w| matches!(*w, "not" | "no" | "never") || w.ends_with("n't"))
     };
+    // Looked up once for both the problem and the positive words.
+    let valences: Vec<(usize, f32)> =
+        words.iter().enumerate().filter_map(|(at, word)| Some((at, call.rules.words.valence(word)?))).collect();
     let valence = |keep: fn(f32) -> bool| -> f32 {
-        words
+        valences
             .iter()
-            .enumerate()
-            .filter_map(|(at, word)| call.rules.words.valence(word).filter(|v| keep(*v)).map(|v| (at, v)))
+            .filter(|(_, v)| keep(*v))
             .filter(|(at, _)| !negated_at(*at))
             .map(|(_, v)| v.abs())
             .sum::<f32>()

@@ -47,7 +47,7 @@ pub(crate) fn identify(call: &Call) -> Identities {
     for sentence in 0..call.len().min(INTRODUCTION_SENTENCES) {
         let speaker = call.sentence(sentence).speaker;
         let text = call.text(sentence);
-        for run in name_runs(call, sentence) {
+        for run in name_runs(call, sentence).iter().cloned() {
             if joins_the_call(text, &run) {
                 // "I've got Tony on with me", "Gail's joining too": a third person on the call.
                 participants.push(text[run].to_string());
@@ -143,8 +143,9 @@ fn introduction_after(call: &Call, sentence: usize, cue: &Hit) -> Introduction {
         matches!(cue_text.as_str(), "i'm" | "i am" | "my name is" | "my name's" | "this is" | "it's" | "speaking");
     if names_self {
         let next_run = name_runs(call, sentence)
-            .into_iter()
-            .find(|run| run.start >= position && text[position..run.start].trim().is_empty());
+            .iter()
+            .find(|run| run.start >= position && text[position..run.start].trim().is_empty())
+            .cloned();
         if let Some(run) = next_run {
             let first = text[run.clone()].split(' ').next().unwrap_or("").to_lowercase();
             let casual = matches!(cue_text.as_str(), "this is" | "it's");

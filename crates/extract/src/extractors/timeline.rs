@@ -494,11 +494,14 @@ fn is_possessive(text: &str, end: usize) -> bool {
 
 /// The sentence is hardly more than the phrase: "February, ideally." "After March."
 fn is_fragment(text: &str, start: usize, end: usize, fillers_only: bool) -> bool {
+    // One word past the limit says enough: the rest of a long sentence is not lowercased.
     let others: Vec<String> = text[..start]
         .split_whitespace()
         .chain(text[end..].split_whitespace())
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_ascii_lowercase())
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''))
         .filter(|w| !w.is_empty())
+        .take(FRAGMENT_WORDS + 1)
+        .map(str::to_ascii_lowercase)
         .collect();
     others.len() <= FRAGMENT_WORDS
         && (!fillers_only || others.iter().all(|w| FRAGMENT_FILLERS.contains(&w.as_str())))
@@ -568,17 +571,17 @@ fn said_of_the_past(call: &Call, sentence: usize, start: usize, end: usize) -> b
 }
 
 fn has_past(text: &str) -> bool {
-    let clause: Vec<String> = words(text, 0)
-        .map(|(_, _, w)| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_string())
-        .collect();
+    let lowercase: Vec<String> = words(text, 0).map(|(_, _, w)| w).collect();
+    let clause: Vec<&str> =
+        lowercase.iter().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')).collect();
     clause.iter().enumerate().any(|(i, word)| {
         let after_be = i > 0 && BE_WORDS.iter().any(|be| clause[i - 1] == *be || clause[i - 1].ends_with(be));
-        (PAST_WORDS.contains(&word.as_str()) && !after_be && !(word == "last" && i > 0 && clause[i - 1] == "the"))
+        (PAST_WORDS.contains(word) && !after_be && !(*word == "last" && i > 0 && clause[i - 1] == "the"))
             || (word.len() > 3
                 && word.ends_with("ed")
                 && !after_be
                 && !word.ends_with("eed")
-                && !NOT_PAST.contains(&word.as_str()))
+                && !NOT_PAST.contains(word))
     })
 }
 
