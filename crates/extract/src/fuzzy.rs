@@ -294,7 +294,9 @@ fn of_lengths(filters: &[Filter], lengths: Range<usize>) -> &[Filter] {
 /// usually the product's category ("Wordday HCM").
 fn part_of_longer_name(text: &str, start: usize, end: usize, words: &Words) -> bool {
     let before = text[..start].strip_suffix(' ').is_some_and(|head| {
-        let word_start = head.rfind(|c: char| !c.is_ascii_alphanumeric()).map_or(0, |at| at + 1);
+        // The separator may be wider than a byte (an em dash before the name).
+        let word_start =
+            head.char_indices().rev().find(|(_, c)| !c.is_ascii_alphanumeric()).map_or(0, |(at, c)| at + c.len_utf8());
         let word = &head[word_start..];
         let opens_sentence = !head[..word_start].bytes().any(|b| b.is_ascii_alphanumeric());
         word.starts_with(|c: char| c.is_ascii_uppercase()) && word != "I" && !(opens_sentence && words.is_english(word))

@@ -879,6 +879,12 @@ fn a_product_named_in_reply_to_what_they_tried_is_an_attempt() {
 }
 
 #[test]
+fn a_misspelled_product_after_a_dash_is_read_without_a_panic() {
+    let found = run(&[(PROSPECT, "The CRM is ancient \u{2014} Salesforse, from 2015, and nobody likes it.")]);
+    assert!(found.systems.iter().any(|s| s.detail.name == "Salesforce"), "{:#?}", found.systems);
+}
+
+#[test]
 fn places_numbers_and_abbreviations_are_not_products() {
     let extraction = run(&[
         (PROSPECT, "A friend who runs a clinic in Dayton uses Vetrolla, she likes it."),
