@@ -131,6 +131,16 @@ impl<'r> Call<'r> {
         self.answers[index]
     }
 
+    /// The prospect opens this reply without saying yes or no ("I don't know, honestly.").
+    pub fn opens_unsure(&self, index: usize) -> bool {
+        self.opening_answer(index).is_some_and(|cue| self.cue(cue).value.as_deref() == Some("unsure"))
+    }
+
+    /// An [[answer]] cue at the start of the sentence ("Oh, yeah" / "Um, no").
+    fn opening_answer(&self, index: usize) -> Option<&Hit> {
+        self.cues(index, CueKind::Answer).next().filter(|cue| cue.start <= ANSWER_LEAD_BYTES)
+    }
+
     /// Whether the sentence states the prospect's facts: said on their side, or an SDR question
     /// they confirmed ("So you're on Salesforce?" "Yeah.").
     pub fn speaks_for_prospect(&self, index: usize) -> bool {
@@ -215,7 +225,7 @@ impl<'r> Call<'r> {
             let before = text[..cue.start].trim_end();
             after.is_empty() && cue.start > 0 && (before.ends_with(',') || before.to_ascii_lowercase().ends_with(" so"))
         });
-        let opening = self.cues(reply, CueKind::Answer).next().filter(|cue| cue.start <= ANSWER_LEAD_BYTES);
+        let opening = self.opening_answer(reply);
         let answer = closing.or(opening)?;
         match self.cue(answer).value.as_deref() {
             Some("yes") => Some(Answer::Yes),

@@ -292,19 +292,24 @@ const REPLY_SENTENCES: usize = 2;
 /// the question, so the whole of a longer answer follows it.
 pub(crate) const REPLY_SENTENCES_FOR_LISTED: usize = 4;
 
-/// The status an SDR question gives when `sentence` opens the prospect's reply to it and it asks
-/// which product they use or tried ("What's your core?" "Corelation."), `depth` sentences into
-/// the reply at most.
-pub(crate) fn asked_which_product(call: &Call, sentence: usize, depth: usize) -> Option<String> {
+/// The SDR question the prospect's reply answers, when `sentence` is at most `depth` sentences
+/// into that reply.
+pub(crate) fn question_answered(call: &Call, sentence: usize, depth: usize) -> Option<usize> {
     let turn = call.sentence(sentence).turn;
     let opening = (0..=sentence).rev().take_while(|&at| call.sentence(at).turn == turn).last()?;
     if sentence - opening >= depth || opening == 0 {
         return None;
     }
     let question = opening - 1;
-    if call.sentence(question).speaker != handoff_transcript::Speaker::Sdr || !call.sentence(question).is_question() {
-        return None;
-    }
+    let asked = call.sentence(question);
+    (asked.speaker == handoff_transcript::Speaker::Sdr && asked.is_question()).then_some(question)
+}
+
+/// The status an SDR question gives when `sentence` opens the prospect's reply to it and it asks
+/// which product they use or tried ("What's your core?" "Corelation."), `depth` sentences into
+/// the reply at most.
+pub(crate) fn asked_which_product(call: &Call, sentence: usize, depth: usize) -> Option<String> {
+    let question = question_answered(call, sentence, depth)?;
     call.cues(question, CueKind::ProductQuestion).last().and_then(|cue| call.cue(cue).value.clone())
 }
 

@@ -57,6 +57,7 @@ pub(crate) enum CueKind {
     Objection,
     Attempt,
     AttemptOutcome,
+    AttemptQuestion,
     StepAction,
     StepCommitment,
     StepWhen,

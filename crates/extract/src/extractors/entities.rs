@@ -454,8 +454,6 @@ pub(crate) fn competitors(call: &Call, systems: &[Item<System>]) -> Vec<Item<Com
 /// one regulation that the prospect takes up without a yes or a no, naming no regulation of
 /// their own, says it applies.
 fn answered_with_substance(call: &Call, question: usize) -> bool {
-    /// Replies that say nothing about it.
-    const UNSURE: &[&str] = &["i don't know", "i do not know", "not sure", "i'm not sure", "no idea", "good question"];
     if !call.sentence(question).is_question() || call.entities(question, EntityKind::Regulation).count() != 1 {
         return false;
     }
@@ -463,9 +461,7 @@ fn answered_with_substance(call: &Call, question: usize) -> bool {
     else {
         return false;
     };
-    let opening = call.text(reply).trim_start().to_lowercase();
-    call.entities(reply, EntityKind::Regulation).next().is_none()
-        && !UNSURE.iter().any(|unsure| opening.starts_with(unsure))
+    call.entities(reply, EntityKind::Regulation).next().is_none() && !call.opens_unsure(reply)
 }
 
 pub(crate) fn regulations(call: &Call) -> Vec<Item<Regulation>> {

@@ -76,19 +76,11 @@ pub(crate) fn previous_attempts(call: &Call) -> Vec<Item<PreviousAttempt>> {
 }
 
 /// "Have you tried a CMMS before?" "MaintainX. Free version.": a product named at the start of
-/// the reply to a question about what they tried or looked at ([[question]] with status
-/// "evaluating" in inferred_systems.toml) is the attempt.
+/// the reply to a question about what they tried ([[attempt_question]] in previous_attempts.toml)
+/// is the attempt; "Looked at anyone else?" asks about competitors, not attempts.
 fn named_in_reply_to_what_they_tried(call: &Call, sentence: usize) -> Option<String> {
-    if inferred::asked_which_product(call, sentence, ASKED_REPLY_SENTENCES).as_deref() != Some("evaluating") {
-        return None;
-    }
-    // "Looked at anyone else?" asks about competitors; only trying is an attempt.
-    let question = (0..sentence).rev().find(|&at| call.sentence(at).turn != call.sentence(sentence).turn)?;
-    let asks_about_trying = call
-        .text(question)
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|word| matches!(word.to_ascii_lowercase().as_str(), "tried" | "try" | "before" | "previously" | "past"));
-    if !asks_about_trying {
+    let question = inferred::question_answered(call, sentence, ASKED_REPLY_SENTENCES)?;
+    if !call.has_cue(question, CueKind::AttemptQuestion) {
         return None;
     }
     let named = call.entities(sentence, EntityKind::System).chain(call.entities(sentence, EntityKind::Competitor));

@@ -113,6 +113,8 @@ pub(crate) struct PackDoc {
     #[serde(default)]
     pub outcome: Vec<CueDef>,
     #[serde(default)]
+    pub attempt_question: Vec<CueDef>,
+    #[serde(default)]
     pub step: Vec<CueDef>,
     #[serde(default)]
     pub commitment: Vec<CueDef>,
@@ -221,7 +223,7 @@ pub(crate) const PAIN_THEMES: &[&str] =
     &["manual_work", "reporting", "cost", "scale", "compliance", "integration", "performance", "visibility", "other"];
 pub(crate) const STEP_ACTIONS: &[&str] = &["meeting", "demo", "send_material", "invite", "trial", "follow_up", "other"];
 pub(crate) const ATTEMPT_STRENGTHS: &[&str] = &["strong", "weak"];
-pub(crate) const ANSWERS: &[&str] = &["yes", "no"];
+pub(crate) const ANSWERS: &[&str] = &["yes", "no", "unsure"];
 /// Whether a regulation name shape needs a compliance word in the sentence.
 pub(crate) const SHAPE_CONTEXTS: &[&str] = &["required", "none"];
 pub(crate) const SYSTEM_KINDS: &[&str] = &[
@@ -415,6 +417,7 @@ pub(crate) const PACKS: &[PackSpec] = &[
         cues: &[
             cue("attempt", CueKind::Attempt, Attribute::OneOf("strength", ATTEMPT_STRENGTHS)),
             cue("outcome", CueKind::AttemptOutcome, Attribute::None),
+            cue("attempt_question", CueKind::AttemptQuestion, Attribute::None),
         ],
         macros: false,
         name_lists: false,
@@ -484,6 +487,7 @@ impl PackDoc {
             "objection" => &self.objection,
             "attempt" => &self.attempt,
             "outcome" => &self.outcome,
+            "attempt_question" => &self.attempt_question,
             "step" => &self.step,
             "commitment" => &self.commitment,
             "when" => &self.when,
@@ -533,6 +537,7 @@ impl PackDoc {
         "objection",
         "attempt",
         "outcome",
+        "attempt_question",
         "step",
         "commitment",
         "when",
