@@ -92,6 +92,11 @@ fn tens_value(word: &str) -> Option<f64> {
     TENS.iter().position(|tens| tens.eq_ignore_ascii_case(word)).map(|index| (index as f64 + 2.0) * 10.0)
 }
 
+/// A number said before what it counts: "six", "38", "thirty-eight".
+pub(crate) fn is_count(word: &str) -> bool {
+    (!word.is_empty() && word.chars().all(|c| c.is_ascii_digit())) || is_number_word(word)
+}
+
 /// "Three", "twenty", "hundred": a spoken number (the part before a hyphen: "Three-something").
 pub(crate) fn is_number_word(word: &str) -> bool {
     let head = word.split('-').next().unwrap_or(word);

@@ -409,9 +409,9 @@ fn compound_start(text: &str, role_start: usize) -> usize {
         && (acronym || modifier.chars().all(|c| c.is_lowercase() || c == '-'))
         && !NOT_COMPOUND.contains(&modifier.to_ascii_lowercase().as_str())
         && !ROLE_MODIFIERS.contains(&modifier.to_ascii_lowercase().as_str());
-    let counted = determiner.chars().all(|c| c.is_ascii_digit()) || crate::numbers::is_number_word(&determiner);
     if describes
-        && (counted || matches!(determiner.as_str(), "the" | "our" | "my" | "their" | "your"))
+        && (crate::numbers::is_count(&determiner)
+            || matches!(determiner.as_str(), "the" | "our" | "my" | "their" | "your"))
         && before.ends_with(' ')
     {
         role_start - modifier.len() - (before.len() - before.trim_end().len())

@@ -195,7 +195,7 @@ pub(crate) fn stakeholders(call: &Call, participants: &[String]) -> Vec<Item<Sta
                 && (said_with_the
                     || people::gap_words(&text[..mention.span.start])
                         .last()
-                        .is_some_and(|w| w == "the" || is_count(w)));
+                        .is_some_and(|w| w == "the" || crate::numbers::is_count(w)));
             let tied_to_prospect = match speaker {
                 Speaker::Sdr => mention.name.is_some() || (mention.possessive && !mention.ours),
                 _ => mention.name.is_some() || mention.possessive || said.is_some() || definite,
@@ -429,9 +429,4 @@ fn relations_said(call: &Call, sentence: usize, mentions: &[PersonMention]) -> V
         }
     }
     found
-}
-
-/// A number said before a team: "six", "38", "thirty-eight".
-fn is_count(word: &str) -> bool {
-    word.chars().all(|c| c.is_ascii_digit()) || crate::numbers::is_number_word(word)
 }
