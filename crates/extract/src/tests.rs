@@ -849,6 +849,23 @@ fn systems_someone_else_runs_or_they_once_had_are_alternatives() {
 }
 
 #[test]
+fn systems_of_a_former_job_or_of_a_franchisee_are_alternatives() {
+    let extraction = run(&[
+        (PROSPECT, "My old library used Communico, and I liked it."),
+        (PROSPECT, "Our franchisee in the Midwest uses GotPhoto."),
+        (PROSPECT, "Registrations come in through Eventbrite."),
+    ]);
+    let status = |name: &str| system(&extraction, name).detail.status;
+    assert_eq!(status("Communico"), SystemStatus::Mentioned);
+    assert_eq!(status("GotPhoto"), SystemStatus::Mentioned);
+    assert_eq!(status("Eventbrite"), SystemStatus::Current);
+    let competitors: Vec<&str> = extraction.competitors.iter().map(|c| c.detail.name.as_str()).collect();
+    for alternative in ["Communico", "GotPhoto"] {
+        assert!(competitors.contains(&alternative), "{alternative}: {competitors:?}");
+    }
+}
+
+#[test]
 fn products_named_in_answer_to_what_else_they_looked_at_are_alternatives() {
     let extraction = run(&[
         (SDR, "Makes sense. Are you looking at anybody else?"),
@@ -1108,6 +1125,28 @@ fn a_person_on_their_side_who_will_resist_is_an_objection() {
     assert_eq!(
         objections,
         ["Pete hates cloud. Anything hosted, he'll fight it.", "And the partners will never go for per-seat pricing."]
+    );
+}
+
+#[test]
+fn a_decider_who_will_ask_for_proof_and_users_who_will_not_use_it_are_objections() {
+    let found = run(&[
+        (PROSPECT, "Phil will ask what it does to the CSI score."),
+        (SDR, "We can show that."),
+        (PROSPECT, "Honestly, the old guys on B dock are not using an app."),
+        (SDR, "Got it."),
+        (PROSPECT, "He'll want an ROI thing."),
+        (SDR, "Sure."),
+        (PROSPECT, "Our drivers use the app every day."),
+    ]);
+    let objections: Vec<&str> = found.objections.iter().map(|o| o.quote.as_str()).collect();
+    assert_eq!(
+        objections,
+        [
+            "Phil will ask what it does to the CSI score.",
+            "Honestly, the old guys on B dock are not using an app.",
+            "He'll want an ROI thing."
+        ]
     );
 }
 
