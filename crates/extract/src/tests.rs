@@ -1151,6 +1151,28 @@ fn a_decider_who_will_ask_for_proof_and_users_who_will_not_use_it_are_objections
 }
 
 #[test]
+fn requirements_refusals_and_weariness_in_general_forms_are_objections() {
+    let pushback = [
+        "Anything we buy has to work with ECC now and S/4 later.",
+        "I am not going through that again.",
+        "We are not able to accept a product demonstration outside of a competitive process.",
+        "My press crews aren't going to tap on an iPad with ink on their hands.",
+        "If it takes more than a couple minutes they'll go right back to the carbon paper.",
+        "I've sat through eleven of these demos in five years.",
+        "If you can't beat 85%, I'm not bringing it to anyone.",
+    ];
+    let mut turns = Vec::new();
+    for sentence in pushback {
+        turns.push((PROSPECT, sentence));
+        turns.push((SDR, "Okay."));
+    }
+    turns.push((PROSPECT, "Our crews use the tablets every day and they like them."));
+    let found = run(&turns);
+    let objections: Vec<&str> = found.objections.iter().map(|o| o.quote.as_str()).collect();
+    assert_eq!(objections, pushback);
+}
+
+#[test]
 fn pushback_without_the_usual_words_is_an_objection() {
     let found = run(&[
         (PROSPECT, "Honestly, I've heard that pitch before."),
