@@ -866,6 +866,24 @@ fn systems_of_a_former_job_or_of_a_franchisee_are_alternatives() {
 }
 
 #[test]
+fn vendors_that_came_to_them_or_fill_the_other_places_of_a_shortlist_are_competitors() {
+    let extraction = run(&[
+        (PROSPECT, "We were pitched by CareLine Triage last year and it went nowhere."),
+        (PROSPECT, "AMCS is also in front of us, they're pitching the full suite."),
+        (SDR, "Who are the other two, if you don't mind my asking?"),
+        (PROSPECT, "Brightlane and Quorvex. You're the third."),
+        (PROSPECT, "Schedules live in Workday."),
+    ]);
+    let status = |name: &str| system(&extraction, name).detail.status;
+    assert_eq!(status("CareLine Triage"), SystemStatus::Mentioned);
+    for evaluated in ["AMCS", "Brightlane", "Quorvex"] {
+        assert_eq!(status(evaluated), SystemStatus::Evaluating, "{evaluated}");
+    }
+    let competitors: Vec<&str> = extraction.competitors.iter().map(|c| c.detail.name.as_str()).collect();
+    assert_eq!(competitors, ["CareLine Triage", "AMCS", "Brightlane", "Quorvex"]);
+}
+
+#[test]
 fn products_named_in_answer_to_what_else_they_looked_at_are_alternatives() {
     let extraction = run(&[
         (SDR, "Makes sense. Are you looking at anybody else?"),
