@@ -287,6 +287,11 @@ pub(crate) fn joins_the_call(text: &str, run: &Range<usize>) -> bool {
             .any(|shape| rest.len() >= shape.len() && rest.iter().zip(shape.iter()).all(|(word, want)| word == want))
 }
 
+/// First words after "Name," that speak to that person: a greeting, thanks, or the speaker's own
+/// "I" ("Dana, our training officer, will..." is about Dana).
+const OPENS_TALK_TO_SOMEONE: &[&str] =
+    &["hi", "hello", "hey", "thanks", "thank", "good", "sorry", "i", "i'm", "i've", "i'd", "i'll"];
+
 /// Whether the name at `run` is said to someone on the call rather than about someone:
 /// "Rachel, your note mentioned...", "Tony, how are you tracking...", "Thanks, Evan.",
 /// "Let me be honest with you, Tyler, I'm...".
@@ -299,9 +304,11 @@ pub(crate) fn is_vocative(text: &str, run: &Range<usize>) -> bool {
             .take(4)
             .any(|w| matches!(w.as_str(), "you" | "your" | "you're" | "you'd" | "you've" | "you'll" | "yours"))
     };
-    // At the start, set off by a comma and followed by talk to "you".
+    // At the start, set off by a comma and followed by talk to "you", a greeting or the
+    // speaker's own "I": "Steven, hi, Jonah from Quillmark.", "Trevor, I think we met".
     if before.is_empty() && after.starts_with(',') {
-        return second_person(&gap_words(after));
+        let words = gap_words(after);
+        return second_person(&words) || words.first().is_some_and(|w| OPENS_TALK_TO_SOMEONE.contains(&w.as_str()));
     }
     // At the end, after a comma: "Thanks, Evan." / "Sure thing, Tyler!"
     let ends = after.trim().is_empty() || after.starts_with(['.', '!', '?']);

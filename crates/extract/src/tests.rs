@@ -311,6 +311,17 @@ fn everyone_on_the_call_is_left_out_of_stakeholders() {
 }
 
 #[test]
+fn a_name_greeted_at_the_start_of_a_turn_is_someone_on_the_call() {
+    let found = run(&[
+        (SDR, "Steven, hi, Jonah Whitaker from Quillmark."),
+        (PROSPECT, "Trevor, I think we met briefly at CinemaCon?"),
+        (PROSPECT, "Dana, our training officer, keeps the records."),
+    ]);
+    let names: Vec<Option<&str>> = found.stakeholders.iter().map(|s| s.detail.name.as_deref()).collect();
+    assert_eq!(names, [Some("Dana")], "{:#?}", found.stakeholders);
+}
+
+#[test]
 fn stakeholder_roles_are_shown_as_said_and_imply_a_part() {
     let found = run(&[
         (PROSPECT, "Our IT director will look at the security side."),
