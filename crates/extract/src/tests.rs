@@ -1061,6 +1061,7 @@ fn timeline_skips_the_past_rates_modal_may_small_talk_and_empty_befores() {
         "Finance may well push back on it.",
         "It's ninety degrees and it's June.",
         "Every year they give me hope, every year in September they break my heart.",
+        "By January I stopped adjusting.",
     ] {
         let found = run(&[(PROSPECT, text)]);
         assert!(found.timeline.is_empty(), "{text}: {:#?}", found.timeline);
@@ -1075,6 +1076,8 @@ fn timeline_short_answers_and_fillers_after_by() {
     assert!(filler.timeline[0].detail.phrase.ends_with("the end of June"), "{:#?}", filler.timeline);
     let decision = run(&[(PROSPECT, "So a decision by May.")]);
     assert_eq!(decision.timeline[0].detail.phrase, "a decision by May");
+    let promised = run(&[(PROSPECT, "We committed to have it live by March.")]);
+    assert!(promised.timeline[0].detail.phrase.ends_with("by March"), "{:#?}", promised.timeline);
 }
 
 #[test]

@@ -269,8 +269,9 @@ pub(crate) fn timeline(call: &Call) -> Vec<Item<Timeline>> {
                 continue;
             };
             let matched = text[hit.start..hit.end].to_ascii_lowercase();
-            // "by March" holds even when told of the past ("we committed to it by March"); "for
-            // spring" and the periods only with a goal or an event.
+            // "by March" holds when told of the past with a goal ("we committed to have it live
+            // by March"), not as a story ("By January I stopped adjusting"); "for spring" and the
+            // periods only with a goal or an event.
             let firm = is_deadline && !matched.starts_with("for ");
             // "February, ideally." as an answer; "Ford audit. IATF, in the fall." after an event.
             let fragment = (answer && is_fragment(text, hit.start, end, true))
@@ -285,7 +286,7 @@ pub(crate) fn timeline(call: &Call) -> Vec<Item<Timeline>> {
                 || is_modal_may(call.matched(sentence, hit))
                 || recurring_or_negated(text, hit.start)
                 || (!is_deadline && modifies_a_noun(text, hit.start))
-                || (!committed && said_of_the_past(call, sentence, hit.start, end))
+                || ((!committed || !has_goal) && said_of_the_past(call, sentence, hit.start, end))
             {
                 continue;
             }
