@@ -543,6 +543,23 @@ fn next_steps_merge_when_and_who() {
 }
 
 #[test]
+fn a_step_is_quoted_with_its_purpose_and_a_second_step_stands_alone() {
+    let found = run(&[
+        (SDR, "I'll send the trial agreement tonight so Donna can look it over."),
+        (SDR, "I'll send the deck today, so I'll book the demo for Thursday."),
+    ]);
+    let quotes: Vec<&str> = found.next_steps.iter().map(|s| s.quote.as_str()).collect();
+    assert_eq!(
+        quotes,
+        [
+            "I'll send the trial agreement tonight so Donna can look it over.",
+            "I'll send the deck today",
+            "I'll book the demo for Thursday."
+        ]
+    );
+}
+
+#[test]
 fn what_was_said_about_a_system_beats_the_guess_that_it_is_in_use() {
     let found = run(&[
         (PROSPECT, "We got a quote from Vanta last week."),

@@ -136,7 +136,18 @@ pub(crate) fn next_steps(call: &Call, participants: &[String]) -> Vec<Item<NextS
                     _ => continue,
                 },
             };
-            let mut quote = tidy(&text[part.range.clone()]).to_string();
+            // "I'll send the agreement tonight so Donna can look it over": a purpose that is no
+            // step of its own belongs to the quote of the step it explains.
+            let quote_end = parts[index + 1..]
+                .iter()
+                .take_while(|next| {
+                    next.purpose
+                        && !commitments.iter().any(|&at| next.range.contains(&at))
+                        && !opens_with_step(call, sentence, &next.range)
+                })
+                .last()
+                .map_or(part.range.end, |purpose| purpose.range.end);
+            let mut quote = tidy(&text[part.range.start..quote_end]).to_string();
             let mut when = when;
             let mut first = sentence;
             let mut last = sentence;
