@@ -78,6 +78,10 @@ fn regulation_negations_in_other_words() {
         ("HIPAA doesn't apply to us.", "HIPAA"),
         ("We have no SOC 2 requirements at the moment.", "SOC 2"),
         ("We don't need to worry about PCI since Stripe handles cards.", "PCI DSS"),
+        ("Fare payment is handled outside this system, so PCI DSS will not be applicable.", "PCI DSS"),
+        ("No EU work, so GDPR isn't in play.", "GDPR"),
+        ("HIPAA's their problem, not ours.", "HIPAA"),
+        ("We're a print shop. Nobody's ever asked us for a SOC 2.", "SOC 2"),
     ] {
         let found = run(&[(PROSPECT, text)]);
         let regulation = found.regulations.iter().find(|r| r.detail.name == name).unwrap_or_else(|| panic!("{text}"));
@@ -88,6 +92,11 @@ fn regulation_negations_in_other_words() {
     assert!(!answered.regulations[0].detail.applies);
     let positive = run(&[(PROSPECT, "No, HIPAA is a big deal for us.")]);
     assert!(positive.regulations[0].detail.applies, "a comma keeps 'No' away from HIPAA");
+    let accredited = run(&[(PROSPECT, "We are CHAP accredited rather than Joint Commission.")]);
+    let mut applies: Vec<(&str, bool)> =
+        accredited.regulations.iter().map(|r| (r.detail.name.as_str(), r.detail.applies)).collect();
+    applies.sort();
+    assert_eq!(applies, [("CHAP", true), ("Joint Commission", false)], "'rather than' negates only what follows");
 }
 
 #[test]
