@@ -210,12 +210,20 @@ impl<'r> Call<'r> {
     }
 
     fn reply_to(&self, index: usize) -> Option<Answer> {
-        let question = &self.sentences[index];
-        if question.speaker != Speaker::Sdr || !(question.is_question() || self.has_cue(index, CueKind::ConfirmCheck)) {
+        let said = &self.sentences[index];
+        if said.speaker != Speaker::Sdr {
             return None;
         }
-        let reply = index + 1;
-        if reply >= self.len() || !self.is_prospect_side(reply) {
+        let reply = (index + 1..self.len()).find(|&at| self.sentences[at].turn != said.turn)?;
+        let asks = |at: usize| self.sentences[at].is_question() || self.has_cue(at, CueKind::ConfirmCheck);
+        // A question and the one remark that closes the turn get the same reply: "Are you in
+        // California at all? Sometimes CCPA comes up." "No California." answers both.
+        let answered = match reply - index {
+            1 => asks(index) || (index > 0 && self.sentences[index - 1].turn == said.turn && asks(index - 1)),
+            2 => asks(index),
+            _ => false,
+        };
+        if !answered || !self.is_prospect_side(reply) {
             return None;
         }
         // A closing "..., so no." / "Yeah, no." says more than an opening word, so it wins.

@@ -90,6 +90,11 @@ fn regulation_negations_in_other_words() {
     let answered =
         run(&[(SDR, "Do you have any HIPAA requirements?"), (PROSPECT, "No, we never touch patient records.")]);
     assert!(!answered.regulations[0].detail.applies);
+    let after_the_question = run(&[
+        (SDR, "Are you in California at all? Sometimes CCPA comes up."),
+        (PROSPECT, "No California. Not planning on it either."),
+    ]);
+    assert!(!after_the_question.regulations[0].detail.applies, "the remark closing the question is answered too");
     let positive = run(&[(PROSPECT, "No, HIPAA is a big deal for us.")]);
     assert!(positive.regulations[0].detail.applies, "a comma keeps 'No' away from HIPAA");
     let accredited = run(&[(PROSPECT, "We are CHAP accredited rather than Joint Commission.")]);
