@@ -154,8 +154,13 @@ pub(crate) fn product_names(call: &Call, sentence: usize, not_products: &NotProd
         let place = words.is_place(&name);
         let common_name = place || run.iter().all(|word| words.is_given_name(word.text));
         let framed = || !common_name || lead_before(call, sentence, &span).is_some();
-        // "a clinic in Dayton uses X": a place after "in" is where, even with a lead before it.
-        let located = place && index > 0 && is_locative(&tokens[index - 1]);
+        // "a clinic in Dayton uses X": a place after "in" is where, even with a lead before it;
+        // so is a place that names a site ("runs our Ontario building", "the Boston office").
+        let located = place
+            && ((index > 0 && is_locative(&tokens[index - 1]))
+                || tokens.get(end).is_some_and(|next| {
+                    SITE_NOUNS.iter().any(|site| next.text.trim_end_matches(['.', ',']).eq_ignore_ascii_case(site))
+                }));
         if let Some((confidence, status)) = product_context(call, sentence, &span, shape)
             .filter(|_| !located && !is_person(call, run) && !not_products.excludes(&name) && framed())
         {
@@ -166,11 +171,76 @@ pub(crate) fn product_names(call: &Call, sentence: usize, not_products: &NotProd
     found
 }
 
-/// A preposition of place right before a name ("in", "at", "near").
+/// A word of place right before a name ("in", "at", "into", "north").
 fn is_locative(word: &Word) -> bool {
     !word.punctuated
-        && ["in", "at", "near", "outside", "around", "across", "from"].iter().any(|p| word.text.eq_ignore_ascii_case(p))
+        && [
+            "in",
+            "at",
+            "near",
+            "outside",
+            "around",
+            "across",
+            "from",
+            "into",
+            "through",
+            "throughout",
+            "north",
+            "south",
+            "east",
+            "west",
+            "central",
+            "upstate",
+            "downstate",
+            "downtown",
+        ]
+        .iter()
+        .any(|p| word.text.eq_ignore_ascii_case(p))
 }
+
+/// Nouns after a place that make it the name of a site: "our Ontario building".
+const SITE_NOUNS: &[&str] = &[
+    "office",
+    "offices",
+    "building",
+    "buildings",
+    "location",
+    "locations",
+    "site",
+    "sites",
+    "store",
+    "stores",
+    "property",
+    "properties",
+    "branch",
+    "branches",
+    "plant",
+    "plants",
+    "warehouse",
+    "warehouses",
+    "clinic",
+    "clinics",
+    "campus",
+    "facility",
+    "facilities",
+    "shop",
+    "shops",
+    "team",
+    "market",
+    "markets",
+    "region",
+    "area",
+    "division",
+    "hotel",
+    "hotels",
+    "yard",
+    "terminal",
+    "depot",
+    "airport",
+    "port",
+    "club",
+    "center",
+];
 
 /// Dictionary entries hide a name under them, and so do words about people (titles, relations,
 /// introductions) and the words that frame a product ("Demoed Litify": "Demoed" is no name).
