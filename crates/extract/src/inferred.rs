@@ -12,7 +12,7 @@
 use crate::call::Call;
 use crate::kinds::CueKind;
 use crate::lexicon::{Hit, Layer};
-use crate::people::{may_mention_someone, mentions, words, Word};
+use crate::people::{is_said_as_place, may_mention_someone, mentions, words, Word};
 use crate::words::{listed, WordSet};
 use std::ops::Range;
 
@@ -154,13 +154,8 @@ pub(crate) fn product_names(call: &Call, sentence: usize, not_products: &NotProd
         let place = words.is_place(&name);
         let common_name = place || run.iter().all(|word| words.is_given_name(word.text));
         let framed = || !common_name || lead_before(call, sentence, &span).is_some();
-        // "a clinic in Dayton uses X": a place after "in" is where, even with a lead before it;
-        // so is a place that names a site ("runs our Ontario building", "the Boston office").
-        let located = place
-            && ((index > 0 && is_locative(&tokens[index - 1]))
-                || tokens.get(end).is_some_and(|next| {
-                    SITE_NOUNS.iter().any(|site| next.text.trim_end_matches(['.', ',']).eq_ignore_ascii_case(site))
-                }));
+        // "a clinic in Dayton uses X": where, even with a lead before it.
+        let located = place && is_said_as_place(index.checked_sub(1).map(|before| &tokens[before]), tokens.get(end));
         if let Some((confidence, status)) = product_context(call, sentence, &span, shape)
             .filter(|_| !located && !is_person(call, run) && !not_products.excludes(&name) && framed())
         {
@@ -170,77 +165,6 @@ pub(crate) fn product_names(call: &Call, sentence: usize, not_products: &NotProd
     }
     found
 }
-
-/// A word of place right before a name ("in", "at", "into", "north").
-fn is_locative(word: &Word) -> bool {
-    !word.punctuated
-        && [
-            "in",
-            "at",
-            "near",
-            "outside",
-            "around",
-            "across",
-            "from",
-            "into",
-            "through",
-            "throughout",
-            "north",
-            "south",
-            "east",
-            "west",
-            "central",
-            "upstate",
-            "downstate",
-            "downtown",
-        ]
-        .iter()
-        .any(|p| word.text.eq_ignore_ascii_case(p))
-}
-
-/// Nouns after a place that make it the name of a site: "our Ontario building".
-const SITE_NOUNS: &[&str] = &[
-    "office",
-    "offices",
-    "building",
-    "buildings",
-    "location",
-    "locations",
-    "site",
-    "sites",
-    "store",
-    "stores",
-    "property",
-    "properties",
-    "branch",
-    "branches",
-    "plant",
-    "plants",
-    "warehouse",
-    "warehouses",
-    "clinic",
-    "clinics",
-    "campus",
-    "facility",
-    "facilities",
-    "shop",
-    "shops",
-    "team",
-    "market",
-    "markets",
-    "region",
-    "area",
-    "division",
-    "hotel",
-    "hotels",
-    "yard",
-    "terminal",
-    "depot",
-    "airport",
-    "port",
-    "club",
-    "center",
-];
 
 /// Dictionary entries hide a name under them, and so do words about people (titles, relations,
 /// introductions) and the words that frame a product ("Demoed Litify": "Demoed" is no name).

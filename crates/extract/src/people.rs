@@ -151,6 +151,84 @@ pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
     out
 }
 
+/// Whether a known place between `before` and `after` is said as a place: after a word of place
+/// ("a clinic in Dayton", "into north Georgia", "out of Charlotte") or naming a site ("our
+/// Ontario building", "the Boston office"). Such a name is neither a product nor a person.
+pub(crate) fn is_said_as_place(before: Option<&Word>, after: Option<&Word>) -> bool {
+    let is = |word: &Word, list: &[&str]| list.iter().any(|listed| word.text.eq_ignore_ascii_case(listed));
+    before.is_some_and(|word| !word.punctuated && is(word, PLACE_WORDS))
+        || after.is_some_and(|word| is(word, SITE_NOUNS))
+}
+
+/// Words right before a name that make it a place.
+const PLACE_WORDS: &[&str] = &[
+    "in",
+    "at",
+    "near",
+    "outside",
+    "around",
+    "across",
+    "from",
+    "into",
+    "through",
+    "throughout",
+    "of",
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "upstate",
+    "downstate",
+    "downtown",
+];
+
+/// Nouns after a place that make it the name of a site.
+const SITE_NOUNS: &[&str] = &[
+    "office",
+    "offices",
+    "building",
+    "buildings",
+    "location",
+    "locations",
+    "site",
+    "sites",
+    "store",
+    "stores",
+    "property",
+    "properties",
+    "branch",
+    "branches",
+    "plant",
+    "plants",
+    "warehouse",
+    "warehouses",
+    "clinic",
+    "clinics",
+    "campus",
+    "facility",
+    "facilities",
+    "shop",
+    "shops",
+    "team",
+    "market",
+    "markets",
+    "region",
+    "area",
+    "division",
+    "hotel",
+    "hotels",
+    "yard",
+    "terminal",
+    "depot",
+    "airport",
+    "port",
+    "club",
+    "center",
+    "territory",
+    "spot",
+];
+
 fn looks_like_name(word: &str) -> bool {
     // "She'd", "They'll", "You've" are pronouns, not names ("O'Brien" is).
     let contraction = word.rsplit_once('\'').is_some_and(|(_, tail)| {
@@ -223,6 +301,13 @@ fn find_name_runs(call: &Call, sentence: usize) -> Vec<Range<usize>> {
         }
     }
     runs.extend(current.map(|(range, _)| range));
+    // "some bar's basement in Eugene", "a company out of Charlotte": a town, not a person.
+    let all = words(text);
+    runs.retain(|run| {
+        let before = all.iter().rev().find(|word| word.end <= run.start);
+        let after = all.iter().find(|word| word.start >= run.end);
+        !(call.rules.words.is_place(&text[run.clone()]) && is_said_as_place(before, after))
+    });
     // "Dr. Samuel Ortiz" is Samuel Ortiz; "Dr. Nakamura" keeps the title it is known by.
     for run in &mut runs {
         let name = &text[run.clone()];

@@ -325,6 +325,17 @@ fn everyone_on_the_call_is_left_out_of_stakeholders() {
 }
 
 #[test]
+fn towns_said_as_places_are_not_people() {
+    let found = run(&[
+        (PROSPECT, "Half of our kegs are probably sitting in some bar's basement in Eugene."),
+        (PROSPECT, "There's a revenue management company out of Charlotte that did our rates."),
+        (PROSPECT, "Ask the Boston office, and Charlotte in billing."),
+    ]);
+    let names: Vec<Option<&str>> = found.stakeholders.iter().map(|s| s.detail.name.as_deref()).collect();
+    assert_eq!(names, [Some("Charlotte")], "{:#?}", found.stakeholders);
+}
+
+#[test]
 fn a_name_greeted_at_the_start_of_a_turn_is_someone_on_the_call() {
     let found = run(&[
         (SDR, "Steven, hi, Jonah Whitaker from Quillmark."),
