@@ -301,12 +301,14 @@ fn find_name_runs(call: &Call, sentence: usize) -> Vec<Range<usize>> {
         }
     }
     runs.extend(current.map(|(range, _)| range));
-    // "some bar's basement in Eugene", "a company out of Charlotte": a town, not a person.
+    // "some bar's basement in Eugene", "a company out of Charlotte": a town, not a person; "the
+    // Dean", "the Henry Schein portal", "the Gate Board": no one's name takes "the".
     let all = words(text);
     runs.retain(|run| {
         let before = all.iter().rev().find(|word| word.end <= run.start);
         let after = all.iter().find(|word| word.start >= run.end);
-        !(call.rules.words.is_place(&text[run.clone()]) && is_said_as_place(before, after))
+        let after_the = before.is_some_and(|word| !word.punctuated && word.text.eq_ignore_ascii_case("the"));
+        !after_the && !(call.rules.words.is_place(&text[run.clone()]) && is_said_as_place(before, after))
     });
     // "Dr. Samuel Ortiz" is Samuel Ortiz; "Dr. Nakamura" keeps the title it is known by.
     for run in &mut runs {

@@ -325,11 +325,12 @@ fn everyone_on_the_call_is_left_out_of_stakeholders() {
 }
 
 #[test]
-fn towns_said_as_places_are_not_people() {
+fn towns_said_as_places_and_names_after_the_are_not_people() {
     let found = run(&[
         (PROSPECT, "Half of our kegs are probably sitting in some bar's basement in Eugene."),
         (PROSPECT, "There's a revenue management company out of Charlotte that did our rates."),
         (PROSPECT, "Ask the Boston office, and Charlotte in billing."),
+        (PROSPECT, "But the Dean looked at the data, and orders go through the Henry Schein portal."),
     ]);
     let names: Vec<Option<&str>> = found.stakeholders.iter().map(|s| s.detail.name.as_deref()).collect();
     assert_eq!(names, [Some("Charlotte")], "{:#?}", found.stakeholders);
