@@ -308,7 +308,8 @@ fn find_name_runs(call: &Call, sentence: usize) -> Vec<Range<usize>> {
         let before = all.iter().rev().find(|word| word.end <= run.start);
         let after = all.iter().find(|word| word.start >= run.end);
         let after_the = before.is_some_and(|word| !word.punctuated && word.text.eq_ignore_ascii_case("the"));
-        !after_the && !(call.rules.words.is_place(&text[run.clone()]) && is_said_as_place(before, after))
+        let a_place = call.rules.words.is_place(&text[run.clone()]) && is_said_as_place(before, after);
+        !(after_the || a_place)
     });
     // "Dr. Samuel Ortiz" is Samuel Ortiz; "Dr. Nakamura" keeps the title it is known by.
     for run in &mut runs {
