@@ -139,7 +139,7 @@ fn is_vague_tail(word: &str) -> bool {
 
 fn tokenize(text: &str) -> Vec<Token<'_>> {
     let bytes = text.as_bytes();
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(crate::words::word_capacity(text));
     let mut index = 0;
     while index < bytes.len() {
         let start = index;
@@ -430,6 +430,12 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
         at = after.max(at + 1);
     }
     found
+}
+
+/// Whether `quantities` would find any number in `text`: stops at the first one.
+pub(crate) fn has_quantity(text: &str) -> bool {
+    let tokens = tokenize(text);
+    (0..tokens.len()).any(|at| number_at(&tokens, at).is_some())
 }
 
 /// A currency word at `at` ("dollars", "pounds", but not "pounds of produce", a weight), with

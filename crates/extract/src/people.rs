@@ -4,7 +4,7 @@
 use crate::call::Call;
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::{Hit, Layer};
-use crate::words::listed;
+use crate::words::{listed, word_capacity};
 use std::ops::Range;
 
 /// Someone (or some team) named in a sentence.
@@ -133,7 +133,7 @@ pub(crate) struct Word<'a> {
 }
 
 pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(word_capacity(text));
     let mut offset = 0;
     for raw in text.split(' ') {
         let start = offset;
