@@ -1,9 +1,9 @@
-//! One pass over a sentence finds every dictionary entry and cue of every pack: a single
-//! Aho-Corasick automaton over all phrases (with their spoken and written variants), plus one
+//! One pass over a sentence finds every dictionary entry and cue of every pack: the phrases (with
+//! their spoken and written variants) looked up by the sentence's words (`PhraseIndex`), plus one
 //! `RegexSet` pass that only runs the individual regexes that can match.
 
 use crate::kinds::{CueKind, EntityKind};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::phrase_index::PhraseIndex;
 use regex::{Regex, RegexSet};
 use rustc_hash::FxHashSet;
 
@@ -122,7 +122,7 @@ impl LexiconBuilder {
 
     /// Adds a cue that only counts right next to what it qualifies (`window = 0`: "no HIPAA",
     /// "data from Salesforce"). Such cues are mostly tiny common words; they stay out of the
-    /// automaton and are checked beside a target on request (`Lexicon::adjacent`).
+    /// phrase index and are checked beside a target on request (`Lexicon::adjacent`).
     pub fn adjacent_phrase(&mut self, phrase: &str, layer: Layer, index: u32) {
         for variant in variants(phrase, false) {
             let variant = variant.to_lowercase();
@@ -149,30 +149,20 @@ impl LexiconBuilder {
 
     pub fn build(self) -> Result<Lexicon, String> {
         let LexiconBuilder { phrases, meta, eager, on_demand, adjacent, requirements, .. } = self;
-        // The automaton and the regex sets are about as slow to build, and every run pays for
-        // them before extracting: built side by side where there is a second core.
-        let (automaton, eager, on_demand) = std::thread::scope(|scope| {
-            let automaton = scope.spawn(|| {
-                // A contiguous NFA, not a DFA: building the DFA took a third of the rule loading,
-                // and scanning with it was no faster (overlapping search, hits filtered after).
-                // Phrases and sentences are ASCII-lowercased rather than the automaton made
-                // case-insensitive: half the transitions, quicker to build and to run.
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(phrases.iter().map(|phrase| phrase.to_ascii_lowercase()))
-                    .map_err(|error| error.to_string())
-            });
+        // Every run pays for these before extracting: the phrase index is built beside the
+        // regex sets where there is a second core.
+        let (phrases, eager, on_demand) = std::thread::scope(|scope| {
+            let phrases = scope.spawn(|| PhraseIndex::new(&phrases));
             let (eager, on_demand) = (eager.build(), on_demand.build());
-            let automaton = automaton.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (automaton, eager, on_demand)
+            let phrases = phrases.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (phrases, eager, on_demand)
         });
-        Ok(Lexicon { automaton: automaton?, meta, eager: eager?, on_demand: on_demand?, adjacent, requirements })
+        Ok(Lexicon { phrases, meta, eager: eager?, on_demand: on_demand?, adjacent, requirements })
     }
 }
 
 pub(crate) struct Lexicon {
-    automaton: AhoCorasick,
+    phrases: PhraseIndex,
     meta: Vec<PhraseMeta>,
     eager: PatternGroup,
     on_demand: PatternGroup,
@@ -186,26 +176,25 @@ impl Lexicon {
     pub fn scan(&self, text: &str, out: &mut Vec<Hit>) {
         let base = out.len();
         let mut lowercase: Option<String> = None;
-        // Same bytes at the same offsets, ASCII letters lowercased: what the automaton reads.
+        // Same bytes at the same offsets, ASCII letters lowercased: what the phrase index reads.
         let folded = text.to_ascii_lowercase();
-        for found in self.automaton.find_overlapping_iter(&folded) {
-            let (start, end) = (found.start(), found.end());
-            let meta = &self.meta[found.pattern().as_usize()];
+        self.phrases.occurrences(&folded, |id, start, end| {
+            let meta = &self.meta[id as usize];
             if !at_word_edges(text, start, end) {
-                continue;
+                return;
             }
             if meta.exact.as_deref().is_some_and(|exact| &text[start..end] != exact) {
-                continue;
+                return;
             }
             if let Some(requirement) = meta.requires {
                 let lower = lowercase.get_or_insert_with(|| text.to_lowercase());
                 let words = &self.requirements[requirement as usize];
                 if !words.iter().any(|word| contains_word(lower, word)) {
-                    continue;
+                    return;
                 }
             }
             out.push(Hit { layer: meta.layer, index: meta.index, start, end });
-        }
+        });
         self.eager.scan(text, out);
         keep_leftmost_longest(out, base);
     }
@@ -273,7 +262,8 @@ fn keep_leftmost_longest(out: &mut Vec<Hit>, base: usize) {
     out[base..].sort_unstable_by_key(|hit| (hit.start, hit.layer, hit.end));
 }
 
-fn is_word_char(c: char) -> bool {
+/// Letters and digits: what a phrase must not start or end in the middle of.
+pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 

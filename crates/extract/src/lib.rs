@@ -21,6 +21,7 @@ mod lexicon;
 mod numbers;
 pub mod pain_score;
 mod people;
+mod phrase_index;
 mod rules;
 mod sentences;
 mod words;

@@ -139,7 +139,7 @@ fn is_vague_tail(word: &str) -> bool {
 
 fn tokenize(text: &str) -> Vec<Token<'_>> {
     let bytes = text.as_bytes();
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(crate::words::word_capacity(text));
     let mut index = 0;
     while index < bytes.len() {
         let start = index;
@@ -259,7 +259,7 @@ fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bo
     // "a dollar", "a buck": one of the currency.
     if word(index).is_some_and(|w| w.eq_ignore_ascii_case("a"))
         && word(index + 1)
-            .is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "dollar" | "buck" | "pound" | "euro"))
+            .is_some_and(|w| ["dollar", "buck", "pound", "euro"].iter().any(|c| w.eq_ignore_ascii_case(c)))
     {
         return Some((1.0, index + 1, false, false));
     }
@@ -282,22 +282,23 @@ fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bo
             }
             break;
         };
-        let lower = text.to_ascii_lowercase();
+        // Compared in any case without a lowercased copy: every "a" of a sentence gets here.
+        let is = |word: &str| text.eq_ignore_ascii_case(word);
         // "ninety-some thousand", "forty odd": the round number stands for the amount.
-        if is_vague_tail(&lower) && saw_number && fraction_digits.is_none() && current >= 20.0 {
+        if is_vague_tail(text) && saw_number && fraction_digits.is_none() && current >= 20.0 {
             index += 1;
             continue;
         }
         // "four hundred and six hundred thousand": a second "hundred" after "and" starts the
         // high end of a range, not part of this number.
-        if lower == "and" && was_scale_hundred(tokens, index) && current >= 100.0 {
+        if is("and") && was_scale_hundred(tokens, index) && current >= 100.0 {
             let next_is_hundreds = word(index + 2).is_some_and(|w| w.eq_ignore_ascii_case("hundred"));
             if next_is_hundreds {
                 break;
             }
         }
         let was_after_scale = std::mem::take(&mut after_scale);
-        if let Some(value) = unit_value(&lower) {
+        if let Some(value) = unit_value(text) {
             if let Some(place) = fraction_digits.as_mut() {
                 current += value * *place;
                 *place /= 10.0;
@@ -305,27 +306,27 @@ fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bo
                 current += value;
             }
             saw_number = true;
-        } else if let Some(value) = tens_value(&lower) {
+        } else if let Some(value) = tens_value(text) {
             current += value;
             saw_number = true;
-        } else if (lower == "a" || lower == "an")
+        } else if (is("a") || is("an"))
             && !saw_number
             && word(index + 1).and_then(scale_word).is_some_and(|(scale, _)| scale >= 100.0)
         {
             current = 1.0;
-        } else if lower == "point"
+        } else if is("point")
             && saw_number
             && fraction_digits.is_none()
             && word(index + 1).and_then(unit_value).is_some()
         {
             fraction_digits = Some(0.1);
-        } else if lower == "and"
+        } else if is("and")
             && was_after_scale
             && word(index + 1).is_some_and(|w| unit_value(w).is_some() || tens_value(w).is_some())
         {
             // "one hundred and fifty"
-        } else if let Some((scale, marks_money)) = scale_word(&lower).filter(|_| saw_number || current > 0.0) {
-            if lower == "m" || lower == "b" || lower == "mm" || lower == "bn" {
+        } else if let Some((scale, marks_money)) = scale_word(text).filter(|_| saw_number || current > 0.0) {
+            if is("m") || is("b") || is("mm") || is("bn") {
                 // Single letters only scale digits ("$2m"), never words ("two m" is not said).
                 break;
             }
@@ -430,6 +431,12 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
         at = after.max(at + 1);
     }
     found
+}
+
+/// Whether `quantities` would find any number in `text`: stops at the first one.
+pub(crate) fn has_quantity(text: &str) -> bool {
+    let tokens = tokenize(text);
+    (0..tokens.len()).any(|at| number_at(&tokens, at).is_some())
 }
 
 /// A currency word at `at` ("dollars", "pounds", but not "pounds of produce", a weight), with

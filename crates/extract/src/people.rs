@@ -4,7 +4,7 @@
 use crate::call::Call;
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::{Hit, Layer};
-use crate::words::listed;
+use crate::words::{listed, word_capacity};
 use std::ops::Range;
 
 /// Someone (or some team) named in a sentence.
@@ -133,7 +133,7 @@ pub(crate) struct Word<'a> {
 }
 
 pub(crate) fn words(text: &str) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(word_capacity(text));
     let mut offset = 0;
     for raw in text.split(' ') {
         let start = offset;
@@ -700,13 +700,21 @@ fn merge_appositions<'a>(text: &str, mentions: Vec<PersonMention<'a>>) -> Vec<Pe
 pub(crate) fn names_match(a: &str, b: &str) -> bool {
     if has_honorific(a) || has_honorific(b) {
         // "Dr. Feldman" is known by the surname: it matches "Feldman" and "Dr. Ann Feldman".
-        let last = |name: &str| name.rsplit(' ').next().unwrap_or("").trim_end_matches('.').to_string();
-        return similar(&last(a), &last(b), 1);
+        let surname = |name| last_word(name).trim_end_matches('.');
+        return similar(surname(a), surname(b), 1);
     }
     let single = |name: &str| !name.contains(' ');
-    let first = |name: &'_ str| name.split(' ').next().unwrap_or("").to_string();
-    let last = |name: &'_ str| name.rsplit(' ').next().unwrap_or("").to_string();
-    similar(&first(a), &first(b), 1) && (single(a) || single(b) || similar(&last(a), &last(b), 2))
+    similar(first_word(a), first_word(b), 1) && (single(a) || single(b) || similar(last_word(a), last_word(b), 2))
+}
+
+/// The words of a name are compared in place: stakeholders match every name of a sentence
+/// against every person and name known so far.
+fn first_word(name: &str) -> &str {
+    name.split(' ').next().unwrap_or("")
+}
+
+fn last_word(name: &str) -> &str {
+    name.rsplit(' ').next().unwrap_or("")
 }
 
 /// Case-insensitive equality, or an edit distance within `slips` for words long enough that a

@@ -143,6 +143,10 @@ const ALIGN_LOOKAHEAD: usize = 3;
 /// so each word is normally the next whitespace-separated piece of it; a word that is not found
 /// within [`ALIGN_LOOKAHEAD`] pieces is left without a place rather than matched further on.
 fn align(text: &str, words: &[Word]) -> Vec<TimedWord> {
+    // Captions and older transcripts have no word times: nothing to place, no pieces to cut.
+    if words.is_empty() {
+        return Vec::new();
+    }
     let mut pieces = Vec::new();
     let mut offset = 0;
     for piece in text.split(' ') {

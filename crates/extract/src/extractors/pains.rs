@@ -8,6 +8,7 @@ use crate::item::{item, QUESTION_FACTOR};
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
 use crate::pain_score::{probability, Signal, Signals};
+use crate::words::word_capacity;
 use handoff_findings::{Category, Item, PainPoint};
 use std::ops::Range;
 
@@ -190,8 +191,8 @@ fn read_sentence<'a>(call: &'a Call, sentence: usize) -> Option<Reading<'a>> {
         return None;
     }
     let lower = text.to_lowercase();
-    let words: Vec<&str> =
-        lower.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|word| !word.is_empty()).collect();
+    let mut words: Vec<&str> = Vec::with_capacity(word_capacity(&lower));
+    words.extend(lower.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|word| !word.is_empty()));
     let negated_at = |at: usize| {
         words[at.saturating_sub(2)..at].iter().any(|w| matches!(*w, "not" | "no" | "never") || w.ends_with("n't"))
     };
@@ -225,7 +226,7 @@ fn read_sentence<'a>(call: &'a Call, sentence: usize) -> Option<Reading<'a>> {
             Signal::ProblemWords => valence(|v| v <= PROBLEM_VALENCE),
             Signal::Consequences => consequences.len().min(2) as f32,
             Signal::Understatement => flag(call.has_cue(sentence, CueKind::PainUnderstatement)),
-            Signal::Quantity => flag(!crate::numbers::quantities(text).is_empty()),
+            Signal::Quantity => flag(crate::numbers::has_quantity(text)),
             Signal::Asked => flag(answers_a_problem_question(call, sentence)),
             Signal::Ownership => flag(words.iter().any(|word| OWNERSHIP.contains(word))),
             Signal::Question => flag(call.sentence(sentence).is_question()),
