@@ -268,7 +268,8 @@ fn find_name_runs(call: &Call, sentence: usize) -> Vec<Range<usize>> {
     let mut runs: Vec<Range<usize>> = Vec::new();
     let mut current: Option<(Range<usize>, usize)> = None;
     let mut honorific: Option<usize> = None;
-    for word in words(text) {
+    let all = words(text);
+    for word in all.iter().copied() {
         if HONORIFICS.contains(&word.text) && current.is_none() {
             honorific = Some(word.start);
             continue;
@@ -303,7 +304,6 @@ fn find_name_runs(call: &Call, sentence: usize) -> Vec<Range<usize>> {
     runs.extend(current.map(|(range, _)| range));
     // "some bar's basement in Eugene", "a company out of Charlotte": a town, not a person; "the
     // Dean", "the Henry Schein portal", "the Gate Board": no one's name takes "the".
-    let all = words(text);
     runs.retain(|run| {
         let before = all.iter().rev().find(|word| word.end <= run.start);
         let after = all.iter().find(|word| word.start >= run.end);
