@@ -266,7 +266,8 @@ fn select(call: &Call, candidates: Vec<Candidate>) -> Vec<Item<NextStep>> {
         }
     }
     // Other actions: the first said with a step word and a day or date, else a time agreed
-    // after a proposal, else the first with any time, else the first statement, else the first.
+    // after a proposal, else the first with any time, else the first proposal the other side
+    // said yes to, else the first statement, else the first.
     let mut actions: Vec<&str> = Vec::new();
     for candidate in candidates.iter().filter(|c| c.action != "send_material") {
         if !actions.contains(&candidate.action.as_str()) {
@@ -283,6 +284,7 @@ fn select(call: &Call, candidates: Vec<Candidate>) -> Vec<Item<NextStep>> {
             .or_else(|| pick(&|c| specific(c) && !c.rule.ends_with(AGREED_TIME)))
             .or_else(|| pick(&|c| c.rule.ends_with(AGREED_TIME)))
             .or_else(|| pick(&|c| c.when.is_some()))
+            .or_else(|| pick(&|c| c.question && call.answer(c.sentence) == Some(Answer::Yes)))
             .or_else(|| pick(&|c| !c.question))
             .unwrap_or(same[0]);
         keep[chosen] = true;

@@ -642,6 +642,15 @@ impl Compiler {
                     "remove the empty \"\" phrase",
                 ));
             }
+            // A regex pasted into `phrases` would only ever match its own backslashes.
+            if text.contains('\\') || text.contains("(?") {
+                return Err(pack.invalid(
+                    phrase.span(),
+                    id,
+                    format!("the phrase {text:?} is written as a regex, but phrases are matched as plain words"),
+                    "move it to patterns = ['...'] of the same rule",
+                ));
+            }
             if cue.window.as_ref().is_some_and(|window| *window.get_ref() == 0) {
                 self.lexicon.adjacent_phrase(text, layer, index);
             } else {

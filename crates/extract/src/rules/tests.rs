@@ -179,6 +179,15 @@ fn the_same_alias_on_two_entries_is_refused() {
 }
 
 #[test]
+fn a_regex_written_as_a_phrase_is_refused() {
+    let pack =
+        "pack = \"objections\"\n[[objection]]\nid = \"lock-in\"\nphrases = [\"locked in\", '\\bstill\\s+paying\\b']\n";
+    let (error, message) = invalid("objections", pack);
+    assert_eq!(error.line(), Some(4), "{message}");
+    assert!(message.contains("rule `lock-in`") && message.contains("move it to patterns"), "{message}");
+}
+
+#[test]
 fn unknown_macro_is_reported() {
     let pack = "pack = \"timeline\"\n[[deadline]]\nid = \"x\"\npatterns = ['by {fortnight}']\n";
     let (_, message) = invalid("timeline", pack);
