@@ -1251,6 +1251,30 @@ fn requirements_refusals_and_weariness_in_general_forms_are_objections() {
 }
 
 #[test]
+fn refusals_lock_in_conditions_and_users_said_as_they_are_objections() {
+    let pushback = [
+        "I'm not signing a two-year agreement with anyone.",
+        "We will not introduce anything new during open enrollment.",
+        "The cutover can't happen before the audit.",
+        "We re-upped with Paycor in the spring.",
+        "Our drivers, they won't download another app.",
+        "Any new vendor will need a signed BAA before we talk further.",
+        "Carla would need to sign off on anything over ten thousand.",
+        "If it doesn't post to the GL I'm not interested.",
+    ];
+    let mut turns = Vec::new();
+    for sentence in pushback {
+        turns.push((PROSPECT, sentence));
+        turns.push((SDR, "Okay."));
+    }
+    turns.push((PROSPECT, "We signed up two new clinics this year."));
+    turns.push((PROSPECT, "They won't let us export our own data."));
+    let found = run(&turns);
+    let objections: Vec<&str> = found.objections.iter().map(|o| o.quote.as_str()).collect();
+    assert_eq!(objections, pushback);
+}
+
+#[test]
 fn pushback_without_the_usual_words_is_an_objection() {
     let found = run(&[
         (PROSPECT, "Honestly, I've heard that pitch before."),
