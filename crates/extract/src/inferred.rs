@@ -27,6 +27,9 @@ const INFERRED_CONFIDENCE: f32 = 0.6;
 /// Mixed case ("RouteOne") or a dotted name ("Bill.com") is almost never anything but a product.
 const PRODUCT_SHAPE_BONUS: f32 = 0.1;
 
+/// Vendor tails that anyone, not only a vendor, does: not enough for an English word.
+const SAYING: &[&str] = &["said", "says", "claims", "promised", "came up", "rang"];
+
 /// Words after a name in which a [[tail]] of inferred_systems.toml may start ("X, their
 /// implementation", "X did a demo").
 const TAIL_REACH_WORDS: usize = 3;
@@ -76,17 +79,22 @@ fn name_word(call: &Call, word: &Word, first_in_sentence: bool) -> Option<NameWo
     // "Fridays", "CRMs": a listed word in the plural is no name either.
     let singular = text.strip_suffix('s').filter(|stem| stem.len() > 1).unwrap_or(text);
     let never = |word: &str| {
-        listed(&rules.not_names, word) || listed(&rules.not_products, word) || listed(&rules.first_names, word)
+        listed(&rules.not_names, word)
+            || listed(&rules.not_products, word)
+            || (listed(&rules.first_names, word) && !is_acronym(word))
     };
     if never(text) || never(singular) {
         return None;
     }
     let english = !shaped && rules.words.is_english(text.trim_end_matches(|c: char| !c.is_alphabetic()));
-    // Sentence-initial words are capitalised anyway: only a shape or a made-up word says "name".
-    if first_in_sentence && english {
-        return None;
-    }
-    Some(NameWord { shaped, english })
+    // Sentence-initial words are capitalised anyway: only a shape, a made-up word or a vendor's
+    // doing after it ("Assembled reached out") says "name".
+    Some(NameWord { shaped, english, initial_english: first_in_sentence && english })
+}
+
+/// "ELMO", "AMOS": a word in capitals is an acronym or a brand, never someone's first name.
+fn is_acronym(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphabetic()).count() >= 3 && word.chars().all(|c| !c.is_lowercase())
 }
 
 /// Whether `word` ends like a contraction ("Haven't", "He’ll"), in any case, with either
@@ -102,6 +110,8 @@ fn is_contraction(word: &str) -> bool {
 struct NameWord {
     shaped: bool,
     english: bool,
+    /// An English word opening the sentence ("Weave told me"): capitalised by grammar alone.
+    initial_english: bool,
 }
 
 /// Names in `sentence` that no dictionary entry, role or known person covers and whose context
@@ -152,7 +162,7 @@ pub(crate) fn product_names(call: &Call, sentence: usize, not_products: &NotProd
         // when a lead frames it as one ("we use Aurora").
         let words = &call.rules.words;
         let place = words.is_place(&name);
-        let common_name = place || run.iter().all(|word| words.is_given_name(word.text));
+        let common_name = place || run.iter().all(|word| words.is_given_name(word.text) && !is_acronym(word.text));
         let framed = || !common_name || lead_before(call, sentence, &span).is_some();
         // "a clinic in Dayton uses X": where, even with a lead before it.
         let located = place && is_said_as_place(index.checked_sub(1).map(|before| &tokens[before]), tokens.get(end));
@@ -189,7 +199,7 @@ fn is_blocking_cue(layer: Layer) -> bool {
 fn is_person(call: &Call, run: &[Word]) -> bool {
     let plain = |word: &Word| !has_product_shape(word.text) && !call.rules.words.is_english(word.text);
     run.len() == 2 && run.iter().all(plain) && run[1].text.chars().skip(1).all(|c| c.is_lowercase())
-        || run.iter().any(|word| listed(&call.rules.first_names, word.text))
+        || run.iter().any(|word| listed(&call.rules.first_names, word.text) && !is_acronym(word.text))
 }
 
 /// Names the call itself says are not products: the people on the call and their companies,
@@ -229,12 +239,20 @@ fn product_context(
         .cues(sentence, CueKind::ProductWeakLead)
         .any(|cue| cue.end <= name.start && text[cue.end..name.start].trim().is_empty());
     let tail = tail_after(call, sentence, name);
-    let tail_status = tail.and_then(|cue| call.cue(cue).value.clone());
+    // "Weave told me", "Assembled reached out": an English word is a vendor by what it did to
+    // them, not by what it said ("Corporate says", "Title 24 says").
+    let tail_status = tail
+        .filter(|cue| !shape.english || !SAYING.contains(&call.matched(sentence, cue).to_ascii_lowercase().as_str()))
+        .and_then(|cue| call.cue(cue).value.clone());
+    // A word capitalised only because it opens the sentence needs that vendor's doing.
+    if shape.initial_english && tail_status.is_none() {
+        return None;
+    }
     let tail = tail.is_some();
     let made_up = !shape.english;
     let asked = asked_which_product(call, sentence, REPLY_SENTENCES);
     let evidence = lead.is_some()
-        || (tail && (made_up || shape.shaped))
+        || (tail && (made_up || shape.shaped || tail_status.is_some()))
         || (weak_lead && shape.shaped)
         || (asked.is_some() && (made_up || shape.shaped));
     // An English word ("Epic", "Prism") needs a lead or a tail.

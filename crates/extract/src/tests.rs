@@ -1289,6 +1289,30 @@ fn pushback_without_the_usual_words_is_an_objection() {
 }
 
 #[test]
+fn a_vendor_is_known_by_what_it_did_even_when_its_name_is_an_english_word() {
+    let found = run(&[
+        (PROSPECT, "Assembled reached out and I've done one call."),
+        (PROSPECT, "And ELMO rang me a couple of times."),
+        (PROSPECT, "We've had two calls with Quorvex."),
+        (PROSPECT, "Somebody told me about Mosaic, but I did not look yet."),
+        (PROSPECT, "Corporate says we should be at twenty-nine."),
+        (PROSPECT, "Lawyer said that gets into gambling rules."),
+    ]);
+    let names: Vec<(&str, SystemStatus)> =
+        found.systems.iter().map(|s| (s.detail.name.as_str(), s.detail.status)).collect();
+    assert_eq!(
+        names,
+        [
+            ("Assembled", SystemStatus::Mentioned),
+            ("ELMO", SystemStatus::Mentioned),
+            ("Quorvex", SystemStatus::Evaluating),
+            ("Mosaic", SystemStatus::Mentioned)
+        ],
+        "{found:#?}"
+    );
+}
+
+#[test]
 fn first_names_and_places_are_no_products_unless_a_lead_says_so() {
     let found = run(&[
         (PROSPECT, "My friend Jeanette runs a place over in Fairview, she uses something called Zira."),
