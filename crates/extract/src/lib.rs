@@ -24,6 +24,7 @@ mod people;
 mod phrase_index;
 mod rules;
 mod sentences;
+mod tense;
 mod words;
 
 pub use handoff_findings::*;

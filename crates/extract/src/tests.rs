@@ -1362,6 +1362,19 @@ fn a_proposal_the_prospect_turns_down_is_no_next_step() {
 }
 
 #[test]
+fn a_step_told_as_history_is_no_next_step_and_a_yes_picks_the_proposal() {
+    let extraction = run(&[
+        (PROSPECT, "I'll be honest, I took the meeting because Nadia asked me to."),
+        (PROSPECT, "We saw a demo from Element451 in the spring."),
+        (PROSPECT, "If she says it adds clicks, I will believe her over any demonstration."),
+        (SDR, "What if we did a demo with you and Ines?"),
+        (PROSPECT, "Yes."),
+    ]);
+    let quotes: Vec<&str> = extraction.next_steps.iter().map(|s| s.quote.as_str()).collect();
+    assert_eq!(quotes, ["What if we did a demo with you and Ines?"], "{:#?}", extraction.next_steps);
+}
+
+#[test]
 fn an_attempt_told_in_fragments_is_quoted_whole() {
     let extraction = run(&[
         (SDR, "Have you tried anything for work orders?"),

@@ -14,6 +14,7 @@ use crate::item::item_across;
 use crate::kinds::CueKind;
 use crate::lexicon::{Hit, Layer};
 use crate::people;
+use crate::tense::{has_past, looks_ahead};
 use handoff_findings::{Category, Item, NextStep};
 use handoff_transcript::Speaker;
 use std::ops::Range;
@@ -59,6 +60,10 @@ const AGREEMENT_SENTENCES: usize = 3;
 const AGREED_TIME: &str = "/agreed-time";
 /// How far back (sentences) a bare time or an invite looks for the step it schedules.
 const PROPOSAL_LOOKBACK: usize = 6;
+/// Words before a step read for its tense ("that I took the meeting").
+const PAST_LEAD_WORDS: usize = 4;
+/// Who did it, before a verb in the past ("I took", "we've seen" reads as "we've" + "seen").
+const SUBJECTS: &[&str] = &["i", "we", "they", "he", "she", "you", "i've", "we've", "they've", "you've"];
 /// A sentence of at most this many words beside a step in the same turn joins its quote when it
 /// carries the time ("How about Thursday at nine? I'll send an invite.").
 const TIME_SENTENCE_WORDS: usize = 8;
@@ -108,6 +113,9 @@ pub(crate) fn next_steps(call: &Call, participants: &[String]) -> Vec<Item<NextS
             }
             let when = whens.iter().find(|(at, _)| part.range.contains(at)).map(|(_, w)| w.clone());
             let best = governing_cue(call, sentence, &part.range);
+            if best.is_some_and(|cue| told_as_past(call, sentence, part.range.start, cue.start)) {
+                continue;
+            }
             let (action, rule, confidence) = match best {
                 Some(cue) => {
                     let rule = call.cue(cue);
@@ -214,6 +222,29 @@ pub(crate) fn next_steps(call: &Call, participants: &[String]) -> Vec<Item<NextS
         }
     }
     select(call, candidates)
+}
+
+/// "We saw a demo from them", "I took the meeting because Nadia asked": a step told as what
+/// someone did, in the few words before it, is history, not a next step. A past form after a
+/// proposal ("What if we did a demo") or in no one's doing ("a sample generated from a demo
+/// winery") is not.
+fn told_as_past(call: &Call, sentence: usize, from: usize, step_at: usize) -> bool {
+    let text = call.text(sentence);
+    let starts: Vec<usize> =
+        text[from..step_at].split_whitespace().map(|word| word.as_ptr() as usize - text.as_ptr() as usize).collect();
+    let window = starts.len().saturating_sub(PAST_LEAD_WORDS);
+    let Some(&lead_in) = starts.get(window) else {
+        return false;
+    };
+    let words: Vec<&str> = text[lead_in..step_at].split_whitespace().collect();
+    let someone_did = words.windows(2).any(|pair| {
+        let subject = pair[0].trim_matches(|c: char| !c.is_alphanumeric() && c != '\'');
+        let is_subject = SUBJECTS.contains(&subject.to_ascii_lowercase().as_str())
+            || subject.chars().next().is_some_and(char::is_uppercase);
+        is_subject && has_past(pair[1])
+    });
+    let proposed = call.cues(sentence, CueKind::StepCommitment).any(|cue| cue.end > lead_in && cue.start < step_at);
+    someone_did && !proposed && !looks_ahead(&words.join(" "))
 }
 
 fn pack_of(call: &Call, sentence: usize) -> String {

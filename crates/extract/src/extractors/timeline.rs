@@ -6,6 +6,7 @@ use crate::item::item;
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
 use crate::numbers::{digits_for_words, quantities};
+use crate::tense::{has_past, looks_ahead};
 use handoff_findings::{Category, Item, Timeline};
 use std::collections::HashSet;
 
@@ -171,63 +172,6 @@ const LEAD_WORDS: &[&str] = &[
 /// A time phrase that is nearly all of its sentence answers "when?": "February, ideally.",
 /// "After March." Allowed words besides the phrase.
 const FRAGMENT_WORDS: usize = 3;
-/// Said about what is over ("we signed in March", "it fell apart within a year").
-const PAST_WORDS: &[&str] = &[
-    "was",
-    "were",
-    "had",
-    "did",
-    "didn't",
-    "wasn't",
-    "weren't",
-    "went",
-    "got",
-    "fell",
-    "left",
-    "came",
-    "took",
-    "made",
-    "said",
-    "told",
-    "saw",
-    "began",
-    "ran",
-    "broke",
-    "lost",
-    "paid",
-    "bought",
-    "sold",
-    "last",
-    "ago",
-    "used",
-    "hired",
-    "spent",
-    "grew",
-    "happened",
-    "tried",
-    "dinged",
-    "missed",
-    "added",
-    "signed",
-    "started",
-    "switched",
-    "moved",
-    "launched",
-    "raised",
-    "implemented",
-    "bought",
-    "built",
-    "wrote",
-    "found",
-    "hit",
-    "passed",
-    "failed",
-    "since",
-];
-/// An "-ed" word after one of these is a state or a plan, not the past: "is renewed in July",
-/// "gets locked in September", "we're scheduled for March".
-const BE_WORDS: &[&str] =
-    &["is", "are", "be", "been", "being", "get", "gets", "getting", "we're", "it's", "they're", "will", "to", "'s"];
 
 pub(crate) fn timeline(call: &Call) -> Vec<Item<Timeline>> {
     let mut items = Vec::new();
@@ -569,89 +513,6 @@ fn said_of_the_past(call: &Call, sentence: usize, start: usize, end: usize) -> b
             matched.ends_with('s') && !matched.ends_with("ss") || looks_ahead(&text[from..to])
         });
     !present_event && has_past(text) && !looks_ahead(text)
-}
-
-fn has_past(text: &str) -> bool {
-    let lowercase: Vec<String> = words(text, 0).map(|(_, _, w)| w).collect();
-    let clause: Vec<&str> =
-        lowercase.iter().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')).collect();
-    clause.iter().enumerate().any(|(i, word)| {
-        let after_be = i > 0 && BE_WORDS.iter().any(|be| clause[i - 1] == *be || clause[i - 1].ends_with(be));
-        (PAST_WORDS.contains(word) && !after_be && !(*word == "last" && i > 0 && clause[i - 1] == "the"))
-            || (word.len() > 3
-                && word.ends_with("ed")
-                && !after_be
-                && !word.ends_with("eed")
-                && !NOT_PAST.contains(word))
-    })
-}
-
-/// Words ending in "-ed" that are not verbs in the past.
-const NOT_PAST: &[&str] = &[
-    "need",
-    "bedded",
-    "issued",
-    "signed",
-    "done",
-    "finished",
-    "sorted",
-    "fixed",
-    "installed",
-    "trained",
-    "approved",
-    "red",
-    "bed",
-    "shed",
-    "hundred",
-    "speed",
-    "based",
-    "interested",
-    "scheduled",
-    "planned",
-    "expected",
-    "supposed",
-    "related",
-    "limited",
-    "dedicated",
-    "advanced",
-    "automated",
-    "integrated",
-    "detailed",
-    "required",
-    "allowed",
-];
-
-/// Words that look ahead: "we need it by...", "it'll be", "I want".
-fn looks_ahead(text: &str) -> bool {
-    text.split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_ascii_lowercase())
-        .any(|w| {
-            matches!(
-                w.as_str(),
-                "will"
-                    | "need"
-                    | "needs"
-                    | "want"
-                    | "wants"
-                    | "going"
-                    | "gonna"
-                    | "plan"
-                    | "hope"
-                    | "is"
-                    | "are"
-                    | "am"
-                    | "has"
-                    | "have"
-                    | "would"
-                    | "should"
-                    | "must"
-                    | "can"
-            ) || w.ends_with("'ll")
-                || w.ends_with("'d")
-                || w.ends_with("'s")
-                || w.ends_with("'re")
-                || w.ends_with("'m")
-        })
 }
 
 /// Start of the phrase, taking in a word of what must be done by then: "a decision by April".
