@@ -352,7 +352,7 @@ pub(crate) fn may_mention_someone(call: &Call, sentence: usize) -> bool {
     });
     capitalised_later || {
         let first = text.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-        listed(&call.rules.first_names, first)
+        listed(&call.rules.first_names, first) || call.rules.words.is_given_name(first)
     }
 }
 
@@ -380,6 +380,9 @@ pub(crate) fn joins_the_call(text: &str, run: &Range<usize>) -> bool {
 const OPENS_TALK_TO_SOMEONE: &[&str] =
     &["hi", "hello", "hey", "thanks", "thank", "good", "sorry", "i", "i'm", "i've", "i'd", "i'll"];
 
+/// First words of a noun phrase before "..., Name.": the name says who it is, to no one.
+const APPOSITION_OPENERS: &[&str] = &["the", "our", "my", "his", "her", "their", "a", "an"];
+
 /// Whether the name at `run` is said to someone on the call rather than about someone:
 /// "Rachel, your note mentioned...", "Tony, how are you tracking...", "Thanks, Evan.",
 /// "Let me be honest with you, Tyler, I'm...".
@@ -398,10 +401,13 @@ pub(crate) fn is_vocative(text: &str, run: &Range<usize>) -> bool {
         let words = gap_words(after);
         return second_person(&words) || words.first().is_some_and(|w| OPENS_TALK_TO_SOMEONE.contains(&w.as_str()));
     }
-    // At the end, after a comma: "Thanks, Evan." / "Sure thing, Tyler!"
+    // At the end, after a comma: "Thanks, Evan." / "Sure thing, Tyler!"; but after a noun
+    // phrase it names who that is: "The GM, Phil Sandoval."
     let ends = after.trim().is_empty() || after.starts_with(['.', '!', '?']);
     if before.ends_with(',') && ends {
-        return true;
+        let clause = before[..before.len() - 1].rsplit([',', ';']).next().unwrap_or("");
+        let opener = gap_words(clause).into_iter().next().unwrap_or_default();
+        return !APPOSITION_OPENERS.contains(&opener.as_str());
     }
     // In the middle between commas, before "I" or "you": "honest with you, Tyler, I'm taking".
     before.ends_with(',')
@@ -645,7 +651,14 @@ pub(crate) fn mentions<'a>(call: &'a Call, sentence: usize, known: &[String]) ->
             && matches!(after[0], "in" | "from")
             && (DEPARTMENTS.contains(&after[1])
                 || (after[1] == "our" && after.get(2).is_some_and(|w| DEPARTMENTS.contains(w))));
+        // "Who reviews security?" "Anand Mehta.": a full name said alone answers "who?".
+        let full_name_alone = run.start == 0
+            && text[run.end..].trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace()).is_empty()
+            && name.split(' ').count() == 2
+            && name.split(' ').all(|word| !call.rules.words.is_english(word))
+            && answers_who(call, sentence);
         let accepted = call.rules.first_names.contains(&first)
+            || full_name_alone
             || has_honorific(name)
             || before_relation
             || with_you
@@ -668,6 +681,18 @@ pub(crate) fn mentions<'a>(call: &'a Call, sentence: usize, known: &[String]) ->
     }
     found.sort_by_key(|mention| mention.span.start);
     merge_appositions(text, found)
+}
+
+/// Whether `sentence` opens a reply to the other side's "who ...?".
+fn answers_who(call: &Call, sentence: usize) -> bool {
+    sentence.checked_sub(1).is_some_and(|before| {
+        let asked = call.sentence(before);
+        asked.speaker != call.sentence(sentence).speaker
+            && asked.is_question()
+            && gap_words(call.text(before))
+                .iter()
+                .any(|word| matches!(word.as_str(), "who" | "who's" | "whom" | "whose"))
+    })
 }
 
 /// "My boss, Kevin Walsh, the CRO": a nameless role right before a named person, with only a

@@ -268,6 +268,26 @@ fn stakeholder_named_with_role_and_relation() {
 }
 
 #[test]
+fn a_name_after_its_role_a_full_name_alone_and_a_name_opening_the_sentence_are_stakeholders() {
+    let found = run(&[
+        (SDR, "Who signs off on something like this?"),
+        (PROSPECT, "The GM, Phil Sandoval."),
+        (SDR, "And who reviews security?"),
+        (PROSPECT, "Anand Mehta."),
+        (PROSPECT, "Tasha, our nurse manager, timed it in the summer."),
+        (PROSPECT, "Thanks, Evan."),
+    ]);
+    let people: Vec<(Option<&str>, Option<&str>)> =
+        found.stakeholders.iter().map(|s| (s.detail.name.as_deref(), s.detail.role.as_deref())).collect();
+    assert_eq!(
+        people,
+        [(Some("Phil Sandoval"), Some("GM")), (Some("Anand Mehta"), None), (Some("Tasha"), Some("nurse manager"))],
+        "{:#?}",
+        found.stakeholders
+    );
+}
+
+#[test]
 fn stakeholder_name_role_orders_and_pronouns() {
     let found = run(&[
         (PROSPECT, "David Park, our VP of Finance, will want to weigh in."),
