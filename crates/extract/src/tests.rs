@@ -82,6 +82,8 @@ fn regulation_negations_in_other_words() {
         ("No EU work, so GDPR isn't in play.", "GDPR"),
         ("HIPAA's their problem, not ours.", "HIPAA"),
         ("We're a print shop. Nobody's ever asked us for a SOC 2.", "SOC 2"),
+        ("We're privately held, so none of that Sarbanes-Oxley stuff, thank God.", "SOX"),
+        ("We don't keep anything controlled, so the DEA side isn't really us.", "DEA"),
     ] {
         let found = run(&[(PROSPECT, text)]);
         let regulation = found.regulations.iter().find(|r| r.detail.name == name).unwrap_or_else(|| panic!("{text}"));
