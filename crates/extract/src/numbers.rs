@@ -280,6 +280,20 @@ fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bo
                 index += 1;
                 continue;
             }
+            // Hundreds said as two numbers: "two-fifty" is 250, "one-twenty-five" 125.
+            let tight = |at: usize| tokens.get(at).zip(tokens.get(at + 1)).is_some_and(|(a, b)| a.end == b.start);
+            if saw_number
+                && total == 0.0
+                && (1.0..10.0).contains(&current)
+                && tokens.get(index).is_some_and(|t| t.kind == TokenKind::Dash)
+                && tight(index - 1)
+                && tight(index)
+                && word(index + 1).is_some_and(|w| tens_value(w).is_some())
+            {
+                current *= 100.0;
+                index += 1;
+                continue;
+            }
             break;
         };
         // Compared in any case without a lowercased copy: every "a" of a sentence gets here.
@@ -397,8 +411,13 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
         });
         if joiner {
             let comma = tokens[after].text == ",";
+            // "fifteen, maybe twenty grand": a hedge before the high end.
+            let hedged = tokens
+                .get(after + 1)
+                .is_some_and(|t| t.kind == TokenKind::Word && HEDGES.contains(&t.text.to_ascii_lowercase().as_str()));
+            let high_at = after + 1 + usize::from(hedged);
             let high_at =
-                if tokens.get(after + 1).is_some_and(|t| t.kind == TokenKind::Dollar) { after + 2 } else { after + 1 };
+                if tokens.get(high_at).is_some_and(|t| t.kind == TokenKind::Dollar) { high_at + 1 } else { high_at };
             if let Some((mut high, mut high_next, mut high_money, high_scaled)) = number_at(&tokens, high_at) {
                 if let Some((cents, next)) = currency_after(&tokens, high_next, high) {
                     high += cents;
@@ -406,17 +425,21 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
                     high_next = next;
                 }
                 let mut low = quantity.value;
+                let mut lifted = false;
                 if !quantity.scaled && high_scaled {
                     // The scale said once applies to both ends: "forty to fifty thousand".
                     let scale = magnitude(high);
                     if low * scale <= high {
                         low *= scale;
+                        lifted = scale > 1.0;
                     }
                 } else if !quantity.scaled && low < 10.0 && (100.0..1e3).contains(&high) && low * 100.0 <= high {
-                    // "four to five hundred".
+                    // "four to five hundred", "three, four hundred".
                     low *= 100.0;
+                    lifted = true;
                 }
-                if high > low && (!comma || ((high_scaled || high_money) && low * 2.0 >= high)) {
+                let listed_range = (high_scaled || high_money || lifted) && low * 2.0 >= high;
+                if high > low && (!comma || listed_range) {
                     quantity.value = low;
                     quantity.max = Some(high);
                     quantity.money |=
@@ -455,6 +478,9 @@ fn currency_after(tokens: &[Token], at: usize, value: f64) -> Option<(f64, usize
     }
     Some((0.0, at + 1))
 }
+
+/// Words between the two ends of a range said with a comma: "fifteen, maybe twenty grand".
+const HEDGES: &[&str] = &["maybe", "perhaps", "possibly", "probably", "say"];
 
 /// The power of a thousand a scaled number was said in: 1e3 for 50000, 1e6 for 1.2e6.
 fn magnitude(value: f64) -> f64 {
@@ -574,6 +600,14 @@ mod tests {
         assert_eq!((range.value, range.max), (40_000.0, Some(50_000.0)));
         let written = first("$40k-$60k");
         assert_eq!((written.value, written.max, written.money), (40_000.0, Some(60_000.0), true));
+        let listed_hundreds = first("three, four hundred a site");
+        assert_eq!((listed_hundreds.value, listed_hundreds.max), (300.0, Some(400.0)));
+        let hedged = first("fifteen, maybe twenty grand a year");
+        assert_eq!((hedged.value, hedged.max), (15_000.0, Some(20_000.0)));
+        let shorthand = first("two-fifty to three hundred thousand");
+        assert_eq!((shorthand.value, shorthand.max), (250_000.0, Some(300_000.0)));
+        assert_eq!(first("one-twenty-five").value, 125.0, "hundreds said as two numbers");
+        assert_eq!(first("forty-five").value, 45.0);
     }
 
     #[test]

@@ -1173,6 +1173,12 @@ fn budget_limits_bodies_and_bare_round_numbers() {
     )]);
     assert_eq!(two.budget.len(), 2, "{:#?}", two.budget);
     assert_eq!(two.budget[1].detail.owner.as_deref(), Some("council"));
+
+    // A price per unit is in dollars, however small: "two bucks per clinician", "forty per user".
+    for (said, amount) in [("Two bucks per clinician a month, max.", 2.0), ("Around forty per user a month.", 40.0)] {
+        let per_unit = run(&[(SDR, "What kind of budget are you working with?"), (PROSPECT, said)]);
+        assert_eq!(per_unit.budget.first().and_then(|b| b.detail.amount_usd), Some(amount), "{said}");
+    }
 }
 
 #[test]

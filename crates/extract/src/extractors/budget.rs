@@ -300,6 +300,10 @@ fn amount(call: &Call, sentence: usize, quantity: &Quantity, in_thousands: bool)
     if quantity.value >= 100.0 {
         return cycle_after.then_some(*quantity);
     }
+    // A price per unit is said in dollars: "forty per user", "fifteen, twenty a truck a month".
+    if priced_per_unit(after) && quantity.value >= 1.0 {
+        return Some(Quantity { money: true, ..*quantity });
+    }
     // Small whole numbers are counts or dates unless the call talks money in thousands.
     if !in_thousands || quantity.value < 2.0 || quantity.value.fract() != 0.0 && quantity.value < 10.0 {
         return None;
@@ -345,8 +349,8 @@ fn may_hold_an_amount(text: &str) -> bool {
     text.bytes().any(|b| b.is_ascii_digit())
         || text.split(|c: char| !c.is_ascii_alphabetic()).any(|word| {
             [
-                "k", "grand", "hundred", "thousand", "million", "billion", "dollar", "dollars", "twenty", "thirty",
-                "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "ten", "fifteen",
+                "k", "grand", "hundred", "thousand", "million", "billion", "dollar", "dollars", "bucks", "twenty",
+                "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "ten", "fifteen",
             ]
             .iter()
             .any(|scale| word.eq_ignore_ascii_case(scale))
@@ -368,13 +372,30 @@ fn is_money(text: &str, quantity: &Quantity) -> bool {
     quantity.money || (quantity.scaled && !counts_something(text, quantity))
 }
 
-/// One of the next two words says what the number counts: "1.2 million patient records".
+/// One of the next two words says what the number counts: "1.2 million patient records"; not a
+/// rate ("two bucks per clinician").
 fn counts_something(text: &str, quantity: &Quantity) -> bool {
-    text[quantity.end..]
+    let next: Vec<String> = text[quantity.end..]
         .split_whitespace()
         .take(2)
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase())
-        .any(|w| COUNTED_THINGS.contains(&w.as_str()))
+        .collect();
+    !next.first().is_some_and(|w| RATE_WORDS.contains(&w.as_str()))
+        && next.iter().any(|w| COUNTED_THINGS.contains(&w.as_str()))
+}
+
+/// Words that make the next noun a rate's unit: "per user", "a site", "each school".
+const RATE_WORDS: &[&str] = &["per", "a", "an", "each", "every"];
+/// Periods after a rate word, which make a cycle, not a unit: "a month".
+const PERIODS: &[&str] = &["month", "year", "week", "quarter", "day", "annum"];
+
+/// A price per unit right after the number: "forty per user", "three hundred a site", "fifteen a
+/// truck a month".
+fn priced_per_unit(after: &str) -> bool {
+    let mut words =
+        after.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_ascii_lowercase());
+    let (rate, unit) = (words.next().unwrap_or_default(), words.next().unwrap_or_default());
+    RATE_WORDS.contains(&rate.as_str()) && !unit.is_empty() && !PERIODS.contains(&unit.as_str())
 }
 
 /// The amount as said, with a qualifier just before it and a cycle right after it: "about forty
