@@ -977,6 +977,27 @@ fn products_named_in_answer_to_what_else_they_looked_at_are_alternatives() {
 }
 
 #[test]
+fn attempts_by_hiring_in_the_passive_and_by_switching_off_again() {
+    let tried = [
+        "We hired six seasonal temps to add a second check.",
+        "We brought on a per-diem LPN as a coordinator.",
+        "SailPoint was evaluated about eighteen months ago.",
+        "We had a crack at SafetyCulture a while back.",
+        "We turned on the online booking module in 2022 and turned it off a month later.",
+        "Our controller wrote a nightly SQL job to reconcile the two.",
+    ];
+    let mut turns = Vec::new();
+    for sentence in tried {
+        turns.push((PROSPECT, sentence));
+        turns.push((SDR, "Got it."));
+    }
+    turns.push((PROSPECT, "I only started here three weeks ago."));
+    let found = run(&turns);
+    let quotes: Vec<&str> = found.previous_attempts.iter().map(|attempt| attempt.quote.as_str()).collect();
+    assert_eq!(quotes, tried);
+}
+
+#[test]
 fn a_product_named_in_reply_to_what_they_tried_is_an_attempt() {
     let tried = run(&[
         (SDR, "Have you tried a CMMS before?"),
