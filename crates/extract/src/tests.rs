@@ -1310,6 +1310,10 @@ fn refusals_lock_in_conditions_and_users_said_as_they_are_objections() {
         "Any new vendor will need a signed BAA before we talk further.",
         "Carla would need to sign off on anything over ten thousand.",
         "If it doesn't post to the GL I'm not interested.",
+        "I can't have my techs learning a new app during peak.",
+        "Honestly, the automated feed is what makes me nervous.",
+        "I have no appetite for another migration.",
+        "I don't want them to feel like this is being done to them.",
     ];
     let mut turns = Vec::new();
     for sentence in pushback {
