@@ -15,6 +15,9 @@
 //! A window opening the sentence is capitalised anyway, so there only names of 7 or more
 //! characters are tried. `exact_case` aliases (English words in lowercase) are not used.
 //!
+//! A single word in camel case ("OroCommerce") was written as a name: its first letter must agree
+//! too, however long it is.
+//!
 //! Guards: no token of the candidate may be a frequent English word ([`STOPLIST`]) or a known
 //! first name ("Clara" is a person, not Clari); a single capitalised word may not be any English
 //! word ("Customer" in "VP of Customer" is not Kustomer, "Expensive," is not Expensify), while a
@@ -267,6 +270,11 @@ impl FuzzyIndex {
                 }) else {
                     continue;
                 };
+                // "OroCommerce" is written as a name of its own: a slip in its first letter makes
+                // another product (WooCommerce), not a misspelling.
+                if single_word && name.key[0] != key[0] && has_inner_capital(window) {
+                    continue;
+                }
                 if part_of_longer_name(text, start, window_end, words) {
                     continue;
                 }
@@ -279,6 +287,11 @@ impl FuzzyIndex {
             out[base..].sort_unstable_by_key(|hit| (hit.layer, hit.start));
         }
     }
+}
+
+/// A capital after a lowercase letter inside the word: "OroCommerce", "ServiceTitan".
+fn has_inner_capital(word: &str) -> bool {
+    word.as_bytes().windows(2).any(|pair| pair[0].is_ascii_lowercase() && pair[1].is_ascii_uppercase())
 }
 
 /// The filters (sorted by length) of names whose length is in `lengths`.

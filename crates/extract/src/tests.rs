@@ -1346,7 +1346,7 @@ fn a_vendor_is_known_by_what_it_did_even_when_its_name_is_an_english_word() {
     let found = run(&[
         (PROSPECT, "Assembled reached out and I've done one call."),
         (PROSPECT, "And ELMO rang me a couple of times."),
-        (PROSPECT, "We've had two calls with Quorvex."),
+        (PROSPECT, "We've had two calls with OroCommerce."),
         (PROSPECT, "Somebody told me about Mosaic, but I did not look yet."),
         (PROSPECT, "Corporate says we should be at twenty-nine."),
         (PROSPECT, "Lawyer said that gets into gambling rules."),
@@ -1358,7 +1358,7 @@ fn a_vendor_is_known_by_what_it_did_even_when_its_name_is_an_english_word() {
         [
             ("Assembled", SystemStatus::Mentioned),
             ("ELMO", SystemStatus::Mentioned),
-            ("Quorvex", SystemStatus::Evaluating),
+            ("OroCommerce", SystemStatus::Evaluating),
             ("Mosaic", SystemStatus::Mentioned)
         ],
         "{found:#?}"
