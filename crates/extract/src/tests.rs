@@ -1314,6 +1314,12 @@ fn refusals_lock_in_conditions_and_users_said_as_they_are_objections() {
         "Honestly, the automated feed is what makes me nervous.",
         "I have no appetite for another migration.",
         "I don't want them to feel like this is being done to them.",
+        "It must work when the internet is down.",
+        "Has to work with no bars.",
+        "My artists are gonna riot if I take their DMs away.",
+        "I'm afraid I couldn't commit to anything without the committee's blessing.",
+        "Three vendors have sat in my office and told me they understand billing.",
+        "What happens to my files if you go under?",
     ];
     let mut turns = Vec::new();
     for sentence in pushback {
