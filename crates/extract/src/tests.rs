@@ -56,6 +56,18 @@ fn run(turns: &[(Speaker, &str)]) -> Extraction {
     extract(&call(turns), rules())
 }
 
+/// Each of the prospect's `lines` in a turn of its own, acknowledged by the SDR, then the
+/// prospect's `controls` (sentences that must find nothing).
+fn run_each_answered(lines: &[&str], controls: &[&str]) -> Extraction {
+    let mut turns = Vec::new();
+    for line in lines {
+        turns.push((PROSPECT, *line));
+        turns.push((SDR, "Okay."));
+    }
+    turns.extend(controls.iter().map(|control| (PROSPECT, *control)));
+    run(&turns)
+}
+
 fn system<'a>(extraction: &'a Extraction, name: &str) -> &'a Item<System> {
     extraction
         .systems
@@ -986,13 +998,7 @@ fn attempts_by_hiring_in_the_passive_and_by_switching_off_again() {
         "We turned on the online booking module in 2022 and turned it off a month later.",
         "Our controller wrote a nightly SQL job to reconcile the two.",
     ];
-    let mut turns = Vec::new();
-    for sentence in tried {
-        turns.push((PROSPECT, sentence));
-        turns.push((SDR, "Got it."));
-    }
-    turns.push((PROSPECT, "I only started here three weeks ago."));
-    let found = run(&turns);
+    let found = run_each_answered(&tried, &["I only started here three weeks ago."]);
     let quotes: Vec<&str> = found.previous_attempts.iter().map(|attempt| attempt.quote.as_str()).collect();
     assert_eq!(quotes, tried);
 }
@@ -1288,13 +1294,7 @@ fn requirements_refusals_and_weariness_in_general_forms_are_objections() {
         "I've sat through eleven of these demos in five years.",
         "If you can't beat 85%, I'm not bringing it to anyone.",
     ];
-    let mut turns = Vec::new();
-    for sentence in pushback {
-        turns.push((PROSPECT, sentence));
-        turns.push((SDR, "Okay."));
-    }
-    turns.push((PROSPECT, "Our crews use the tablets every day and they like them."));
-    let found = run(&turns);
+    let found = run_each_answered(&pushback, &["Our crews use the tablets every day and they like them."]);
     let objections: Vec<&str> = found.objections.iter().map(|o| o.quote.as_str()).collect();
     assert_eq!(objections, pushback);
 }
@@ -1321,14 +1321,10 @@ fn refusals_lock_in_conditions_and_users_said_as_they_are_objections() {
         "Three vendors have sat in my office and told me they understand billing.",
         "What happens to my files if you go under?",
     ];
-    let mut turns = Vec::new();
-    for sentence in pushback {
-        turns.push((PROSPECT, sentence));
-        turns.push((SDR, "Okay."));
-    }
-    turns.push((PROSPECT, "We signed up two new clinics this year."));
-    turns.push((PROSPECT, "They won't let us export our own data."));
-    let found = run(&turns);
+    let found = run_each_answered(
+        &pushback,
+        &["We signed up two new clinics this year.", "They won't let us export our own data."],
+    );
     let objections: Vec<&str> = found.objections.iter().map(|o| o.quote.as_str()).collect();
     assert_eq!(objections, pushback);
 }
