@@ -27,9 +27,6 @@ const INFERRED_CONFIDENCE: f32 = 0.6;
 /// Mixed case ("RouteOne") or a dotted name ("Bill.com") is almost never anything but a product.
 const PRODUCT_SHAPE_BONUS: f32 = 0.1;
 
-/// Vendor tails that anyone, not only a vendor, does: not enough for an English word.
-const SAYING: &[&str] = &["said", "says", "claims", "promised", "came up", "rang"];
-
 /// Words after a name in which a [[tail]] of inferred_systems.toml may start ("X, their
 /// implementation", "X did a demo").
 const TAIL_REACH_WORDS: usize = 3;
@@ -242,7 +239,7 @@ fn product_context(
     // "Weave told me", "Assembled reached out": an English word is a vendor by what it did to
     // them, not by what it said ("Corporate says", "Title 24 says").
     let tail_status = tail
-        .filter(|cue| !shape.english || !SAYING.contains(&call.matched(sentence, cue).to_ascii_lowercase().as_str()))
+        .filter(|cue| !shape.english || cue.layer != Layer::Cue(CueKind::ProductSaying))
         .and_then(|cue| call.cue(cue).value.clone());
     // A word capitalised only because it opens the sentence needs that vendor's doing.
     if shape.initial_english && tail_status.is_none() {
@@ -274,13 +271,13 @@ fn lead_before<'a>(call: &'a Call, sentence: usize, name: &Range<usize>) -> Opti
         .max_by_key(|cue| cue.end)
 }
 
-/// The [[tail]] that follows the product at `name` ("X did a demo", "X said AI"): the nearest
+/// The [[tail]] or [[saying]] that follows the product at `name` ("X did a demo", "X said AI"): the nearest
 /// one starting at most TAIL_REACH_WORDS words after it in its clause, or with the clause break
 /// itself ("X, which is our LIS").
 fn tail_after<'a>(call: &'a Call, sentence: usize, name: &Range<usize>) -> Option<&'a Hit> {
     let text = call.text(sentence);
     let clause = call.clause(sentence, name.start);
-    call.cues(sentence, CueKind::ProductTail)
+    (call.cues(sentence, CueKind::ProductTail).chain(call.cues(sentence, CueKind::ProductSaying)))
         .filter(|cue| cue.start >= name.end && cue.start <= clause.end)
         .filter(|cue| text[name.end..cue.start].split_whitespace().count() <= TAIL_REACH_WORDS)
         .min_by_key(|cue| cue.start)

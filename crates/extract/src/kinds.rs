@@ -18,6 +18,9 @@ pub(crate) enum CueKind {
     ProductWeakLead,
     /// Words after a name that make it a product ("... contract", "... did a demo").
     ProductTail,
+    /// A [[tail]] that anyone, not only a vendor, does ("... said", "... claims"): after an
+    /// English word ("Corporate says") it does not make the word a vendor.
+    ProductSaying,
     /// Talk of vendors and alternatives: a system named there without a status cue is not in use.
     ProductAlternative,
     /// An SDR question asking which product; its reply may name one with nothing around it.

@@ -77,6 +77,8 @@ pub(crate) struct PackDoc {
     #[serde(default)]
     pub tail: Vec<CueDef>,
     #[serde(default)]
+    pub saying: Vec<CueDef>,
+    #[serde(default)]
     pub alternative: Vec<CueDef>,
     #[serde(default)]
     pub past: Vec<CueDef>,
@@ -321,6 +323,7 @@ pub(crate) const PACKS: &[PackSpec] = &[
             cue("lead", CueKind::ProductLead, Attribute::OneOf("status", SYSTEM_STATUSES)),
             cue("weak_lead", CueKind::ProductWeakLead, Attribute::None),
             cue("tail", CueKind::ProductTail, Attribute::MaybeOneOf("status", SYSTEM_STATUSES)),
+            cue("saying", CueKind::ProductSaying, Attribute::MaybeOneOf("status", SYSTEM_STATUSES)),
             cue("alternative", CueKind::ProductAlternative, Attribute::None),
             cue("past", CueKind::ProductPast, Attribute::None),
             cue("question", CueKind::ProductQuestion, Attribute::OneOf("status", SYSTEM_STATUSES)),
@@ -469,6 +472,7 @@ impl PackDoc {
             "lead" => &self.lead,
             "weak_lead" => &self.weak_lead,
             "tail" => &self.tail,
+            "saying" => &self.saying,
             "alternative" => &self.alternative,
             "past" => &self.past,
             "question" => &self.question,
@@ -518,6 +522,7 @@ impl PackDoc {
         "lead",
         "weak_lead",
         "tail",
+        "saying",
         "alternative",
         "past",
         "question",
