@@ -1330,6 +1330,31 @@ fn refusals_lock_in_conditions_and_users_said_as_they_are_objections() {
 }
 
 #[test]
+fn conditions_doubts_and_what_they_will_not_put_people_through_are_objections() {
+    let pushback = [
+        "I'm not putting them through a website they've got to remember a password to.",
+        "My members are not getting a text from some brand they've never heard of.",
+        "If the family side only works in English, I'll keep my sheet.",
+        "If it can't produce a match file Coupa can ingest, I can't support it.",
+        "I'm not changing the invoicing system while we're in negotiations.",
+        "Nothing changes mid-season.",
+        "I'd not want to be the one changing it in the middle of the summer.",
+        "If my payroll lady has to retype four hundred people, she will quit.",
+        "Is that an actual integration that exists today, or is it a slide?",
+        "So you'll understand I'm slow to take a machine's word for anything.",
+        "Is it, I'm sorry, is it very expensive?",
+        "Our last conversion took fourteen months against a plan of five.",
+        "I need a reference from a plant our size.",
+    ];
+    let found = run_each_answered(
+        &pushback,
+        &["If I'm doing paper waivers for camp again I'll quit.", "Anything over fifty grand goes to the board."],
+    );
+    let objections: Vec<&str> = found.objections.iter().map(|o| o.quote.as_str()).collect();
+    assert_eq!(objections, pushback);
+}
+
+#[test]
 fn pushback_without_the_usual_words_is_an_objection() {
     let found = run(&[
         (PROSPECT, "Honestly, I've heard that pitch before."),
