@@ -54,11 +54,16 @@ pub enum Signal {
     Position,
     /// Its turn has three sentences or more: the prospect is telling a story.
     Story,
+    /// A number with nothing wrong said about it ("Four vans.", "We have about a hundred and
+    /// forty volunteers."): how big they are, which pains share only their numbers with. Fitted
+    /// on dev without the fresh-6 (or fresh-7) calls and scored on them, it raised pains
+    /// precision 0.48 -> 0.49 (0.47 -> 0.49) and recall 0.58 -> 0.60 (0.48 -> 0.50).
+    BareQuantity,
 }
 
 impl Signal {
     /// Every signal, in the order a [`Signals`] array holds their values.
-    pub const ALL: [Signal; 19] = [
+    pub const ALL: [Signal; 20] = [
         Signal::Cue,
         Signal::ProblemWords,
         Signal::Consequences,
@@ -78,7 +83,13 @@ impl Signal {
         Signal::Reply,
         Signal::Position,
         Signal::Story,
+        Signal::BareQuantity,
     ];
+
+    /// Its place in a [`Signals`] array: `ALL` lists the signals in the order they are declared.
+    pub fn index(self) -> usize {
+        self as usize
+    }
 
     /// Its key in `[pain_score]`.
     pub fn name(self) -> &'static str {
@@ -102,6 +113,7 @@ impl Signal {
             Signal::Reply => "reply",
             Signal::Position => "position",
             Signal::Story => "story",
+            Signal::BareQuantity => "bare_quantity",
         }
     }
 }
@@ -213,4 +225,16 @@ impl PainWeights {
 /// Probability from log-odds: the confidence of a scored pain.
 pub fn probability(score: f32) -> f32 {
     1.0 / (1.0 + (-score).exp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Signal;
+
+    #[test]
+    fn every_signal_sits_at_its_index() {
+        for (at, signal) in Signal::ALL.into_iter().enumerate() {
+            assert_eq!(signal.index(), at, "{}", signal.name());
+        }
+    }
 }

@@ -241,8 +241,15 @@ fn read_sentence<'a>(call: &'a Call, sentence: usize) -> Option<Reading<'a>> {
             Signal::Reply => flag(opens_reply_to_question(call, sentence)),
             Signal::Position => sentence as f32 / call.len().max(1) as f32,
             Signal::Story => flag(turn_sentences(call, sentence) >= STORY_SENTENCES),
+            // Read from the signals before it, once they are all set.
+            Signal::BareQuantity => 0.0,
         };
     }
+    let something_wrong =
+        [Signal::Cue, Signal::ProblemWords, Signal::Consequences, Signal::Understatement, Signal::Lack, Signal::Effort]
+            .into_iter()
+            .any(|signal| signals[signal.index()] > 0.0);
+    signals[Signal::BareQuantity.index()] = flag(signals[Signal::Quantity.index()] > 0.0 && !something_wrong);
     Some(Reading { signals, cued, consequences })
 }
 
