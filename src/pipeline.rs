@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use handoff_audio::{decode_file, speech_spans, DecodedAudio, TARGET_RATE_HZ};
 use handoff_diarize::VoiceProfile;
 use handoff_document::{build_draft, now, render_markdown, write_atomically, Handoff};
-use handoff_extract::{extract, RuleSet};
+use handoff_extract::{extract_with_speakers, RuleSet};
 use handoff_review::Requirements;
 use handoff_transcribe::{TranscribeOptions, Transcriber};
 use handoff_transcript::{SourceInfo, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
@@ -117,7 +117,7 @@ impl Pipeline {
         };
         let not_all_written = || format!("{}: the outputs were not all written", recording.display());
         let mut written = self.write_transcript(outputs, &transcript).with_context(not_all_written)?;
-        let drafted = draft_handoff(&transcript, &self.rules, &self.requirements, outputs, recording)
+        let drafted = draft_handoff(&transcript, &self.rules, &self.requirements, outputs, recording, &[])
             .with_context(not_all_written)?;
         written.extend(drafted.written);
         Ok(Processed {
@@ -181,15 +181,17 @@ impl Pipeline {
 /// Transcript → extraction → draft handoff → `<stem>.handoff.json` and `.handoff.md`, then the
 /// SDR's review of the call, if there is one, re-applied to the new draft and judged against
 /// `requirements`: the step `process` and `extract` share. `input` names the recording or
-/// transcript file in warnings.
+/// transcript file in warnings; `speakers` are the names the transcript gives who speaks (none
+/// for a recording).
 pub fn draft_handoff(
     transcript: &Transcript,
     rules: &RuleSet,
     requirements: &Requirements,
     outputs: &OutputPaths,
     input: &Path,
+    speakers: &[String],
 ) -> Result<Drafted> {
-    let extraction = extract(transcript, rules);
+    let extraction = extract_with_speakers(transcript, rules, speakers);
     let handoff = build_draft(transcript, extraction, rules.version(), &now());
     let mut written = write_handoff(outputs, &handoff)?;
     let mut warnings = Vec::new();

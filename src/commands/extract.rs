@@ -112,7 +112,8 @@ fn extract_one(
     }
     claimed.insert(handoff_path, file.to_path_buf());
     keep_reviewed_draft(file, &outputs, &imported.transcript.source.sha256)?;
-    let drafted = draft_handoff(&imported.transcript, rules, &args.requirements, &outputs, file)
+    let speakers: Vec<String> = imported.speakers().into_iter().map(|(name, _)| name.to_string()).collect();
+    let drafted = draft_handoff(&imported.transcript, rules, &args.requirements, &outputs, file, &speakers)
         .with_context(|| format!("{}: the outputs were not all written", file.display()))?;
     Ok(Extracted { imported, drafted })
 }

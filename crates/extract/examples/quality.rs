@@ -21,7 +21,7 @@
 //! `[pain_words]` tables for rules/pains.toml. Fit on `dev/` only.
 
 use handoff_extract::pain_score::{scored_words, PainWeights, Signal, Signals};
-use handoff_extract::{extract, pain_signals, Extraction, RuleSet};
+use handoff_extract::{extract, extract_with_speakers, pain_signals, Extraction, RuleSet};
 use handoff_transcript::import::{read_transcript_file, RoleSource};
 use handoff_transcript::{Segment, SourceInfo, Speaker, StageTimings, Transcript, TRANSCRIPT_SCHEMA_VERSION};
 use serde_json::Value;
@@ -386,8 +386,9 @@ fn script_transcript(truth: &Value, path: &Path) -> Result<Transcript, String> {
     })
 }
 
-/// A corpus call's transcript: a `Name: text` file beside the truth file, the SDR named in `sdr`.
-fn corpus_transcript(truth: &Value, path: &Path, file: &str) -> Result<Transcript, String> {
+/// A corpus call's transcript: a `Name: text` file beside the truth file, the SDR named in `sdr`;
+/// and the names of its speakers.
+fn corpus_transcript(truth: &Value, path: &Path, file: &str) -> Result<(Transcript, Vec<String>), String> {
     let sdr: Vec<String> =
         truth["sdr"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
     let file = path.parent().unwrap_or(Path::new("")).join(file);
@@ -396,21 +397,28 @@ fn corpus_transcript(truth: &Value, path: &Path, file: &str) -> Result<Transcrip
     if imported.roles != RoleSource::SdrNames {
         return Err(format!("{}: `sdr` {sdr:?} names no speaker of {}", path.display(), file.display()));
     }
-    Ok(imported.transcript)
+    let speakers = imported.speakers().into_iter().map(|(name, _)| name.to_string()).collect();
+    Ok((imported.transcript, speakers))
 }
 
-fn load_transcript(truth: &Value, path: &Path, transcripts: Option<&Path>) -> Result<Transcript, String> {
+/// The call's transcript and the names of its speakers, where its file names them.
+fn load_transcript(
+    truth: &Value,
+    path: &Path,
+    transcripts: Option<&Path>,
+) -> Result<(Transcript, Vec<String>), String> {
     let Some(dir) = transcripts else {
         return match truth["transcript"].as_str() {
             Some(file) => corpus_transcript(truth, path, file),
-            None => script_transcript(truth, path),
+            None => Ok((script_transcript(truth, path)?, Vec::new())),
         };
     };
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let stem = name.strip_suffix(".truth.json").unwrap_or(name);
     let file = dir.join(format!("{stem}.transcript.json"));
     let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))
+    let transcript = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok((transcript, Vec::new()))
 }
 
 /// The folders the truth files are in (`dev`, `heldout`, `calls`), for the table's title.
@@ -456,8 +464,8 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let transcript = match load_transcript(&truth, path, args.transcripts.as_deref()) {
-            Ok(transcript) => transcript,
+        let (transcript, speakers) = match load_transcript(&truth, path, args.transcripts.as_deref()) {
+            Ok(loaded) => loaded,
             Err(error) => {
                 eprintln!("{error}");
                 return ExitCode::from(2);
@@ -481,7 +489,7 @@ fn main() -> ExitCode {
             }
             continue;
         }
-        let extraction = extract(&transcript, &rules);
+        let extraction = extract_with_speakers(&transcript, &rules, &speakers);
         if args.dump {
             println!("{}", serde_json::to_string_pretty(&extraction).unwrap_or_default());
         }

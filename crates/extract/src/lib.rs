@@ -36,8 +36,16 @@ use handoff_transcript::Transcript;
 /// Everything the rules find in the transcript. Deterministic: the same transcript and rules
 /// give the same items with the same ids.
 pub fn extract(transcript: &Transcript, rules: &RuleSet) -> Extraction {
+    extract_with_speakers(transcript, rules, &[])
+}
+
+/// [`extract`] for a transcript whose source names who speaks (a Zoom, Teams or dialer export):
+/// `speakers` are on the call, so they are never stakeholders ("Owen, good to meet you") nor
+/// products.
+pub fn extract_with_speakers(transcript: &Transcript, rules: &RuleSet, speakers: &[String]) -> Extraction {
     let call = call::Call::new(transcript, rules);
-    let identities = extractors::prospect::identify(&call);
+    let mut identities = extractors::prospect::identify(&call);
+    identities.participants.extend(speakers.iter().cloned());
     let systems = extractors::entities::systems(&call, &identities.participants);
     let objections = extractors::objections::objections(&call);
     Extraction {

@@ -1483,3 +1483,18 @@ fn an_assumption_the_prospect_confirms_counts_like_an_answered_question() {
         run(&[(SDR, "And compliance, HIPAA is front and center for most clinics."), (PROSPECT, "Of course.")]);
     assert!(unconfirmed.regulations.iter().all(|r| r.detail.name != "HIPAA"), "{:?}", unconfirmed.regulations);
 }
+
+#[test]
+fn people_the_transcript_names_as_speakers_are_not_stakeholders() {
+    let turns = [
+        (SDR, "Janelle, I know you set this up, and Owen, good to meet you."),
+        (PROSPECT, "Owen's from finance. Our VP, Carla Mendes, signs off on anything like this."),
+    ];
+    let stakeholders = |speakers: &[String]| -> Vec<String> {
+        let found = extract_with_speakers(&call(&turns), rules(), speakers);
+        found.stakeholders.iter().filter_map(|s| s.detail.name.clone()).collect()
+    };
+    assert!(stakeholders(&[]).contains(&"Owen".to_string()), "{:?}", stakeholders(&[]));
+    let speakers = ["Emeka Hartwell".to_string(), "Janelle Fortier".to_string(), "Owen Petrakis".to_string()];
+    assert_eq!(stakeholders(&speakers), ["Carla Mendes"]);
+}
