@@ -62,8 +62,10 @@ fn has_product_shape(word: &str) -> bool {
 fn name_word(call: &Call, word: &Word, first_in_sentence: bool) -> Option<NameWord> {
     let text = word.text;
     let shaped = has_product_shape(text);
+    // A lone letter ("Rev D", "Plan B", "the C shift") names a version or a shift, not a product.
     if !(is_capitalised(text) || shaped)
         || text.chars().all(|c| !c.is_alphabetic())
+        || text.chars().filter(|c| c.is_alphanumeric()).count() < 2
         || crate::numbers::is_number_word(text)
     {
         return None;

@@ -1377,6 +1377,10 @@ fn a_vendor_is_known_by_what_it_did_even_when_its_name_is_an_english_word() {
         (PROSPECT, "Somebody told me about Mosaic, but I did not look yet."),
         (PROSPECT, "Corporate says we should be at twenty-nine."),
         (PROSPECT, "Lawyer said that gets into gambling rules."),
+        (PROSPECT, "Rain came through this morning so I'm in the shop anyhow."),
+        (PROSPECT, "Line's already backed up onto Route 9 on a Wednesday."),
+        (PROSPECT, "We had Rev D approved, and the CNC cut from Rev C."),
+        (PROSPECT, "Some are in a binder, some are on the S drive."),
     ]);
     let names: Vec<(&str, SystemStatus)> =
         found.systems.iter().map(|s| (s.detail.name.as_str(), s.detail.status)).collect();
