@@ -309,7 +309,14 @@ fn find_name_runs(call: &Call, sentence: usize) -> Vec<Range<usize>> {
         let after = all.iter().find(|word| word.start >= run.end);
         let after_the = before.is_some_and(|word| !word.punctuated && word.text.eq_ignore_ascii_case("the"));
         let a_place = call.rules.words.is_place(&text[run.clone()]) && is_said_as_place(before, after);
-        !(after_the || a_place)
+        // "the VP of Inflight", "the plant manager at North": a department or a site, unless it
+        // starts with a given name ("a friend of Jim's", "Dana at Brightside").
+        let of_or_at = before.is_some_and(|word| {
+            !word.punctuated && (word.text.eq_ignore_ascii_case("of") || word.text.eq_ignore_ascii_case("at"))
+        });
+        let first = text[run.clone()].split(' ').next().unwrap_or("");
+        let given = call.rules.words.is_given_name(first) || listed(&call.rules.first_names, first);
+        !(after_the || a_place || (of_or_at && !given && !HONORIFICS.contains(&first)))
     });
     // "Dr. Samuel Ortiz" is Samuel Ortiz; "Dr. Nakamura" keeps the title it is known by.
     for run in &mut runs {
@@ -458,10 +465,13 @@ pub(crate) fn role_hits<'a>(call: &'a Call, sentence: usize, with_titles: bool) 
         .map(|hit| {
             let entity = call.entity(hit);
             let start = compound_start(text, hit.start);
+            let end = department_end(text, hit.start..hit.end);
+            let said = strip_determiner(&text[start..end]);
             RoleHit {
-                span: start..hit.end,
-                role: &entity.name,
-                said: strip_determiner(&text[start..hit.end]),
+                span: start..end,
+                // "VP of Inflight" is a role of its own, as a title pattern would find it.
+                role: if end > hit.end { said } else { &entity.name },
+                said,
                 relation: entity.group.as_deref(),
                 rule: &entity.rule,
                 confidence: entity.confidence,
@@ -519,6 +529,35 @@ fn compound_start(text: &str, role_start: usize) -> usize {
     } else {
         role_start
     }
+}
+
+/// Titles that say their function after "of" ("VP of Inflight"); after any other role, "of"
+/// names the company ("COO of Brightside Health").
+const FUNCTION_TITLES: &[&str] = &["vp", "svp", "evp", "avp", "vice president", "director", "head", "manager"];
+
+/// Where a role said with its department ends: "the VP of Inflight", "our Director of Nursing
+/// Services" name the department in capitals after "of"; else the role's own end.
+fn department_end(text: &str, role: Range<usize>) -> usize {
+    let role_end = role.end;
+    let title = text[role].to_ascii_lowercase();
+    let Some(rest) = text[role_end..].strip_prefix(" of ").filter(|_| FUNCTION_TITLES.contains(&title.as_str())) else {
+        return role_end;
+    };
+    let mut end = role_end;
+    let mut offset = role_end + " of ".len();
+    for word in rest.split(' ').take(MAX_NAME_TOKENS) {
+        let bare = word.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let capitalised = bare.chars().next().is_some_and(char::is_uppercase);
+        if !capitalised || bare.eq_ignore_ascii_case("the") {
+            break;
+        }
+        end = offset + bare.len();
+        if bare.len() < word.len() {
+            break;
+        }
+        offset += word.len() + 1;
+    }
+    end
 }
 
 /// "the board" -> "board", "our IT director" -> "IT director", "the CIO's security team" stays.

@@ -1502,3 +1502,17 @@ fn people_the_transcript_names_as_speakers_are_not_stakeholders() {
     let speakers = ["Emeka Hartwell".to_string(), "Janelle Fortier".to_string(), "Owen Petrakis".to_string()];
     assert_eq!(stakeholders(&speakers), ["Carla Mendes"]);
 }
+
+#[test]
+fn a_department_after_of_or_a_site_after_at_is_no_person() {
+    let found = run(&[
+        (PROSPECT, "The VP of Inflight owns the decision."),
+        (PROSPECT, "On my side, the plant manager at North will want to see the driver workflow."),
+        (PROSPECT, "I asked a friend of Jim's, and Dana at Brightside swears by it."),
+    ]);
+    let people: Vec<(Option<&str>, Option<&str>)> =
+        found.stakeholders.iter().map(|s| (s.detail.name.as_deref(), s.detail.role.as_deref())).collect();
+    assert!(people.contains(&(None, Some("VP of Inflight"))), "{people:?}");
+    assert!(people.iter().all(|(name, _)| !matches!(name, Some("Inflight" | "North" | "Brightside"))), "{people:?}");
+    assert!(people.iter().any(|(name, _)| *name == Some("Dana")), "{people:?}");
+}
