@@ -1146,6 +1146,18 @@ fn timeline_holidays_halves_weeks_of_and_once_an_event_ends() {
 }
 
 #[test]
+fn timeline_until_after_an_event_and_by_a_named_event() {
+    let phrases = |text: &str| -> Vec<String> {
+        run(&[(PROSPECT, text)]).timeline.into_iter().map(|item| item.detail.phrase).collect()
+    };
+    let gala = phrases("And I can't think about any of it until after the gala in November.");
+    assert!(gala.iter().any(|p| p.contains("until after the gala in November")), "{gala:?}");
+    let grange = phrases("It'd have to be running by the Grange meeting in February.");
+    assert!(grange.iter().any(|p| p.contains("by the Grange meeting in February")), "{grange:?}");
+    assert!(phrases("We sell it by the truckload.").is_empty());
+}
+
+#[test]
 fn timeline_skips_the_past_rates_modal_may_small_talk_and_empty_befores() {
     for text in [
         "We switched vendors in March and it was a mess.",
