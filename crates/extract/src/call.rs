@@ -31,6 +31,11 @@ pub(crate) struct Call<'r> {
     answers: Vec<Option<Answer>>,
     /// Per sentence, once an extractor asks: the hits of the patterns run on demand.
     on_demand_hits: Vec<OnceCell<Vec<Hit>>>,
+    /// Per sentence, the systems a dictionary entry names without the words it requires ("Wise",
+    /// "Toast"): products only where the sentence shows it otherwise.
+    unmet: Vec<Vec<Hit>>,
+    /// The whole call lowercased, once an extractor asks.
+    lowercase: OnceCell<String>,
     /// Per sentence, once an extractor asks: the runs of words that can be names
     /// (`people::name_runs`); several extractors look for people in the same sentences.
     name_runs: Vec<OnceCell<Vec<Range<usize>>>>,
@@ -41,10 +46,27 @@ impl<'r> Call<'r> {
         let sentences = sentences::split(&transcript.segments);
         let mut hits = Vec::with_capacity(sentences.len() * 4);
         let mut hit_ranges = Vec::with_capacity(sentences.len());
+        let mut unmet = Vec::with_capacity(sentences.len());
         for sentence in &sentences {
             let start = hits.len();
-            rules.lexicon.scan(&sentence.text, &mut hits);
+            let mut unmet_here = Vec::new();
+            rules.lexicon.scan(&sentence.text, &mut hits, &mut unmet_here);
             rules.fuzzy.scan(&sentence.text, &rules.lexicon, &rules.first_names, &rules.words, &mut hits, start);
+            let found = &hits[start..];
+            let overlaps = |a: &Hit, b: &Hit| a.start < b.end && b.start < a.end;
+            unmet_here.retain(|name: &Hit| {
+                name.layer == Layer::Entity(EntityKind::System)
+                    && !found.iter().any(|hit| matches!(hit.layer, Layer::Entity(_)) && overlaps(hit, name))
+            });
+            // Leftmost, then longest, of overlapping names ("Square" in "Square reader").
+            unmet_here.sort_unstable_by_key(|name| (name.start, std::cmp::Reverse(name.end), name.index));
+            let mut kept: Vec<Hit> = Vec::new();
+            for name in unmet_here {
+                if !kept.iter().any(|other| overlaps(other, &name)) {
+                    kept.push(name);
+                }
+            }
+            unmet.push(kept);
             hit_ranges.push(start..hits.len());
         }
         let (on_demand_hits, name_runs) =
@@ -52,8 +74,18 @@ impl<'r> Call<'r> {
         let layers = (hit_ranges.iter())
             .map(|range| hits[range.clone()].iter().fold(0, |layers, hit| layers | layer_bit(hit.layer)))
             .collect();
-        let mut call =
-            Call { rules, sentences, hits, hit_ranges, layers, answers: Vec::new(), on_demand_hits, name_runs };
+        let mut call = Call {
+            rules,
+            sentences,
+            hits,
+            hit_ranges,
+            layers,
+            answers: Vec::new(),
+            on_demand_hits,
+            unmet,
+            lowercase: OnceCell::new(),
+            name_runs,
+        };
         call.answers = (0..call.sentences.len()).map(|index| call.reply_to(index)).collect();
         call
     }
@@ -85,6 +117,22 @@ impl<'r> Call<'r> {
     fn in_layer(&self, index: usize, layer: Layer) -> impl Iterator<Item = &Hit> + '_ {
         let hits = if self.layers[index] & layer_bit(layer) != 0 { self.hits(index) } else { &[] };
         hits.iter().filter(move |hit| hit.layer == layer)
+    }
+
+    /// Dictionary names of `kind` said without the words their entries require.
+    pub fn unmet_entities(&self, index: usize, kind: EntityKind) -> impl Iterator<Item = &Hit> + '_ {
+        self.unmet[index].iter().filter(move |hit| hit.layer == Layer::Entity(kind))
+    }
+
+    /// Whether one of the words an entry requires is said anywhere in the call (any entry without
+    /// a requirement meets it).
+    pub fn requirement_met_in_call(&self, entity: &Entity) -> bool {
+        entity.requires.is_none_or(|requirement| {
+            let lowercase = self.lowercase.get_or_init(|| {
+                self.sentences.iter().map(|sentence| sentence.text.to_lowercase()).collect::<Vec<_>>().join(" ")
+            });
+            self.rules.lexicon.requirement_met(requirement, lowercase)
+        })
     }
 
     /// The hits of the patterns only some sentences need (`Lexicon::scan_on_demand`).

@@ -285,6 +285,11 @@ fn tail_after<'a>(call: &'a Call, sentence: usize, name: &Range<usize>) -> Optio
         .min_by_key(|cue| cue.start)
 }
 
+/// Whether a [[tail]] or [[saying]] follows the name at `name` ("Deputy did a demo").
+pub(crate) fn has_tail(call: &Call, sentence: usize, name: &Range<usize>) -> bool {
+    tail_after(call, sentence, name).is_some()
+}
+
 /// The status a [[tail]] gives the product at `name`, listed or not ("Kustomer said AI": a
 /// vendor talking to them, not a system they run).
 pub(crate) fn tail_status(call: &Call, sentence: usize, name: &Range<usize>) -> Option<String> {
@@ -298,7 +303,7 @@ pub(crate) fn lead_status(call: &Call, sentence: usize, name: &Range<usize>) -> 
 }
 
 /// Replies this many sentences deep still answer the question before them.
-const REPLY_SENTENCES: usize = 2;
+pub(crate) const REPLY_SENTENCES: usize = 2;
 /// A product the dictionary knows is a product anywhere in the reply: only its status comes from
 /// the question, so the whole of a longer answer follows it.
 pub(crate) const REPLY_SENTENCES_FOR_LISTED: usize = 4;

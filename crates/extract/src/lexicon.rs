@@ -172,8 +172,9 @@ pub(crate) struct Lexicon {
 
 impl Lexicon {
     /// Appends the hits in `text` to `out`: whole words only, leftmost-longest within each layer,
-    /// in order of position.
-    pub fn scan(&self, text: &str, out: &mut Vec<Hit>) {
+    /// in order of position. A dictionary name said without any of the words its entry requires
+    /// goes to `unmet` instead ("the Square reader" with no word of payments).
+    pub fn scan(&self, text: &str, out: &mut Vec<Hit>, unmet: &mut Vec<Hit>) {
         let base = out.len();
         let mut lowercase: Option<String> = None;
         // Same bytes at the same offsets, ASCII letters lowercased: what the phrase index reads.
@@ -190,6 +191,7 @@ impl Lexicon {
                 let lower = lowercase.get_or_insert_with(|| text.to_lowercase());
                 let words = &self.requirements[requirement as usize];
                 if !words.iter().any(|word| contains_word(lower, word)) {
+                    unmet.push(Hit { layer: meta.layer, index: meta.index, start, end });
                     return;
                 }
             }

@@ -1528,3 +1528,23 @@ fn a_department_after_of_or_a_site_after_at_is_no_person() {
     assert!(people.iter().all(|(name, _)| !matches!(name, Some("Inflight" | "North" | "Brightside"))), "{people:?}");
     assert!(people.iter().any(|(name, _)| *name == Some("Dana")), "{people:?}");
 }
+
+#[test]
+fn a_listed_name_that_is_an_ordinary_word_counts_where_the_call_shows_it_is_the_product() {
+    let systems = |turns: &[(Speaker, &str)]| -> Vec<(String, SystemStatus)> {
+        run(turns).systems.iter().map(|s| (s.detail.name.clone(), s.detail.status)).collect()
+    };
+    // Beside another listed product, a vendor's doing, or answering which tool: and the call
+    // speaks of what the product does (shifts, payments) somewhere.
+    let found = systems(&[
+        (PROSPECT, "Our freelancers invoice us, and we pay them by international transfer."),
+        (PROSPECT, "QuickBooks with Wise, they do not talk."),
+        (PROSPECT, "Deputy did a demo for us a couple years back."),
+        (PROSPECT, "Scheduling the shifts is the mess."),
+    ]);
+    assert!(found.contains(&("Wise".to_string(), SystemStatus::Current)), "{found:?}");
+    assert!(found.iter().any(|(name, _)| name == "Deputy"), "{found:?}");
+    // Without the product's own words anywhere in the call, the word stays a word.
+    let found = systems(&[(PROSPECT, "QuickBooks with Wise, they do not talk.")]);
+    assert!(found.iter().all(|(name, _)| name != "Wise"), "{found:?}");
+}

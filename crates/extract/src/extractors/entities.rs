@@ -192,8 +192,28 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
             continue;
         };
         let mut mentions: Vec<Hit> = call.entities(sentence, EntityKind::System).copied().collect();
+        let mut inferred = inferred::product_names(call, sentence, &not_products);
+        // "Plunet with Wise", "Gather did a demo", "What's your POS?" "Toast.": a listed name that
+        // is also an ordinary word counts without its entry's words where the sentence names
+        // other listed products, a vendor's doing is around it, or it answers a question about
+        // products, and the call says the entry's words somewhere.
+        let other_products = !mentions.is_empty();
+        let listed = mentions.len();
+        mentions.extend(call.unmet_entities(sentence, EntityKind::System).copied().filter(|name| {
+            let span = name.start..name.end;
+            let product_talk = other_products
+                || inferred::lead_status(call, sentence, &span).is_some()
+                || inferred::has_tail(call, sentence, &span)
+                || inferred::asked_which_product(call, sentence, inferred::REPLY_SENTENCES).is_some();
+            // The entry's own words elsewhere in the call say which product the word is.
+            product_talk && call.requirement_met_in_call(call.entity(name))
+        }));
+        let unmet: Vec<Hit> = mentions[listed..].to_vec();
+        if !unmet.is_empty() {
+            inferred.retain(|name| !unmet.iter().any(|hit| hit.start < name.span.end && name.span.start < hit.end));
+            mentions.sort_by_key(|mention| mention.start);
+        }
         let known = mentions.len();
-        let inferred = inferred::product_names(call, sentence, &not_products);
         // Inferred names take part in lists and "from X to Y" like dictionary ones.
         mentions.extend(inferred.iter().map(|name| synthetic_hit(EntityKind::System, &name.span)));
         let cues: Vec<Hit> = call.cues(sentence, CueKind::SystemStatus).copied().collect();
@@ -223,6 +243,8 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
                     };
                     let said = match (lead, cued) {
                         (Some(lead), _) if lead != SystemStatus::Current => Some(lead),
+                        // Taken on what a vendor did ("Weave told me"), as a name no pack lists is.
+                        (None, _) if unmet.contains(mention) => tail().or(cued).or_else(asked),
                         (lead, cued) => cued.or(lead).or_else(tail).or_else(asked),
                     };
                     let status = match said {

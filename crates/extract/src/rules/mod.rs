@@ -13,6 +13,7 @@ use crate::hex::hex;
 use crate::lexicon::{Layer, Lexicon, LexiconBuilder};
 use crate::pain_score::PainWeights;
 use crate::words::{WordSet, Words};
+use handoff_findings::Category;
 use schema::{Attribute, CueDef, EntityKind, EntryDef, PackDoc, PackSpec, PACKS};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -49,6 +50,8 @@ pub(crate) struct Entity {
     /// `<pack>/<id>`.
     pub rule: String,
     pub confidence: f32,
+    /// The words one of which must be in the sentence (`requires_any`), as a lexicon requirement.
+    pub requires: Option<u32>,
 }
 
 /// A cue rule after loading: what a hit in `Layer::Cue` points at.
@@ -76,6 +79,8 @@ pub struct RuleSet {
     /// How a prospect's sentence is weighed as a pain.
     pub(crate) pain_weights: PainWeights,
     pub(crate) words: Words,
+    /// The rule of the entry each lowercased alias belongs to, by entity kind.
+    entry_by_alias: HashMap<(EntityKind, String), String>,
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -194,7 +199,21 @@ impl RuleSet {
             pain_weights,
             fuzzy,
             words: Words::builtin(),
+            entry_by_alias: compiler.aliases.into_iter().map(|(key, (rule, ..))| (key, rule)).collect(),
         })
+    }
+
+    /// The rule (`<pack>/<id>`) of the system, regulation or competitor entry that lists `name`
+    /// (any case) among its aliases: the entry a name written by hand is shown under
+    /// ("Sarbanes-Oxley" is `regulations/sox`, shown as "SOX").
+    pub fn entry_for_alias(&self, category: Category, name: &str) -> Option<&str> {
+        let kind = match category {
+            Category::System => EntityKind::System,
+            Category::Regulation => EntityKind::Regulation,
+            Category::Competitor => EntityKind::Competitor,
+            _ => return None,
+        };
+        self.entry_by_alias.get(&(kind, name.trim().to_lowercase())).map(String::as_str)
     }
 
     pub(crate) fn entity(&self, index: u32) -> &Entity {
@@ -338,6 +357,7 @@ impl Compiler {
                     group: original.group.clone(),
                     rule: format!("{}~fuzzy", original.rule),
                     confidence: original.confidence * FUZZY_CONFIDENCE_FACTOR,
+                    requires: original.requires,
                 };
                 self.entities.push(twin);
                 (self.entities.len() - 1) as u32
@@ -614,7 +634,7 @@ impl Compiler {
                 self.fuzzy_aliases.push((text.to_string(), table.kind, index, requires));
             }
         }
-        self.entities.push(Entity { name: name.to_string(), group, rule, confidence });
+        self.entities.push(Entity { name: name.to_string(), group, rule, confidence, requires });
         Ok(())
     }
 
