@@ -1548,3 +1548,10 @@ fn a_listed_name_that_is_an_ordinary_word_counts_where_the_call_shows_it_is_the_
     let found = systems(&[(PROSPECT, "QuickBooks with Wise, they do not talk.")]);
     assert!(found.iter().all(|(name, _)| name != "Wise"), "{found:?}");
 }
+
+#[test]
+fn how_long_an_attempt_lasted_is_quoted_with_it() {
+    let found = run(&[(PROSPECT, "We also tried Monday.com for booking, last winter. Lasted maybe five weeks.")]);
+    let quotes: Vec<&str> = found.previous_attempts.iter().map(|a| a.quote.as_str()).collect();
+    assert_eq!(quotes, ["We also tried Monday.com for booking, last winter. Lasted maybe five weeks."]);
+}
