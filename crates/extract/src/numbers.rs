@@ -252,7 +252,7 @@ fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bo
     let first = word(at)?;
     if unit_value(first).is_none()
         && tens_value(first).is_none()
-        && !["a", "an", "half"].iter().any(|w| w.eq_ignore_ascii_case(first))
+        && !["a", "an", "half", "couple", "few"].iter().any(|w| w.eq_ignore_ascii_case(first))
     {
         return None;
     }
@@ -269,6 +269,17 @@ fn spoken_number_at(tokens: &[Token], at: usize) -> Option<(f64, usize, bool, bo
     {
         let (scale, marks_money) = word(index + 2).and_then(scale_word).unwrap_or((1.0, false));
         return Some((scale / 2.0, index + 3, marks_money, true));
+    }
+    // "a couple hundred", "couple of grand", "a few thousand": two, or some three, of the scale.
+    let counted = if word(index).is_some_and(|w| w.eq_ignore_ascii_case("a")) { index + 1 } else { index };
+    let vague_count = word(counted).and_then(|w| {
+        [("couple", 2.0), ("few", 3.0)].iter().find(|(said, _)| w.eq_ignore_ascii_case(said)).map(|(_, n)| *n)
+    });
+    if let Some(count) = vague_count {
+        let scale_at =
+            if word(counted + 1).is_some_and(|w| w.eq_ignore_ascii_case("of")) { counted + 2 } else { counted + 1 };
+        let (scale, marks_money) = word(scale_at).and_then(scale_word).filter(|(scale, _)| *scale >= 100.0)?;
+        return Some((count * scale, scale_at + 1, marks_money, scale >= 1e3));
     }
     loop {
         let Some(text) = word(index) else {
@@ -624,6 +635,11 @@ mod tests {
         assert_eq!(first("we have two, three locations").max, None, "a list, no money: two numbers");
         let cents = first("between a dollar and a dollar seventy-five per seat");
         assert_eq!((cents.value, cents.max, cents.money), (1.0, Some(1.75), true));
+        assert_eq!(first("Couple hundred a month.").value, 200.0);
+        let couple = first("maybe a couple of grand");
+        assert_eq!((couple.value, couple.money), (2_000.0, true));
+        assert_eq!(first("a few thousand a year").value, 3_000.0);
+        assert!(quantities("a couple of weeks").is_empty());
         assert!(!first("twelve thousand pounds of flour").money);
         assert!(first("eight thousand pounds for the licence").money);
     }

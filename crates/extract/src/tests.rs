@@ -1555,3 +1555,23 @@ fn how_long_an_attempt_lasted_is_quoted_with_it() {
     let quotes: Vec<&str> = found.previous_attempts.iter().map(|a| a.quote.as_str()).collect();
     assert_eq!(quotes, ["We also tried Monday.com for booking, last winter. Lasted maybe five weeks."]);
 }
+
+#[test]
+fn what_they_would_pay_or_could_find_is_a_budget() {
+    for (turns, amount) in [
+        (vec![(SDR, "What were you thinking you'd spend?"), (PROSPECT, "Couple hundred a month. Tops.")], 200.0),
+        (
+            vec![
+                (SDR, "Starts at two seventy-five a month."),
+                (PROSPECT, "I'd go three hundred a month. Not a dime over."),
+            ],
+            300.0,
+        ),
+        (vec![(PROSPECT, "Until then I have what's left in this year's line, about nine thousand dollars.")], 9_000.0),
+        (vec![(PROSPECT, "She told me she could find around fifteen thousand for the first year.")], 15_000.0),
+    ] {
+        let found = run(&turns);
+        let amounts: Vec<Option<f64>> = found.budget.iter().map(|b| b.detail.amount_usd).collect();
+        assert_eq!(amounts, [Some(amount)], "{turns:?}");
+    }
+}
