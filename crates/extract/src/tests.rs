@@ -1575,3 +1575,20 @@ fn what_they_would_pay_or_could_find_is_a_budget() {
         assert_eq!(amounts, [Some(amount)], "{turns:?}");
     }
 }
+
+#[test]
+fn pains_told_in_consecutive_sentences_are_one_story() {
+    let found = run(&[
+        (SDR, "What happened?"),
+        (PROSPECT, "We missed a pickup at a dentist across town last month. Nobody had it on their list. Twice."),
+        (SDR, "Ouch."),
+        (PROSPECT, "Honestly the weather's been lovely."),
+    ]);
+    let quotes: Vec<&str> = found.pain_points.iter().map(|p| p.quote.as_str()).collect();
+    assert_eq!(
+        quotes,
+        ["We missed a pickup at a dentist across town last month. Nobody had it on their list. Twice."],
+        "{:#?}",
+        found.pain_points
+    );
+}

@@ -4,13 +4,13 @@
 //! per part.
 
 use crate::call::{negated_before, Call};
-use crate::item::{item, QUESTION_FACTOR};
+use crate::item::{item, item_across, QUESTION_FACTOR};
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
 use crate::pain_score::{probability, Signal, Signals};
 use crate::words::word_capacity;
 use handoff_findings::{Category, Item, PainPoint};
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 
 /// Longer sentences are cut to the clause that holds the cue, so the quote stays readable.
 const MAX_QUOTE_BYTES: usize = 280;
@@ -36,8 +36,9 @@ struct Pain<'a> {
 }
 
 pub(crate) fn pain_points(call: &Call) -> Vec<Item<PainPoint>> {
-    // (item, score): every sentence that scores as a pain, then the strongest few, in call order.
-    let mut items: Vec<(Item<PainPoint>, f32)> = Vec::new();
+    // (item, score, sentence): every sentence that scores as a pain, then the strongest few, in
+    // call order.
+    let mut items: Vec<(Item<PainPoint>, f32, usize)> = Vec::new();
     let weights = &call.rules.pain_weights;
     for sentence in 0..call.len() {
         let Some(read) = read_sentence(call, sentence) else {
@@ -50,7 +51,7 @@ pub(crate) fn pain_points(call: &Call) -> Vec<Item<PainPoint>> {
             continue;
         }
         if read.cued.is_empty() {
-            items.push((scored_pain(call, sentence, &read, score), score));
+            items.push((scored_pain(call, sentence, &read, score), score, sentence));
             continue;
         }
         let themes_differ = read.cued.windows(2).any(|pair| pair[0].theme != pair[1].theme);
@@ -88,10 +89,77 @@ pub(crate) fn pain_points(call: &Call) -> Vec<Item<PainPoint>> {
                 rule.confidence * question_factor,
                 PainPoint { theme: pain.theme.clone() },
             );
-            items.push((found, score));
+            items.push((found, score, sentence));
         }
     }
-    strongest(items, call.len())
+    told_together(call, strongest(items, call.len()))
+}
+
+/// The theme of a pain no topic names.
+const OTHER_THEME: &str = "other";
+
+/// A fragment this short right after a pain in the same turn finishes it ("By hand.",
+/// "Sometimes.", "Eleven!").
+const TAIL_WORDS: usize = 3;
+/// A story stays short enough to read at a glance: a sentence that would make it longer than
+/// this many words starts a pain of its own.
+const STORY_WORDS: usize = 50;
+
+/// "Missed a pickup out in Eastgate. Nobody had it on their list.": pains said in consecutive
+/// sentences of one turn are one story, quoted whole, with a short fragment that follows them.
+/// A sentence that pushes back on buying stays out of a story (it is an objection).
+fn told_together(call: &Call, pains: Vec<(Item<PainPoint>, usize)>) -> Vec<Item<PainPoint>> {
+    let whole = |item: &Item<PainPoint>, sentence: usize| item.quote == call.text(sentence).trim();
+    let joinable = |sentence: usize| !call.has_cue(sentence, CueKind::Objection);
+    let same_turn = |a: usize, b: usize| call.sentence(a).turn == call.sentence(b).turn;
+    let words = |sentences: RangeInclusive<usize>| -> usize {
+        sentences.map(|at| call.text(at).split_whitespace().count()).sum()
+    };
+    // (first sentence, last sentence, item) of each story.
+    let mut stories: Vec<(usize, usize, Item<PainPoint>)> = Vec::new();
+    for (item, sentence) in pains {
+        let extends = stories.last().is_some_and(|(first, last, told)| {
+            *last + 1 == sentence
+                && same_turn(*first, sentence)
+                && whole(&item, sentence)
+                && (*first..=*last).all(joinable)
+                && joinable(sentence)
+                && (first != last || whole(told, *first))
+                && words(*first..=sentence) <= STORY_WORDS
+        });
+        match stories.last_mut() {
+            Some((_, last, told)) if extends => {
+                *last = sentence;
+                // The story is about what its most specific sentence names.
+                if told.detail.theme == OTHER_THEME {
+                    told.detail.theme = item.detail.theme;
+                }
+            }
+            _ => stories.push((sentence, sentence, item)),
+        }
+    }
+    stories
+        .into_iter()
+        .map(|(first, last, told)| {
+            let tail = last + 1;
+            let last = if tail < call.len()
+                && same_turn(first, tail)
+                && call.text(tail).split_whitespace().count() <= TAIL_WORDS
+                && call.is_prospect_side(tail)
+                && (first != last || whole(&told, first))
+            {
+                tail
+            } else {
+                last
+            };
+            if first == last {
+                return told;
+            }
+            let quote = (first..=last).map(|at| call.text(at).trim()).collect::<Vec<_>>().join(" ");
+            let sentences = &call.sentences[first..=last];
+            item_across(Category::PainPoint, sentences, &quote, &told.rule, told.confidence, told.detail)
+        })
+        .collect()
 }
 
 /// The AE reads a handful of pains, not every complaint: at most this many per call, plus one
@@ -99,13 +167,15 @@ pub(crate) fn pain_points(call: &Call) -> Vec<Item<PainPoint>> {
 const PAINS_AT_LEAST: usize = 8;
 const SENTENCES_PER_EXTRA_PAIN: usize = 40;
 
-/// The strongest pains (by score; earlier first on ties), back in call order.
-fn strongest(mut items: Vec<(Item<PainPoint>, f32)>, sentences: usize) -> Vec<Item<PainPoint>> {
+/// The strongest pains (by score; earlier first on ties), back in call order, each with its
+/// sentence.
+fn strongest(mut items: Vec<(Item<PainPoint>, f32, usize)>, sentences: usize) -> Vec<(Item<PainPoint>, usize)> {
     let keep = PAINS_AT_LEAST + sentences / SENTENCES_PER_EXTRA_PAIN;
     items.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.start_ms.cmp(&b.0.start_ms)));
     items.truncate(keep);
-    let mut kept: Vec<Item<PainPoint>> = items.into_iter().map(|(item, _)| item).collect();
-    kept.sort_by_key(|item| item.start_ms);
+    let mut kept: Vec<(Item<PainPoint>, usize)> =
+        items.into_iter().map(|(item, _, sentence)| (item, sentence)).collect();
+    kept.sort_by_key(|(item, sentence)| (*sentence, item.start_ms));
     kept
 }
 
@@ -268,7 +338,7 @@ fn scored_pain(call: &Call, sentence: usize, read: &Reading, score: f32) -> Item
         .next()
         .or(read.consequences.first().copied())
         .and_then(|cue| call.cue(cue).value.clone())
-        .unwrap_or_else(|| "other".into());
+        .unwrap_or_else(|| OTHER_THEME.into());
     let quote = if text.len() > MAX_QUOTE_BYTES {
         read.consequences.first().map_or(text, |cue| tidy(&text[call.clause(sentence, cue.start)]))
     } else {
@@ -330,7 +400,7 @@ fn pains_in<'a>(call: &'a Call, sentence: usize) -> Vec<Pain<'a>> {
             .min_by_key(|topic| distance(topic, pain.cue))
             .and_then(|topic| call.cue(topic).value.clone())
             .or_else(|| call.cue(pain.cue).value.clone())
-            .unwrap_or_else(|| "other".into());
+            .unwrap_or_else(|| OTHER_THEME.into());
     }
     pains
 }
