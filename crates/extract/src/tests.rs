@@ -1592,3 +1592,12 @@ fn pains_told_in_consecutive_sentences_are_one_story() {
         found.pain_points
     );
 }
+
+#[test]
+fn pulling_something_for_the_other_side_is_a_step_and_pulling_at_work_is_not() {
+    let steps = |text: &str| -> usize { run(&[(PROSPECT, text)]).next_steps.len() };
+    assert_eq!(steps("I can pull five or six cases from last month."), 1);
+    assert_eq!(steps("I'll have Denise pull the exception report."), 1);
+    assert_eq!(steps("They're electricians, they want to pull wire, not fill out forms on a phone."), 0);
+    assert_eq!(steps("So every night around nine, I pull the next day's loads out of Navitaire."), 0);
+}
