@@ -1601,3 +1601,13 @@ fn pulling_something_for_the_other_side_is_a_step_and_pulling_at_work_is_not() {
     assert_eq!(steps("They're electricians, they want to pull wire, not fill out forms on a phone."), 0);
     assert_eq!(steps("So every night around nine, I pull the next day's loads out of Navitaire."), 0);
 }
+
+#[test]
+fn send_both_agrees_to_the_material_offered() {
+    let found = run(&[
+        (SDR, "I can send our SOC 2 Type II report and a data-flow diagram for your IT review."),
+        (PROSPECT, "Send both."),
+    ]);
+    let quotes: Vec<&str> = found.next_steps.iter().map(|step| step.quote.as_str()).collect();
+    assert_eq!(quotes, ["I can send our SOC 2 Type II report and a data-flow diagram for your IT review."]);
+}

@@ -355,8 +355,14 @@ fn only_pronoun_object(quote: &str) -> bool {
     let Some(at) = lower.find("send").or_else(|| lower.find("forward")) else {
         return false;
     };
-    let object = lower[at..].split_whitespace().nth(1).unwrap_or("");
-    matches!(object.trim_matches(|c: char| !c.is_alphanumeric()), "it" | "that" | "those" | "them" | "these" | "this")
+    // "Send me that", "send it over", "Send both.": who it goes to says nothing of what it is.
+    let object = lower[at..]
+        .split_whitespace()
+        .skip(1)
+        .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()))
+        .find(|word| !matches!(*word, "me" | "us" | "him" | "her" | "over" | "along"))
+        .unwrap_or("");
+    matches!(object, "it" | "that" | "those" | "them" | "these" | "this" | "both" | "everything")
 }
 
 /// Whether two quotes of material name the same thing ("our security package").
