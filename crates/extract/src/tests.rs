@@ -1360,7 +1360,11 @@ fn conditions_doubts_and_what_they_will_not_put_people_through_are_objections() 
     ];
     let found = run_each_answered(
         &pushback,
-        &["If I'm doing paper waivers for camp again I'll quit.", "Anything over fifty grand goes to the board."],
+        &[
+            "If I'm doing paper waivers for camp again I'll quit.",
+            "Anything over fifty grand goes to the board.",
+            "Stan said if I can show it pays for itself in a year he'll find the money.",
+        ],
     );
     let objections: Vec<&str> = found.objections.iter().map(|o| o.quote.as_str()).collect();
     assert_eq!(objections, pushback);
