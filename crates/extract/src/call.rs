@@ -7,7 +7,8 @@ use crate::lexicon::{Hit, Layer};
 use crate::rules::{Cue, Entity, RuleSet};
 use crate::sentences::{self, Sentence};
 use handoff_transcript::{Speaker, Transcript};
-use std::cell::OnceCell;
+use rustc_hash::FxHashMap;
+use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +37,8 @@ pub(crate) struct Call<'r> {
     unmet: Vec<Vec<Hit>>,
     /// The whole call lowercased, once an extractor asks.
     lowercase: OnceCell<String>,
+    /// Whether each entry requirement asked about is met somewhere in the call.
+    requirements_met: RefCell<FxHashMap<u32, bool>>,
     /// Per sentence, once an extractor asks: the runs of words that can be names
     /// (`people::name_runs`); several extractors look for people in the same sentences.
     name_runs: Vec<OnceCell<Vec<Range<usize>>>>,
@@ -84,6 +87,7 @@ impl<'r> Call<'r> {
             on_demand_hits,
             unmet,
             lowercase: OnceCell::new(),
+            requirements_met: RefCell::default(),
             name_runs,
         };
         call.answers = (0..call.sentences.len()).map(|index| call.reply_to(index)).collect();
@@ -128,10 +132,12 @@ impl<'r> Call<'r> {
     /// a requirement meets it).
     pub fn requirement_met_in_call(&self, entity: &Entity) -> bool {
         entity.requires.is_none_or(|requirement| {
-            let lowercase = self.lowercase.get_or_init(|| {
-                self.sentences.iter().map(|sentence| sentence.text.to_lowercase()).collect::<Vec<_>>().join(" ")
-            });
-            self.rules.lexicon.requirement_met(requirement, lowercase)
+            *self.requirements_met.borrow_mut().entry(requirement).or_insert_with(|| {
+                let lowercase = self.lowercase.get_or_init(|| {
+                    self.sentences.iter().map(|sentence| sentence.text.to_lowercase()).collect::<Vec<_>>().join(" ")
+                });
+                self.rules.lexicon.requirement_met(requirement, lowercase)
+            })
         })
     }
 
