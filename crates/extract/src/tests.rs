@@ -68,6 +68,11 @@ fn run_each_answered(lines: &[&str], controls: &[&str]) -> Extraction {
     run(&turns)
 }
 
+/// Each stakeholder's name and role, in order.
+fn names_and_roles(extraction: &Extraction) -> Vec<(Option<&str>, Option<&str>)> {
+    extraction.stakeholders.iter().map(|s| (s.detail.name.as_deref(), s.detail.role.as_deref())).collect()
+}
+
 fn system<'a>(extraction: &'a Extraction, name: &str) -> &'a Item<System> {
     extraction
         .systems
@@ -291,8 +296,7 @@ fn a_name_after_its_role_a_full_name_alone_and_a_name_opening_the_sentence_are_s
         (PROSPECT, "Tasha, our nurse manager, timed it in the summer."),
         (PROSPECT, "Thanks, Evan."),
     ]);
-    let people: Vec<(Option<&str>, Option<&str>)> =
-        found.stakeholders.iter().map(|s| (s.detail.name.as_deref(), s.detail.role.as_deref())).collect();
+    let people = names_and_roles(&found);
     assert_eq!(
         people,
         [(Some("Phil Sandoval"), Some("GM")), (Some("Anand Mehta"), None), (Some("Tasha"), Some("nurse manager"))],
@@ -424,8 +428,7 @@ fn the_sellers_own_people_are_not_stakeholders() {
         (SDR, "Our engineers sit with your team for the first month."),
         (PROSPECT, "Send it over. Ask Tobias if you need the file."),
     ]);
-    let people: Vec<(Option<&str>, Option<&str>)> =
-        found.stakeholders.iter().map(|s| (s.detail.name.as_deref(), s.detail.role.as_deref())).collect();
+    let people = names_and_roles(&found);
     assert_eq!(people, [(Some("Tobias"), None)], "{:#?}", found.stakeholders);
 }
 
@@ -775,8 +778,7 @@ fn appositions_make_one_person_and_companies_are_not_people() {
         (PROSPECT, "My boss, Kevin Walsh, the CRO, has the final say."),
         (PROSPECT, "Our renewal with Microsoft is in October."),
     ]);
-    let people: Vec<(Option<&str>, Option<&str>)> =
-        found.stakeholders.iter().map(|s| (s.detail.name.as_deref(), s.detail.role.as_deref())).collect();
+    let people = names_and_roles(&found);
     assert_eq!(people, [(Some("Kevin Walsh"), Some("CRO"))]);
     assert_eq!(found.stakeholders[0].detail.relation, Relation::DecisionMaker);
 }
@@ -1526,8 +1528,7 @@ fn a_department_after_of_or_a_site_after_at_is_no_person() {
         (PROSPECT, "On my side, the plant manager at North will want to see the driver workflow."),
         (PROSPECT, "I asked a friend of Jim's, and Dana at Brightside swears by it."),
     ]);
-    let people: Vec<(Option<&str>, Option<&str>)> =
-        found.stakeholders.iter().map(|s| (s.detail.name.as_deref(), s.detail.role.as_deref())).collect();
+    let people = names_and_roles(&found);
     assert!(people.contains(&(None, Some("VP of Inflight"))), "{people:?}");
     assert!(people.iter().all(|(name, _)| !matches!(name, Some("Inflight" | "North" | "Brightside"))), "{people:?}");
     assert!(people.iter().any(|(name, _)| *name == Some("Dana")), "{people:?}");
