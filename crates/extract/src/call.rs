@@ -55,21 +55,7 @@ impl<'r> Call<'r> {
             let mut unmet_here = Vec::new();
             rules.lexicon.scan(&sentence.text, &mut hits, &mut unmet_here);
             rules.fuzzy.scan(&sentence.text, &rules.lexicon, &rules.first_names, &rules.words, &mut hits, start);
-            let found = &hits[start..];
-            let overlaps = |a: &Hit, b: &Hit| a.start < b.end && b.start < a.end;
-            unmet_here.retain(|name: &Hit| {
-                name.layer == Layer::Entity(EntityKind::System)
-                    && !found.iter().any(|hit| matches!(hit.layer, Layer::Entity(_)) && overlaps(hit, name))
-            });
-            // Leftmost, then longest, of overlapping names ("Square" in "Square reader").
-            unmet_here.sort_unstable_by_key(|name| (name.start, std::cmp::Reverse(name.end), name.index));
-            let mut kept: Vec<Hit> = Vec::new();
-            for name in unmet_here {
-                if !kept.iter().any(|other| overlaps(other, &name)) {
-                    kept.push(name);
-                }
-            }
-            unmet.push(kept);
+            unmet.push(unmet_systems(&hits[start..], unmet_here));
             hit_ranges.push(start..hits.len());
         }
         let (on_demand_hits, name_runs) =
@@ -123,9 +109,9 @@ impl<'r> Call<'r> {
         hits.iter().filter(move |hit| hit.layer == layer)
     }
 
-    /// Dictionary names of `kind` said without the words their entries require.
-    pub fn unmet_entities(&self, index: usize, kind: EntityKind) -> impl Iterator<Item = &Hit> + '_ {
-        self.unmet[index].iter().filter(move |hit| hit.layer == Layer::Entity(kind))
+    /// Systems the dictionary names in the sentence without the words their entries require.
+    pub fn unmet_systems(&self, index: usize) -> &[Hit] {
+        &self.unmet[index]
     }
 
     /// Whether one of the words an entry requires is said anywhere in the call (any entry without
@@ -299,6 +285,24 @@ impl<'r> Call<'r> {
 
 /// One bit per layer. Were there more than 64 kinds, some would share a bit: a sentence with
 /// hits of one would only be searched in vain for the other.
+/// Of the names a sentence says without their entries' words, the systems no name found in it
+/// covers; of overlapping ones the leftmost, then longest ("Square" in "Square reader").
+fn unmet_systems(found: &[Hit], mut unmet: Vec<Hit>) -> Vec<Hit> {
+    let overlaps = |a: &Hit, b: &Hit| a.start < b.end && b.start < a.end;
+    unmet.retain(|name| {
+        name.layer == Layer::Entity(EntityKind::System)
+            && !found.iter().any(|hit| matches!(hit.layer, Layer::Entity(_)) && overlaps(hit, name))
+    });
+    unmet.sort_unstable_by_key(|name| (name.start, std::cmp::Reverse(name.end), name.index));
+    let mut kept: Vec<Hit> = Vec::new();
+    for name in unmet {
+        if !kept.iter().any(|other| overlaps(other, &name)) {
+            kept.push(name);
+        }
+    }
+    kept
+}
+
 fn layer_bit(layer: Layer) -> u64 {
     let position = match layer {
         Layer::Entity(kind) => kind as u32,

@@ -199,7 +199,7 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
         // products, and the call says the entry's words somewhere.
         let other_products = !mentions.is_empty();
         let listed = mentions.len();
-        mentions.extend(call.unmet_entities(sentence, EntityKind::System).copied().filter(|name| {
+        mentions.extend(call.unmet_systems(sentence).iter().copied().filter(|name| {
             let span = name.start..name.end;
             let product_talk = other_products
                 || inferred::lead_status(call, sentence, &span).is_some()
@@ -208,9 +208,10 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
             // The entry's own words elsewhere in the call say which product the word is.
             product_talk && call.requirement_met_in_call(call.entity(name))
         }));
-        let unmet: Vec<Hit> = mentions[listed..].to_vec();
-        if !unmet.is_empty() {
-            inferred.retain(|name| !unmet.iter().any(|hit| hit.start < name.span.end && name.span.start < hit.end));
+        let taken_unmet: Vec<Hit> = mentions[listed..].to_vec();
+        if !taken_unmet.is_empty() {
+            inferred
+                .retain(|name| !taken_unmet.iter().any(|hit| hit.start < name.span.end && name.span.start < hit.end));
             mentions.sort_by_key(|mention| mention.start);
         }
         let known = mentions.len();
@@ -244,7 +245,7 @@ pub(crate) fn systems(call: &Call, participants: &[String]) -> Vec<Item<System>>
                     let said = match (lead, cued) {
                         (Some(lead), _) if lead != SystemStatus::Current => Some(lead),
                         // Taken on what a vendor did ("Weave told me"), as a name no pack lists is.
-                        (None, _) if unmet.contains(mention) => tail().or(cued).or_else(asked),
+                        (None, _) if taken_unmet.contains(mention) => tail().or(cued).or_else(asked),
                         (lead, cued) => cued.or(lead).or_else(tail).or_else(asked),
                     };
                     let status = match said {
