@@ -1596,6 +1596,10 @@ fn pains_told_in_consecutive_sentences_are_one_story() {
         "{:#?}",
         found.pain_points
     );
+    // A short pushback after a pain is the objection, not the end of the story.
+    let found = run(&[(PROSPECT, "We lose two days every month rekeying invoices by hand. Not now, though.")]);
+    let quotes: Vec<&str> = found.pain_points.iter().map(|p| p.quote.as_str()).collect();
+    assert_eq!(quotes, ["We lose two days every month rekeying invoices by hand."]);
 }
 
 #[test]

@@ -115,6 +115,7 @@ fn told_together(call: &Call, pains: Vec<(Item<PainPoint>, usize)>) -> Vec<Item<
     let words = |sentences: RangeInclusive<usize>| -> usize {
         sentences.map(|at| call.text(at).split_whitespace().count()).sum()
     };
+    let pain_sentences: Vec<usize> = pains.iter().map(|(_, sentence)| *sentence).collect();
     // (first sentence, last sentence, item) of each story.
     let mut stories: Vec<(usize, usize, Item<PainPoint>)> = Vec::new();
     for (item, sentence) in pains {
@@ -146,6 +147,8 @@ fn told_together(call: &Call, pains: Vec<(Item<PainPoint>, usize)>) -> Vec<Item<
                 && same_turn(first, tail)
                 && call.text(tail).split_whitespace().count() <= TAIL_WORDS
                 && call.is_prospect_side(tail)
+                && joinable(tail)
+                && !pain_sentences.contains(&tail)
                 && (first != last || whole(&told, first))
             {
                 tail
