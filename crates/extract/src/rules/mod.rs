@@ -79,8 +79,9 @@ pub struct RuleSet {
     /// How a prospect's sentence is weighed as a pain.
     pub(crate) pain_weights: PainWeights,
     pub(crate) words: Words,
-    /// The rule of the entry each lowercased alias belongs to, by entity kind.
-    entry_by_alias: HashMap<(EntityKind, String), String>,
+    /// The rules of the entries each lowercased alias belongs to (several only when they share
+    /// one canonical name), by entity kind.
+    entries_by_alias: HashMap<(EntityKind, String), Vec<String>>,
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -199,21 +200,22 @@ impl RuleSet {
             pain_weights,
             fuzzy,
             words: Words::builtin(),
-            entry_by_alias: compiler.aliases.into_iter().map(|(key, (rule, ..))| (key, rule)).collect(),
+            entries_by_alias: compiler.entries_by_alias,
         })
     }
 
-    /// The rule (`<pack>/<id>`) of the system, regulation or competitor entry that lists `name`
-    /// (any case) among its aliases: the entry a name written by hand is shown under
-    /// ("Sarbanes-Oxley" is `regulations/sox`, shown as "SOX").
-    pub fn entry_for_alias(&self, category: Category, name: &str) -> Option<&str> {
+    /// The rules (`<pack>/<id>`) of the system, regulation or competitor entries that list
+    /// `name` (any case) among their aliases: the entry a name written by hand is shown under
+    /// ("Sarbanes-Oxley" is `regulations/sox`, shown as "SOX"). Entries sharing an alias share
+    /// their canonical name.
+    pub fn entries_for_alias(&self, category: Category, name: &str) -> &[String] {
         let kind = match category {
             Category::System => EntityKind::System,
             Category::Regulation => EntityKind::Regulation,
             Category::Competitor => EntityKind::Competitor,
-            _ => return None,
+            _ => return &[],
         };
-        self.entry_by_alias.get(&(kind, name.trim().to_lowercase())).map(String::as_str)
+        self.entries_by_alias.get(&(kind, name.trim().to_lowercase())).map_or(&[], Vec::as_slice)
     }
 
     pub(crate) fn entity(&self, index: u32) -> &Entity {
@@ -335,6 +337,8 @@ struct Compiler {
     /// Lowercased alias -> (rule, canonical name, file, line), per entity kind: an alias may
     /// only name one thing.
     aliases: HashMap<(EntityKind, String), (String, String, String, usize)>,
+    /// Every entry's rule by lowercased alias (see `RuleSet::entries_for_alias`).
+    entries_by_alias: HashMap<(EntityKind, String), Vec<String>>,
     not_names: WordSet,
     first_names: WordSet,
     not_products: WordSet,
@@ -625,6 +629,10 @@ impl Compiler {
                         "keep the alias on one entry only, so a mention maps to one name",
                     ));
                 }
+            }
+            let rules = self.entries_by_alias.entry(key.clone()).or_default();
+            if !rules.contains(&rule) {
+                rules.push(rule.clone());
             }
             self.aliases.insert(key, (rule.clone(), name.to_string(), pack.source.display.clone(), line));
             self.lexicon.phrase(text, layer, index, exact, requires);

@@ -234,3 +234,12 @@ fn pain_words_must_be_words_the_scorer_reads_beside_the_signal_weights() {
     let (_, message) = invalid("objections", "pack = \"objections\"\n[pain_words]\n\"month\" = 0.2\n");
     assert!(message.contains("`pain_words` is not read from a `objections` pack"), "{message}");
 }
+
+#[test]
+fn an_alias_names_its_entries_in_any_case() {
+    let rules = RuleSet::builtin();
+    assert_eq!(rules.entries_for_alias(Category::System, "cdk"), ["systems/cdk-global-spoken"]);
+    assert_eq!(rules.entries_for_alias(Category::Regulation, "Sarbanes-Oxley"), ["regulations/sox"]);
+    assert!(rules.entries_for_alias(Category::System, "Sarbanes-Oxley").is_empty());
+    assert!(rules.entries_for_alias(Category::Budget, "CDK").is_empty());
+}
