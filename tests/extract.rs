@@ -254,3 +254,22 @@ fn re_extracting_judges_readiness_with_the_teams_requirements() {
     assert!(extract(&[&zoom], out.path(), &["-q", "--required", required]).status.success());
     assert_eq!(status(), "ready");
 }
+
+#[test]
+fn people_who_speak_in_the_transcript_are_not_its_stakeholders() {
+    let dir = tempfile::tempdir().unwrap();
+    let call = dir.path().join("three_way.txt");
+    std::fs::write(
+        &call,
+        "Jordan Blake: Thanks, both of you, for joining. Owen, good to meet you.\n\
+         Dana Ortiz: Owen's from finance. Our CFO, Carla Mendes, signs off on anything like this.\n\
+         Owen Petrakis: Mostly I'm here because the invoices land on my desk.\n",
+    )
+    .unwrap();
+    let output = extract(&[&call], dir.path(), &["--sdr", "Jordan"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let draft = json(&dir.path().join("three_way.handoff.json"));
+    let people: Vec<&str> =
+        draft["stakeholders"].as_array().unwrap().iter().filter_map(|person| person["name"].as_str()).collect();
+    assert_eq!(people, ["Carla Mendes"], "{draft:#}");
+}
