@@ -94,6 +94,9 @@ async fn css(client: &Client, selector: &str) -> Outcome<fantoccini::elements::E
     Ok(client.find(Locator::Css(selector)).await?)
 }
 
+/// More j presses than the call has items.
+const MAX_STEPS: usize = 40;
+
 /// Types on whatever has the focus, as the reviewer's keyboard does.
 async fn press(client: &Client, keys: &str) -> Outcome {
     Ok(client.active_element().await?.send_keys(keys).await?)
@@ -169,15 +172,25 @@ async fn review(client: &Client, url: &str, phrase: &str) -> Outcome<Done> {
     press(client, &Key::Escape).await?;
     until(client, "document.querySelector('#help').hidden", "the key help to close").await?;
 
-    // Reject the first item from the keyboard.
-    let first = css(client, "#items .item").await?.attr("data-id").await?.unwrap();
-    press(client, "j").await?;
-    until(
-        client,
-        &format!("document.querySelector('.item.selected[data-id=\"{first}\"]')"),
-        "j to select the first item",
-    )
-    .await?;
+    // Reject an item from the keyboard: j steps from item to item, r rejects the selected one. The
+    // call's one pain stays (the checklist needs a pain), and so do its people (one is edited next).
+    let first = client
+        .execute(
+            "return [...document.querySelectorAll('#items .item')].find((item) => !item.matches('.cat-pain_point, .cat-stakeholder')).dataset.id;",
+            vec![],
+        )
+        .await?
+        .as_str()
+        .ok_or("no item but pains and people to reject")?
+        .to_string();
+    let selected = format!("document.querySelector('.item.selected[data-id=\"{first}\"]')");
+    for _ in 0..MAX_STEPS {
+        if client.execute(&format!("return Boolean({selected});"), vec![]).await? == json!(true) {
+            break;
+        }
+        press(client, "j").await?;
+    }
+    until(client, &selected, "j to select the item").await?;
     press(client, "r").await?;
     until(
         client,
