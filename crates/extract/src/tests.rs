@@ -68,6 +68,13 @@ fn run_each_answered(lines: &[&str], controls: &[&str]) -> Extraction {
     run(&turns)
 }
 
+/// Each of `lines` (see `run_each_answered`) is an objection quoted whole; none of `controls` is.
+fn assert_each_is_an_objection(lines: &[&str], controls: &[&str]) {
+    let found = run_each_answered(lines, controls);
+    let objections: Vec<&str> = found.objections.iter().map(|o| o.quote.as_str()).collect();
+    assert_eq!(objections, lines);
+}
+
 /// Each stakeholder's name and role, in order.
 fn names_and_roles(extraction: &Extraction) -> Vec<(Option<&str>, Option<&str>)> {
     extraction.stakeholders.iter().map(|s| (s.detail.name.as_deref(), s.detail.role.as_deref())).collect()
@@ -1308,9 +1315,7 @@ fn requirements_refusals_and_weariness_in_general_forms_are_objections() {
         "I've sat through eleven of these demos in five years.",
         "If you can't beat 85%, I'm not bringing it to anyone.",
     ];
-    let found = run_each_answered(&pushback, &["Our crews use the tablets every day and they like them."]);
-    let objections: Vec<&str> = found.objections.iter().map(|o| o.quote.as_str()).collect();
-    assert_eq!(objections, pushback);
+    assert_each_is_an_objection(&pushback, &["Our crews use the tablets every day and they like them."]);
 }
 
 #[test]
@@ -1335,12 +1340,10 @@ fn refusals_lock_in_conditions_and_users_said_as_they_are_objections() {
         "Three vendors have sat in my office and told me they understand billing.",
         "What happens to my files if you go under?",
     ];
-    let found = run_each_answered(
+    assert_each_is_an_objection(
         &pushback,
         &["We signed up two new clinics this year.", "They won't let us export our own data."],
     );
-    let objections: Vec<&str> = found.objections.iter().map(|o| o.quote.as_str()).collect();
-    assert_eq!(objections, pushback);
 }
 
 #[test]
@@ -1360,7 +1363,7 @@ fn conditions_doubts_and_what_they_will_not_put_people_through_are_objections() 
         "Our last conversion took fourteen months against a plan of five.",
         "I need a reference from a plant our size.",
     ];
-    let found = run_each_answered(
+    assert_each_is_an_objection(
         &pushback,
         &[
             "If I'm doing paper waivers for camp again I'll quit.",
@@ -1368,8 +1371,6 @@ fn conditions_doubts_and_what_they_will_not_put_people_through_are_objections() 
             "Stan said if I can show it pays for itself in a year he'll find the money.",
         ],
     );
-    let objections: Vec<&str> = found.objections.iter().map(|o| o.quote.as_str()).collect();
-    assert_eq!(objections, pushback);
 }
 
 #[test]
