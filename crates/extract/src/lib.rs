@@ -19,12 +19,14 @@ mod item;
 mod kinds;
 mod lexicon;
 mod numbers;
+pub mod objection_score;
 pub mod pain_score;
 mod people;
 mod phrase_index;
 mod rules;
 mod sentences;
 mod tense;
+pub mod word_weights;
 mod words;
 
 pub use handoff_findings::*;
@@ -47,13 +49,15 @@ pub fn extract_with_speakers(transcript: &Transcript, rules: &RuleSet, speakers:
     let mut identities = extractors::prospect::identify(&call);
     identities.participants.extend(speakers.iter().cloned());
     let systems = extractors::entities::systems(&call, &identities.participants);
-    let objections = extractors::objections::objections(&call);
+    let cued_objections = extractors::objections::objections(&call);
+    let pain_points = not_objections(extractors::pains::pain_points(&call), &cued_objections);
+    let objections = extractors::objections::with_scored(&call, cued_objections, &pain_points);
     Extraction {
         rules_version: rules.version().to_string(),
         stakeholders: extractors::stakeholders::stakeholders(&call, &identities.participants),
         next_steps: extractors::next_steps::next_steps(&call, &identities.participants),
         prospect: identities.prospect,
-        pain_points: not_objections(extractors::pains::pain_points(&call), &objections),
+        pain_points,
         systems: systems.clone(),
         regulations: extractors::entities::regulations(&call),
         timeline: extractors::timeline::timeline(&call),
@@ -92,10 +96,14 @@ pub struct SentenceSignals {
     pub end_ms: u64,
     /// The scorer's inputs, the features a refit weighs.
     pub signals: Option<pain_score::Signals>,
+    /// Said by the prospect's side: a sentence the objection scorer reads.
+    pub prospect_side: bool,
 }
 
-/// What the pain scorer reads in every sentence of a call: for refitting `[pain_score]` in
-/// pains.toml on calls whose pains are known (the quality example's `--train-pains`).
+/// What the pain scorer reads in every sentence of a call, and which sentences the objection
+/// scorer reads: for refitting `[pain_score]` in pains.toml and `[objection_score]` in
+/// objections.toml on calls whose items are known (the quality example's `--train-pains` and
+/// `--train-objections`).
 pub fn pain_signals(transcript: &Transcript, rules: &RuleSet) -> Vec<SentenceSignals> {
     let call = call::Call::new(transcript, rules);
     extractors::pains::sentence_signals(&call)
@@ -108,6 +116,7 @@ pub fn pain_signals(transcript: &Transcript, rules: &RuleSet) -> Vec<SentenceSig
                 start_ms: sentence.start_ms,
                 end_ms: sentence.end_ms,
                 signals,
+                prospect_side: call.is_prospect_side(at),
             }
         })
         .collect()

@@ -1621,3 +1621,27 @@ fn send_both_agrees_to_the_material_offered() {
     let quotes: Vec<&str> = found.next_steps.iter().map(|step| step.quote.as_str()).collect();
     assert_eq!(quotes, ["I can send our SOC 2 Type II report and a data-flow diagram for your IT review."]);
 }
+
+#[test]
+fn pushback_no_cue_names_is_weighed_by_its_words_and_a_pain_stays_a_pain() {
+    let unlisted = [
+        "Anything new has to go through the county's purchasing office, and that takes a while.",
+        "Honestly, per seat pricing would be a hard thing for us.",
+        "I've heard that software like this never really works for shops our size.",
+    ];
+    // A pain whose words score as pushback too.
+    let pain = "Our crews already have three apps on their phones and they don't use any of them.";
+    let weights = rules().objection_weights.as_ref().expect("the built-in objections pack weighs words");
+    assert!(weights.is_objection(weights.score(pain)), "the control must score as an objection");
+    let mut turns = vec![(PROSPECT, pain), (SDR, "Okay.")];
+    for line in unlisted {
+        turns.extend([(PROSPECT, line), (SDR, "Okay.")]);
+    }
+    turns.push((PROSPECT, "We have about forty trucks."));
+    let found = run(&turns);
+    let objections: Vec<(&str, &str)> = found.objections.iter().map(|o| (o.quote.as_str(), o.rule.as_str())).collect();
+    assert_eq!(objections, unlisted.map(|quote| (quote, "objections/scored")));
+    // Weaker evidence than a cue: lower confidence, no topic to claim.
+    assert!(found.objections.iter().all(|o| o.confidence < 0.8 && o.detail.topic.is_none()), "{:#?}", found.objections);
+    assert!(found.pain_points.iter().any(|found| found.quote == pain), "{:#?}", found.pain_points);
+}

@@ -5,7 +5,8 @@ use crate::call::{negated_before, Call};
 use crate::item::item_across;
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
-use handoff_findings::{Category, Item, Mention, Objection};
+use crate::word_weights::probability;
+use handoff_findings::{Category, Item, Mention, Objection, PainPoint};
 use handoff_transcript::Speaker;
 
 /// An SDR reply shorter than this ("Totally.", "I hear you.") is joined with the next sentence.
@@ -70,12 +71,74 @@ pub(crate) fn objections(call: &Call) -> Vec<Item<Objection>> {
             first = sentence;
         }
         quoted_up_to = Some(last);
-        let quote = (first..=last).map(|i| call.text(i).trim()).collect::<Vec<_>>().join(" ");
-        let detail = Objection { topic: rule.value.clone(), response: response(call, last) };
-        let sentences = &call.sentences[first..=last];
-        items.push(item_across(Category::Objection, sentences, &quote, &rule.rule, rule.confidence, detail));
+        items.push(objection_item(call, first..=last, rule.value.clone(), &rule.rule, rule.confidence));
     }
     items
+}
+
+/// Rule of the objections the word scorer finds (`[objection_score]`).
+const SCORED_RULE: &str = "objections/scored";
+
+/// `cued` (the objections the cue lists name) and the prospect's sentences outside them whose
+/// words score as pushback (`[objection_score]` in objections.toml), in call order. A sentence
+/// of a pain is left to the pain: the scorer reads words only, and a pain is never also an
+/// objection unless a cue says it pushes back on buying.
+pub(crate) fn with_scored(call: &Call, cued: Vec<Item<Objection>>, pains: &[Item<PainPoint>]) -> Vec<Item<Objection>> {
+    let Some(weights) = &call.rules.objection_weights else {
+        return cued;
+    };
+    let mut covered = vec![false; call.len()];
+    mark_quoted(call, &cued, &mut covered);
+    mark_quoted(call, pains, &mut covered);
+    let mut items = cued;
+    let mut quoted_up_to: Option<usize> = None;
+    for sentence in 0..call.len() {
+        if covered[sentence] || !call.is_prospect_side(sentence) || quoted_up_to.is_some_and(|last| sentence <= last) {
+            continue;
+        }
+        let text = call.text(sentence).trim();
+        let score = weights.score(text);
+        if !weights.is_objection(score) {
+            continue;
+        }
+        let (first, last) = quoted_sentences(call, sentence);
+        let first = first.max(quoted_up_to.map_or(0, |done| done + 1));
+        quoted_up_to = Some(last);
+        items.push(objection_item(call, first..=last, None, SCORED_RULE, probability(score)));
+    }
+    items.sort_by_key(|item| item.start_ms);
+    items
+}
+
+/// Marks the sentences `items` quote: among the sentences their times span, those their quote
+/// holds or that hold their quote. By times first, so a long call costs a look at a few
+/// sentences per item, not at every item per sentence.
+fn mark_quoted<D>(call: &Call, items: &[Item<D>], covered: &mut [bool]) {
+    for item in items {
+        let first = call.sentences.partition_point(|sentence| sentence.end_ms < item.start_ms);
+        for at in first..call.len() {
+            let sentence = call.sentence(at);
+            if sentence.start_ms > item.end_ms {
+                break;
+            }
+            let text = sentence.text.trim();
+            covered[at] |= item.quote.contains(text) || text.contains(item.quote.as_str());
+        }
+    }
+}
+
+/// The objection quoted from the sentences `quoted`, with the SDR's answer to it.
+fn objection_item(
+    call: &Call,
+    quoted: std::ops::RangeInclusive<usize>,
+    topic: Option<String>,
+    rule: &str,
+    confidence: f32,
+) -> Item<Objection> {
+    let (first, last) = (*quoted.start(), *quoted.end());
+    let quote = (first..=last).map(|i| call.text(i).trim()).collect::<Vec<_>>().join(" ");
+    let detail = Objection { topic, response: response(call, last) };
+    item_across(Category::Objection, &call.sentences[first..=last], &quote, rule, confidence, detail)
 }
 
 /// "We looked at X but it was too expensive": a complaint after a competitor or a past attempt

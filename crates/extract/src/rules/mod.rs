@@ -11,6 +11,7 @@ pub use error::RuleError;
 use crate::fuzzy::{is_fuzzy_kind, FuzzyIndex, FUZZY_CONFIDENCE_FACTOR};
 use crate::hex::hex;
 use crate::lexicon::{Layer, Lexicon, LexiconBuilder};
+use crate::objection_score::ObjectionWeights;
 use crate::pain_score::PainWeights;
 use crate::words::{WordSet, Words};
 use handoff_findings::Category;
@@ -78,6 +79,9 @@ pub struct RuleSet {
     pub(crate) fuzzy: FuzzyIndex,
     /// How a prospect's sentence is weighed as a pain.
     pub(crate) pain_weights: PainWeights,
+    /// How a prospect's sentence no objection cue names is weighed as pushback; none when the
+    /// team's objections pack leaves the scorer out.
+    pub(crate) objection_weights: Option<ObjectionWeights>,
     pub(crate) words: Words,
     /// The rules of the entries each lowercased alias belongs to (several only when they share
     /// one canonical name), by entity kind.
@@ -198,6 +202,7 @@ impl RuleSet {
             first_names: compiler.first_names,
             not_products: compiler.not_products,
             pain_weights,
+            objection_weights: compiler.objection_weights,
             fuzzy,
             words: Words::builtin(),
             entries_by_alias: compiler.entries_by_alias,
@@ -328,6 +333,59 @@ impl<'a> PackContext<'a> {
     }
 }
 
+/// The two tables of a fitted scorer: `[score]` (bias, threshold and, for pains, a weight per
+/// signal) and `[words]`, which a `quality` run with `train` fits together.
+struct ScorerTables {
+    score: &'static str,
+    words: &'static str,
+    train: &'static str,
+}
+
+type WeightTable = Option<Spanned<BTreeMap<String, f32>>>;
+
+impl ScorerTables {
+    /// The scorer the pack's tables hold, if it has them.
+    fn read<T>(
+        &self,
+        pack: &PackContext,
+        score: &WeightTable,
+        words: &WeightTable,
+        build: impl Fn(&BTreeMap<String, f32>, &BTreeMap<String, f32>) -> Result<T, String>,
+    ) -> Result<Option<T>, RuleError> {
+        let Some(table) = score else {
+            return match words {
+                Some(words) => Err(pack.invalid(
+                    words.span(),
+                    self.words,
+                    format!("[{}] without [{}]: word weights are fitted with the score table", self.words, self.score),
+                    format!("keep both tables from one `quality {}` run in the same pack", self.train),
+                )),
+                None => Ok(None),
+            };
+        };
+        let words = words.as_ref().map(|words| words.get_ref().clone()).unwrap_or_default();
+        build(table.get_ref(), &words).map(Some).map_err(|problem| {
+            pack.invalid(
+                table.span(),
+                self.score,
+                problem,
+                format!("give [{}] the keys of the built-in pack's table, each a number, and nothing else", self.score),
+            )
+        })
+    }
+
+    /// The error for a second pack with the same scorer.
+    fn second(&self, pack: &PackContext, score: &WeightTable) -> RuleError {
+        let span = score.as_ref().map_or(0..0, Spanned::span);
+        pack.invalid(
+            span,
+            self.score,
+            format!("a second [{}] table: only one pack may hold it", self.score),
+            format!("keep [{}] in one pack only", self.score),
+        )
+    }
+}
+
 #[derive(Default)]
 struct Compiler {
     lexicon: LexiconBuilder,
@@ -343,6 +401,7 @@ struct Compiler {
     first_names: WordSet,
     not_products: WordSet,
     pain_weights: Option<PainWeights>,
+    objection_weights: Option<ObjectionWeights>,
     /// (alias, kind, entry index, requirement) of every entry matched fuzzily too.
     fuzzy_aliases: Vec<(String, EntityKind, u32, Option<u32>)>,
 }
@@ -433,32 +492,20 @@ impl Compiler {
         if pack.spec.macros {
             self.not_products.extend(pack.doc.not_products.iter().map(|word| word.get_ref().to_lowercase()));
         }
-        if let Some(table) = &pack.doc.pain_score {
-            let invalid = |problem: String| {
-                pack.invalid(
-                    table.span(),
-                    "pain_score",
-                    problem,
-                    "give every signal of the built-in rules/pains.toml [pain_score] a number, and nothing else",
-                )
-            };
-            let words = pack.doc.pain_words.as_ref().map(|words| words.get_ref().clone()).unwrap_or_default();
-            let weights = PainWeights::from_table(table.get_ref(), &words).map_err(invalid)?;
+        let doc = pack.doc;
+        let pains = ScorerTables { score: "pain_score", words: "pain_words", train: "--train-pains" };
+        if let Some(weights) = pains.read(pack, &doc.pain_score, &doc.pain_words, PainWeights::from_table)? {
             if self.pain_weights.replace(weights).is_some() {
-                return Err(pack.invalid(
-                    table.span(),
-                    "pain_score",
-                    "a second [pain_score] table: only one pains pack may weigh pains".into(),
-                    "keep [pain_score] in one pains pack only",
-                ));
+                return Err(pains.second(pack, &doc.pain_score));
             }
-        } else if let Some(words) = &pack.doc.pain_words {
-            return Err(pack.invalid(
-                words.span(),
-                "pain_words",
-                "[pain_words] without [pain_score]: word weights are fitted with the signal weights".into(),
-                "keep both tables from one `quality --train-pains` run in the same pack",
-            ));
+        }
+        let objections =
+            ScorerTables { score: "objection_score", words: "objection_words", train: "--train-objections" };
+        let read = objections.read(pack, &doc.objection_score, &doc.objection_words, ObjectionWeights::from_table)?;
+        if let Some(weights) = read {
+            if self.objection_weights.replace(weights).is_some() {
+                return Err(objections.second(pack, &doc.objection_score));
+            }
         }
         Ok(())
     }
@@ -492,6 +539,8 @@ impl Compiler {
             ("not_products", !pack.doc.not_products.is_empty(), spec.macros),
             ("pain_score", pack.doc.pain_score.is_some(), spec.name == "pains"),
             ("pain_words", pack.doc.pain_words.is_some(), spec.name == "pains"),
+            ("objection_score", pack.doc.objection_score.is_some(), spec.name == "objections"),
+            ("objection_words", pack.doc.objection_words.is_some(), spec.name == "objections"),
         ];
         for (field, present, allowed) in misplaced {
             if *present && !allowed {
@@ -501,7 +550,8 @@ impl Compiler {
                     format!("`{field}` is not read from a `{}` pack", spec.name),
                     format!(
                         "move `{field}` to the pack that reads it (vocabulary for macros and not_products, \
-                         stakeholders for names, pains for pain_score and pain_words)"
+                         stakeholders for names, pains for pain_score and pain_words, objections for objection_score and \
+                         objection_words)"
                     ),
                 ));
             }

@@ -236,6 +236,25 @@ fn pain_words_must_be_words_the_scorer_reads_beside_the_signal_weights() {
 }
 
 #[test]
+fn objection_weights_are_optional_but_whole_and_only_in_the_objections_pack() {
+    let builtin = BUILTIN_PACKS.iter().find(|(name, _)| *name == "objections").map(|(_, content)| *content).unwrap();
+    assert!(RuleSet::builtin().objection_weights.is_some(), "the built-in pack weighs words");
+    // Both tables end the pack.
+    let listed_only = &builtin[..builtin.find("\n[objection_score]").unwrap()];
+    let rules = with_pack("objections", listed_only).expect("a pack without the scorer loads");
+    assert!(rules.objection_weights.is_none());
+
+    let (_, message) = invalid("objections", &format!("{listed_only}\n[objection_words]\n\"vendor\" = 1.2\n"));
+    assert!(message.contains("[objection_words] without [objection_score]"), "{message}");
+    let (_, message) = invalid("objections", &builtin.replace("\nthreshold = ", "\ncutoff = "));
+    assert!(message.contains("`cutoff` is not read"), "{message}");
+    let (_, message) = invalid("objections", &builtin.replace("\n\"vendor\" = ", "\n\"Vendor\" = "));
+    assert!(message.contains("[objection_words] `Vendor` is not a word the scorer reads"), "{message}");
+    let (_, message) = invalid("pains", "pack = \"pains\"\n[objection_score]\nbias = 1.0\nthreshold = 0.0\n");
+    assert!(message.contains("`objection_score` is not read from a `pains` pack"), "{message}");
+}
+
+#[test]
 fn an_alias_names_its_entries_in_any_case() {
     let rules = RuleSet::builtin();
     assert_eq!(rules.entries_for_alias(Category::System, "cdk"), ["systems/cdk-global-spoken"]);
