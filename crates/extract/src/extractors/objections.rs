@@ -92,8 +92,8 @@ pub(crate) fn with_scored(call: &Call, cued: Vec<Item<Objection>>, pains: &[Item
     mark_quoted(call, pains, &mut covered);
     let mut items = cued;
     let mut quoted_up_to: Option<usize> = None;
-    for sentence in 0..call.len() {
-        if covered[sentence] || !call.is_prospect_side(sentence) || quoted_up_to.is_some_and(|last| sentence <= last) {
+    for (sentence, covered) in covered.into_iter().enumerate() {
+        if covered || !call.is_prospect_side(sentence) || quoted_up_to.is_some_and(|last| sentence <= last) {
             continue;
         }
         let text = call.text(sentence).trim();
@@ -116,13 +116,12 @@ pub(crate) fn with_scored(call: &Call, cued: Vec<Item<Objection>>, pains: &[Item
 fn mark_quoted<D>(call: &Call, items: &[Item<D>], covered: &mut [bool]) {
     for item in items {
         let first = call.sentences.partition_point(|sentence| sentence.end_ms < item.start_ms);
-        for at in first..call.len() {
-            let sentence = call.sentence(at);
+        for (sentence, covered) in call.sentences[first..].iter().zip(&mut covered[first..]) {
             if sentence.start_ms > item.end_ms {
                 break;
             }
             let text = sentence.text.trim();
-            covered[at] |= item.quote.contains(text) || text.contains(item.quote.as_str());
+            *covered |= item.quote.contains(text) || text.contains(item.quote.as_str());
         }
     }
 }
