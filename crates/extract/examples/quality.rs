@@ -611,13 +611,11 @@ fn main() -> ExitCode {
                 let mut weights: Signals = [0.0; Signal::ALL.len()];
                 weights.copy_from_slice(&fitted.weights);
                 let fitted = PainWeights::new(fitted.bias, weights, fitted.words, fitted.threshold);
-                print_pain_score(&fitted, examples.len());
+                print_tables("pain", &fitted.table(), &fitted.word_table(), examples.len());
             }
             Training::Objections => {
-                print_objection_score(
-                    &ObjectionWeights::new(fitted.bias, fitted.words, OBJECTION_THRESHOLD),
-                    examples.len(),
-                );
+                let fitted = ObjectionWeights::new(fitted.bias, fitted.words, OBJECTION_THRESHOLD);
+                print_tables("objection", &fitted.table(), &fitted.word_table(), examples.len());
             }
         }
         return ExitCode::SUCCESS;
@@ -756,32 +754,18 @@ fn fit(examples: &[Example], penalty: f64) -> Fitted {
     }
 }
 
-fn print_objection_score(weights: &ObjectionWeights, sentences: usize) {
-    println!("# Fitted by `quality --train-objections` on {sentences} prospect sentences.");
-    println!("[objection_score]");
-    for (name, value) in weights.table() {
+/// Prints a fitted scorer as the two rules tables `quality --train-<what>` names: `[<what>_score]`
+/// and `[<what>_words]`.
+fn print_tables(what: &str, score: &[(&str, f32)], words: &BTreeMap<&str, f32>, sentences: usize) {
+    println!("# Fitted by `quality --train-{what}s` on {sentences} prospect sentences.");
+    println!("[{what}_score]");
+    for (name, value) in score {
         println!("{name} = {:.2}", value + 0.0);
     }
     println!();
-    println!("# What the words of a sentence add to its score (fitted with [objection_score] above).");
-    println!("[objection_words]");
-    print_word_table(&weights.word_table());
-}
-
-fn print_word_table(table: &BTreeMap<&str, f32>) {
-    for (word, value) in table {
+    println!("# What the words of a sentence add to its score (fitted with [{what}_score] above).");
+    println!("[{what}_words]");
+    for (word, value) in words {
         println!("\"{word}\" = {:.2}", value + 0.0);
     }
-}
-
-fn print_pain_score(weights: &PainWeights, sentences: usize) {
-    println!("# Fitted by `quality --train-pains` on {sentences} prospect sentences.");
-    println!("[pain_score]");
-    for (name, value) in weights.table() {
-        println!("{name} = {:.2}", value + 0.0);
-    }
-    println!();
-    println!("# What the words of a sentence add to its score (fitted with [pain_score] above).");
-    println!("[pain_words]");
-    print_word_table(&weights.word_table());
 }
