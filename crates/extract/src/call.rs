@@ -6,6 +6,7 @@ use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::{Hit, Layer};
 use crate::rules::{Cue, Entity, RuleSet};
 use crate::sentences::{self, Sentence};
+use handoff_findings::Item;
 use handoff_transcript::{Speaker, Transcript};
 use rustc_hash::FxHashMap;
 use std::cell::{OnceCell, RefCell};
@@ -86,6 +87,23 @@ impl<'r> Call<'r> {
 
     pub fn sentence(&self, index: usize) -> &Sentence {
         &self.sentences[index]
+    }
+
+    /// Marks in `covered` (one flag per sentence) the sentences `items` quote: among the
+    /// sentences their times span, those their quote holds or that hold their quote. By times
+    /// first, so a long call costs a look at a few sentences per item, not at every item per
+    /// sentence.
+    pub fn mark_quoted<D>(&self, items: &[Item<D>], covered: &mut [bool]) {
+        for item in items {
+            let first = self.sentences.partition_point(|sentence| sentence.end_ms < item.start_ms);
+            for (sentence, covered) in self.sentences[first..].iter().zip(&mut covered[first..]) {
+                if sentence.start_ms > item.end_ms {
+                    break;
+                }
+                let text = sentence.text.trim();
+                *covered |= item.quote.contains(text) || text.contains(item.quote.as_str());
+            }
+        }
     }
 
     pub fn text(&self, index: usize) -> &str {

@@ -19,7 +19,6 @@ mod item;
 mod kinds;
 mod lexicon;
 mod numbers;
-pub mod objection_score;
 pub mod pain_score;
 mod people;
 mod phrase_index;
@@ -64,7 +63,10 @@ pub fn extract_with_speakers(transcript: &Transcript, rules: &RuleSet, speakers:
         budget: extractors::budget::budget(&call),
         objections,
         competitors: extractors::entities::competitors(&call, &systems),
-        previous_attempts: extractors::previous_attempts::previous_attempts(&call),
+        previous_attempts: extractors::previous_attempts::with_scored(
+            &call,
+            extractors::previous_attempts::previous_attempts(&call),
+        ),
     }
 }
 

@@ -1632,7 +1632,7 @@ fn pushback_no_cue_names_is_weighed_by_its_words_and_a_pain_stays_a_pain() {
     // A pain whose words score as pushback too.
     let pain = "Our crews already have three apps on their phones and they don't use any of them.";
     let weights = rules().objection_weights.as_ref().expect("the built-in objections pack weighs words");
-    assert!(weights.is_objection(weights.score(pain)), "the control must score as an objection");
+    assert!(weights.passes(weights.score(pain)), "the control must score as an objection");
     let mut turns = vec![(PROSPECT, pain), (SDR, "Okay.")];
     for line in unlisted {
         turns.extend([(PROSPECT, line), (SDR, "Okay.")]);
@@ -1644,4 +1644,34 @@ fn pushback_no_cue_names_is_weighed_by_its_words_and_a_pain_stays_a_pain() {
     // Weaker evidence than a cue: lower confidence, no topic to claim.
     assert!(found.objections.iter().all(|o| o.confidence < 0.8 && o.detail.topic.is_none()), "{:#?}", found.objections);
     assert!(found.pain_points.iter().any(|found| found.quote == pain), "{:#?}", found.pain_points);
+    // An objection cue judged the sentence: a budget fact answering the SDR's budget question is
+    // no pushback, however its words score.
+    let budget_fact = "Honestly we don't have budget for new software until the next fiscal year.";
+    assert!(weights.passes(weights.score(budget_fact)));
+    assert!(run(&[(SDR, "Is there budget set aside for this?"), (PROSPECT, budget_fact)]).objections.is_empty());
+}
+
+#[test]
+fn an_attempt_no_cue_names_is_weighed_by_its_words_once_per_turn_and_a_cue_keeps_its_judgement() {
+    let unlisted = [
+        "Years ago the crews got a shared Google calendar, with a sheet per site.",
+        "Years ago the office got a scheduling module with the phones.",
+    ];
+    let found = run_each_answered(&unlisted, &["We have about forty trucks."]);
+    let attempts: Vec<(&str, &str)> =
+        found.previous_attempts.iter().map(|a| (a.quote.as_str(), a.rule.as_str())).collect();
+    assert_eq!(attempts, unlisted.map(|quote| (quote, "previous_attempts/scored")));
+    assert!(found.previous_attempts.iter().all(|a| a.detail.tried.is_none() && a.confidence < 0.9));
+    // Both said in one turn: the second tells how the first went on, as with the cues.
+    let one_turn = run(&[(PROSPECT, &unlisted.join(" ")), (SDR, "Okay.")]);
+    assert_eq!(one_turn.previous_attempts.len(), 1, "{:#?}", one_turn.previous_attempts);
+    // The SDR's words are never the prospect's attempt.
+    let weights = rules().attempt_weights.as_ref().expect("the built-in pack weighs words");
+    assert!(weights.passes(weights.score(unlisted[0])));
+    assert!(run(&[(SDR, unlisted[0])]).previous_attempts.is_empty());
+    // An attempt cue judged the sentence: a weak one with no outcome is no attempt, however its
+    // words score.
+    let hired = "Last year we hired two people.";
+    assert!(weights.passes(weights.score(hired)));
+    assert!(run(&[(PROSPECT, hired)]).previous_attempts.is_empty());
 }

@@ -1,6 +1,10 @@
-//! Fitted word weights: what the words of a sentence add to a logistic score. Shared by the pain
-//! scorer and the objection scorer, whose weights are data in rules/ (`[pain_words]`,
-//! `[objection_words]`) fitted by the quality example on reviewed calls.
+//! Fitted word weights: what the words of a sentence add to a logistic score. The pain scorer
+//! adds them to its signals (`[pain_words]`); objections and previous attempts are weighed by
+//! their words alone ([`WordScorer`]: `[objection_score]` / `[objection_words]` in
+//! objections.toml, `[attempt_score]` / `[attempt_words]` in previous_attempts.toml). They find
+//! what the cue lists do not name; the cues stay the way a team states what it knows. All are
+//! data in rules/, fitted by the quality example (`--train-pains`, `--train-objections`,
+//! `--train-attempts`) on reviewed calls.
 
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -71,5 +75,63 @@ impl WordWeights {
     /// Every weighed word and its weight, by word: the table the trainer prints.
     pub fn table(&self) -> BTreeMap<&str, f32> {
         self.0.iter().map(|(word, weight)| (word.as_str(), *weight)).collect()
+    }
+}
+
+/// Keys of a [`WordScorer`]'s score table.
+const BIAS: &str = "bias";
+const THRESHOLD: &str = "threshold";
+
+/// A logistic model over the words of a sentence: the bias, a weight per word, and the score a
+/// sentence needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WordScorer {
+    bias: f32,
+    words: WordWeights,
+    threshold: f32,
+}
+
+impl WordScorer {
+    /// From the score table `[<what>_score]` (`bias` and `threshold`, nothing else) and the word
+    /// table `[<what>_words]`, or the problem.
+    pub(crate) fn from_tables(
+        what: &str,
+        table: &BTreeMap<String, f32>,
+        words: &BTreeMap<String, f32>,
+    ) -> Result<WordScorer, String> {
+        if let Some(unknown) = table.keys().find(|key| *key != BIAS && *key != THRESHOLD) {
+            return Err(format!("`{unknown}` is not read: [{what}_score] holds `bias` and `threshold`"));
+        }
+        let get = |key: &str| table.get(key).copied().ok_or_else(|| format!("`{key}` is missing"));
+        Ok(WordScorer {
+            bias: get(BIAS)?,
+            words: WordWeights::from_table(&format!("{what}_words"), words)?,
+            threshold: get(THRESHOLD)?,
+        })
+    }
+
+    /// Weights fitted elsewhere (the trainer), with the threshold to use.
+    pub fn new(bias: f32, words: WordWeights, threshold: f32) -> WordScorer {
+        WordScorer { bias, words, threshold }
+    }
+
+    /// The log-odds that the sentence `text` is what the scorer was fitted to find.
+    pub fn score(&self, text: &str) -> f32 {
+        self.bias + self.words.sum(text)
+    }
+
+    /// Whether a score is enough.
+    pub fn passes(&self, score: f32) -> bool {
+        score >= self.threshold
+    }
+
+    /// The keys and values of the score table.
+    pub fn table(&self) -> [(&'static str, f32); 2] {
+        [(BIAS, self.bias), (THRESHOLD, self.threshold)]
+    }
+
+    /// The word table.
+    pub fn word_table(&self) -> BTreeMap<&str, f32> {
+        self.words.table()
     }
 }

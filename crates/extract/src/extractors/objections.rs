@@ -81,24 +81,30 @@ const SCORED_RULE: &str = "objections/scored";
 
 /// `cued` (the objections the cue lists name) and the prospect's sentences outside them whose
 /// words score as pushback (`[objection_score]` in objections.toml), in call order. A sentence
-/// of a pain is left to the pain: the scorer reads words only, and a pain is never also an
-/// objection unless a cue says it pushes back on buying.
+/// with an objection cue was judged by it (an "if ..." clause, a budget fact answering a money
+/// question); the words weigh only the sentences no cue names. A sentence of a pain is left to
+/// the pain: the scorer reads words only, and a pain is never also an objection unless a cue
+/// says it pushes back on buying.
 pub(crate) fn with_scored(call: &Call, cued: Vec<Item<Objection>>, pains: &[Item<PainPoint>]) -> Vec<Item<Objection>> {
     let Some(weights) = &call.rules.objection_weights else {
         return cued;
     };
     let mut covered = vec![false; call.len()];
-    mark_quoted(call, &cued, &mut covered);
-    mark_quoted(call, pains, &mut covered);
+    call.mark_quoted(&cued, &mut covered);
+    call.mark_quoted(pains, &mut covered);
     let mut items = cued;
     let mut quoted_up_to: Option<usize> = None;
     for (sentence, covered) in covered.into_iter().enumerate() {
-        if covered || !call.is_prospect_side(sentence) || quoted_up_to.is_some_and(|last| sentence <= last) {
+        if covered
+            || !call.is_prospect_side(sentence)
+            || quoted_up_to.is_some_and(|last| sentence <= last)
+            || call.has_cue(sentence, CueKind::Objection)
+        {
             continue;
         }
         let text = call.text(sentence).trim();
         let score = weights.score(text);
-        if !weights.is_objection(score) {
+        if !weights.passes(score) {
             continue;
         }
         let (first, last) = quoted_sentences(call, sentence);
@@ -108,22 +114,6 @@ pub(crate) fn with_scored(call: &Call, cued: Vec<Item<Objection>>, pains: &[Item
     }
     items.sort_by_key(|item| item.start_ms);
     items
-}
-
-/// Marks the sentences `items` quote: among the sentences their times span, those their quote
-/// holds or that hold their quote. By times first, so a long call costs a look at a few
-/// sentences per item, not at every item per sentence.
-fn mark_quoted<D>(call: &Call, items: &[Item<D>], covered: &mut [bool]) {
-    for item in items {
-        let first = call.sentences.partition_point(|sentence| sentence.end_ms < item.start_ms);
-        for (sentence, covered) in call.sentences[first..].iter().zip(&mut covered[first..]) {
-            if sentence.start_ms > item.end_ms {
-                break;
-            }
-            let text = sentence.text.trim();
-            *covered |= item.quote.contains(text) || text.contains(item.quote.as_str());
-        }
-    }
 }
 
 /// The objection quoted from the sentences `quoted`, with the SDR's answer to it.

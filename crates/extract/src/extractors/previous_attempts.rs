@@ -6,7 +6,9 @@ use crate::inferred;
 use crate::item::item_across;
 use crate::kinds::{CueKind, EntityKind};
 use crate::lexicon::Hit;
+use crate::word_weights::probability;
 use handoff_findings::{Category, Item, PreviousAttempt};
+use rustc_hash::FxHashSet;
 
 /// "what was tried" is cut after this many words.
 const TRIED_MAX_WORDS: usize = 8;
@@ -73,6 +75,44 @@ pub(crate) fn previous_attempts(call: &Call) -> Vec<Item<PreviousAttempt>> {
         items.push((item_across(Category::PreviousAttempt, sentences, &quote, rule, confidence, detail), last));
     }
     items.into_iter().map(|(item, _)| item).collect()
+}
+
+/// Rule of the attempts the word scorer finds (`[attempt_score]`).
+const SCORED_RULE: &str = "previous_attempts/scored";
+
+/// `cued` (the attempts the cue lists name) and the prospect's sentences whose words score as
+/// something already tried (`[attempt_score]` in previous_attempts.toml), in call order. A
+/// sentence with an attempt cue was judged by it ("we could hire someone" is a plan, "Last year
+/// we hired two people." needs an outcome); the words weigh only the sentences no cue names. As
+/// with the cues, a turn that has told its attempt goes on to tell how it went: no second item.
+pub(crate) fn with_scored(call: &Call, cued: Vec<Item<PreviousAttempt>>) -> Vec<Item<PreviousAttempt>> {
+    let Some(weights) = &call.rules.attempt_weights else {
+        return cued;
+    };
+    let mut covered = vec![false; call.len()];
+    call.mark_quoted(&cued, &mut covered);
+    let mut told_in_turn: FxHashSet<usize> =
+        (0..call.len()).filter(|&sentence| covered[sentence]).map(|sentence| call.sentence(sentence).turn).collect();
+    let mut items = cued;
+    for sentence in 0..call.len() {
+        let turn = call.sentence(sentence).turn;
+        if !call.is_prospect_side(sentence) || told_in_turn.contains(&turn) || call.has_cue(sentence, CueKind::Attempt)
+        {
+            continue;
+        }
+        let score = weights.score(call.text(sentence));
+        if !weights.passes(score) {
+            continue;
+        }
+        told_in_turn.insert(turn);
+        let (first, last) = quoted_sentences(call, sentence);
+        let quote = (first..=last).map(|i| call.text(i).trim()).collect::<Vec<_>>().join(" ");
+        let detail = PreviousAttempt { tried: None, outcome: None };
+        let sentences = &call.sentences[first..=last];
+        items.push(item_across(Category::PreviousAttempt, sentences, &quote, SCORED_RULE, probability(score), detail));
+    }
+    items.sort_by_key(|item| item.start_ms);
+    items
 }
 
 /// "Have you tried a CMMS before?" "MaintainX. Free version.": a product named at the start of

@@ -11,8 +11,8 @@ pub use error::RuleError;
 use crate::fuzzy::{is_fuzzy_kind, FuzzyIndex, FUZZY_CONFIDENCE_FACTOR};
 use crate::hex::hex;
 use crate::lexicon::{Layer, Lexicon, LexiconBuilder};
-use crate::objection_score::ObjectionWeights;
 use crate::pain_score::PainWeights;
+use crate::word_weights::WordScorer;
 use crate::words::{WordSet, Words};
 use handoff_findings::Category;
 use schema::{Attribute, CueDef, EntityKind, EntryDef, PackDoc, PackSpec, PACKS};
@@ -81,7 +81,9 @@ pub struct RuleSet {
     pub(crate) pain_weights: PainWeights,
     /// How a prospect's sentence no objection cue names is weighed as pushback; none when the
     /// team's objections pack leaves the scorer out.
-    pub(crate) objection_weights: Option<ObjectionWeights>,
+    pub(crate) objection_weights: Option<WordScorer>,
+    /// How a prospect's sentence no attempt cue names is weighed as something already tried.
+    pub(crate) attempt_weights: Option<WordScorer>,
     pub(crate) words: Words,
     /// The rules of the entries each lowercased alias belongs to (several only when they share
     /// one canonical name), by entity kind.
@@ -203,6 +205,7 @@ impl RuleSet {
             not_products: compiler.not_products,
             pain_weights,
             objection_weights: compiler.objection_weights,
+            attempt_weights: compiler.attempt_weights,
             fuzzy,
             words: Words::builtin(),
             entries_by_alias: compiler.entries_by_alias,
@@ -336,14 +339,23 @@ impl<'a> PackContext<'a> {
 /// The two tables of a fitted scorer: `[score]` (bias, threshold and, for pains, a weight per
 /// signal) and `[words]`, which a `quality` run with `train` fits together.
 struct ScorerTables {
-    score: &'static str,
-    words: &'static str,
-    train: &'static str,
+    score: String,
+    words: String,
+    train: String,
 }
 
 type WeightTable = Option<Spanned<BTreeMap<String, f32>>>;
 
 impl ScorerTables {
+    /// `[<what>_score]` and `[<what>_words]`, fitted by `quality --train-<what>s`.
+    fn named(what: &str) -> ScorerTables {
+        ScorerTables {
+            score: format!("{what}_score"),
+            words: format!("{what}_words"),
+            train: format!("--train-{what}s"),
+        }
+    }
+
     /// The scorer the pack's tables hold, if it has them.
     fn read<T>(
         &self,
@@ -356,7 +368,7 @@ impl ScorerTables {
             return match words {
                 Some(words) => Err(pack.invalid(
                     words.span(),
-                    self.words,
+                    &self.words,
                     format!("[{}] without [{}]: word weights are fitted with the score table", self.words, self.score),
                     format!("keep both tables from one `quality {}` run in the same pack", self.train),
                 )),
@@ -367,7 +379,7 @@ impl ScorerTables {
         build(table.get_ref(), &words).map(Some).map_err(|problem| {
             pack.invalid(
                 table.span(),
-                self.score,
+                &self.score,
                 problem,
                 format!("give [{}] the keys of the built-in pack's table, each a number, and nothing else", self.score),
             )
@@ -379,7 +391,7 @@ impl ScorerTables {
         let span = score.as_ref().map_or(0..0, Spanned::span);
         pack.invalid(
             span,
-            self.score,
+            &self.score,
             format!("a second [{}] table: only one pack may hold it", self.score),
             format!("keep [{}] in one pack only", self.score),
         )
@@ -401,7 +413,8 @@ struct Compiler {
     first_names: WordSet,
     not_products: WordSet,
     pain_weights: Option<PainWeights>,
-    objection_weights: Option<ObjectionWeights>,
+    objection_weights: Option<WordScorer>,
+    attempt_weights: Option<WordScorer>,
     /// (alias, kind, entry index, requirement) of every entry matched fuzzily too.
     fuzzy_aliases: Vec<(String, EntityKind, u32, Option<u32>)>,
 }
@@ -493,18 +506,23 @@ impl Compiler {
             self.not_products.extend(pack.doc.not_products.iter().map(|word| word.get_ref().to_lowercase()));
         }
         let doc = pack.doc;
-        let pains = ScorerTables { score: "pain_score", words: "pain_words", train: "--train-pains" };
+        let pains = ScorerTables::named("pain");
         if let Some(weights) = pains.read(pack, &doc.pain_score, &doc.pain_words, PainWeights::from_table)? {
             if self.pain_weights.replace(weights).is_some() {
                 return Err(pains.second(pack, &doc.pain_score));
             }
         }
-        let objections =
-            ScorerTables { score: "objection_score", words: "objection_words", train: "--train-objections" };
-        let read = objections.read(pack, &doc.objection_score, &doc.objection_words, ObjectionWeights::from_table)?;
-        if let Some(weights) = read {
-            if self.objection_weights.replace(weights).is_some() {
-                return Err(objections.second(pack, &doc.objection_score));
+        let word_scorers = [
+            ("objection", &doc.objection_score, &doc.objection_words, &mut self.objection_weights),
+            ("attempt", &doc.attempt_score, &doc.attempt_words, &mut self.attempt_weights),
+        ];
+        for (what, score, words, slot) in word_scorers {
+            let tables = ScorerTables::named(what);
+            let read = tables.read(pack, score, words, |table, words| WordScorer::from_tables(what, table, words))?;
+            if let Some(weights) = read {
+                if slot.replace(weights).is_some() {
+                    return Err(tables.second(pack, score));
+                }
             }
         }
         Ok(())
@@ -541,6 +559,8 @@ impl Compiler {
             ("pain_words", pack.doc.pain_words.is_some(), spec.name == "pains"),
             ("objection_score", pack.doc.objection_score.is_some(), spec.name == "objections"),
             ("objection_words", pack.doc.objection_words.is_some(), spec.name == "objections"),
+            ("attempt_score", pack.doc.attempt_score.is_some(), spec.name == "previous_attempts"),
+            ("attempt_words", pack.doc.attempt_words.is_some(), spec.name == "previous_attempts"),
         ];
         for (field, present, allowed) in misplaced {
             if *present && !allowed {
@@ -551,7 +571,7 @@ impl Compiler {
                     format!(
                         "move `{field}` to the pack that reads it (vocabulary for macros and not_products, \
                          stakeholders for names, pains for pain_score and pain_words, objections for objection_score and \
-                         objection_words)"
+                         objection_words, previous_attempts for attempt_score and attempt_words)"
                     ),
                 ));
             }

@@ -32,10 +32,14 @@ pub(crate) struct PackDoc {
     pub pain_score: Option<Spanned<BTreeMap<String, f32>>>,
     /// Weights of the words a sentence uses, fitted with `pain_score` (pains pack only).
     pub pain_words: Option<Spanned<BTreeMap<String, f32>>>,
-    /// Bias and threshold of the objection scorer (objections pack only; see `objection_score.rs`).
+    /// Bias and threshold of the objection scorer (objections pack only; see `word_weights.rs`).
     pub objection_score: Option<Spanned<BTreeMap<String, f32>>>,
     /// Weights of the words an objection uses, fitted with `objection_score` (objections pack only).
     pub objection_words: Option<Spanned<BTreeMap<String, f32>>>,
+    /// Bias and threshold of the previous-attempt scorer (previous_attempts pack only).
+    pub attempt_score: Option<Spanned<BTreeMap<String, f32>>>,
+    /// Weights of the words an attempt uses, fitted with `attempt_score` (previous_attempts pack only).
+    pub attempt_words: Option<Spanned<BTreeMap<String, f32>>>,
 
     #[serde(default)]
     pub system: Vec<EntryDef>,

@@ -236,22 +236,32 @@ fn pain_words_must_be_words_the_scorer_reads_beside_the_signal_weights() {
 }
 
 #[test]
-fn objection_weights_are_optional_but_whole_and_only_in_the_objections_pack() {
-    let builtin = BUILTIN_PACKS.iter().find(|(name, _)| *name == "objections").map(|(_, content)| *content).unwrap();
-    assert!(RuleSet::builtin().objection_weights.is_some(), "the built-in pack weighs words");
-    // Both tables end the pack.
-    let listed_only = &builtin[..builtin.find("\n[objection_score]").unwrap()];
-    let rules = with_pack("objections", listed_only).expect("a pack without the scorer loads");
-    assert!(rules.objection_weights.is_none());
+fn word_scorers_are_optional_but_whole_and_only_in_their_pack() {
+    let scorers = [("objections", "objection", "vendor"), ("previous_attempts", "attempt", "tried")];
+    for (pack, what, word) in scorers {
+        let builtin = BUILTIN_PACKS.iter().find(|(name, _)| *name == pack).map(|(_, content)| *content).unwrap();
+        let weights = |rules: &RuleSet| match what {
+            "objection" => rules.objection_weights.clone(),
+            _ => rules.attempt_weights.clone(),
+        };
+        assert!(weights(&RuleSet::builtin()).is_some(), "the built-in {pack} pack weighs words");
+        // Both tables end the pack.
+        let listed_only = &builtin[..builtin.find(&format!("\n[{what}_score]")).unwrap()];
+        let rules = with_pack(pack, listed_only).expect("a pack without the scorer loads");
+        assert!(weights(&rules).is_none());
 
-    let (_, message) = invalid("objections", &format!("{listed_only}\n[objection_words]\n\"vendor\" = 1.2\n"));
-    assert!(message.contains("[objection_words] without [objection_score]"), "{message}");
-    let (_, message) = invalid("objections", &builtin.replace("\nthreshold = ", "\ncutoff = "));
-    assert!(message.contains("`cutoff` is not read"), "{message}");
-    let (_, message) = invalid("objections", &builtin.replace("\n\"vendor\" = ", "\n\"Vendor\" = "));
-    assert!(message.contains("[objection_words] `Vendor` is not a word the scorer reads"), "{message}");
-    let (_, message) = invalid("pains", "pack = \"pains\"\n[objection_score]\nbias = 1.0\nthreshold = 0.0\n");
-    assert!(message.contains("`objection_score` is not read from a `pains` pack"), "{message}");
+        let words_only = format!("{listed_only}\n[{what}_words]\n\"{word}\" = 1.2\n");
+        let (_, message) = invalid(pack, &words_only);
+        assert!(message.contains(&format!("[{what}_words] without [{what}_score]")), "{message}");
+        let (_, message) = invalid(pack, &builtin.replace("\nthreshold = ", "\ncutoff = "));
+        assert!(message.contains("`cutoff` is not read"), "{message}");
+        let capitalised = builtin.replace(&format!("\n\"{word}\" = "), &format!("\n\"{}\" = ", word.to_uppercase()));
+        let (_, message) = invalid(pack, &capitalised);
+        assert!(message.contains(&format!("[{what}_words] `{}` is not a word", word.to_uppercase())), "{message}");
+        let elsewhere = format!("pack = \"pains\"\n[{what}_score]\nbias = 1.0\nthreshold = 0.0\n");
+        let (_, message) = invalid("pains", &elsewhere);
+        assert!(message.contains(&format!("`{what}_score` is not read from a `pains` pack")), "{message}");
+    }
 }
 
 #[test]
