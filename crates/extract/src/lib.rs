@@ -98,14 +98,14 @@ pub struct SentenceSignals {
     pub end_ms: u64,
     /// The scorer's inputs, the features a refit weighs.
     pub signals: Option<pain_score::Signals>,
-    /// Said by the prospect's side: a sentence the objection scorer reads.
+    /// Said by the prospect's side: a sentence the word scorers (objections, attempts) read.
     pub prospect_side: bool,
 }
 
-/// What the pain scorer reads in every sentence of a call, and which sentences the objection
-/// scorer reads: for refitting `[pain_score]` in pains.toml and `[objection_score]` in
-/// objections.toml on calls whose items are known (the quality example's `--train-pains` and
-/// `--train-objections`).
+/// What the pain scorer reads in every sentence of a call, and which sentences the word scorers
+/// read: for refitting `[pain_score]` in pains.toml, `[objection_score]` in objections.toml and
+/// `[attempt_score]` in previous_attempts.toml on calls whose items are known (the quality
+/// example's `--train-pains`, `--train-objections` and `--train-attempts`).
 pub fn pain_signals(transcript: &Transcript, rules: &RuleSet) -> Vec<SentenceSignals> {
     let call = call::Call::new(transcript, rules);
     extractors::pains::sentence_signals(&call)
