@@ -74,7 +74,8 @@ impl Training {
     /// call: 0.003 found 52% of pains at mean precision 0.45, 0.01 found 54% at 0.43 (F1 0.48
     /// both); the more precise one. Objections, words only and rarer: 5-fold cross-validation on
     /// the 176 dev calls (scikit-learn's C = 0.3 on 9,395 sentences) found 22% of objection
-    /// sentences at precision 0.47 at the threshold below; ten times the penalty, 13% at 0.47.
+    /// sentences at precision 0.47 at the threshold below; three times the penalty (C = 0.1), 13%
+    /// at 0.47.
     /// Previous attempts, the same fit on the 192 dev calls: 37% at precision 0.68.
     fn penalty(self) -> f64 {
         match self {
@@ -660,10 +661,10 @@ fn main() -> ExitCode {
 
 /// One prospect sentence of a training call.
 struct Example {
-    /// The scorer's signals (none for objections).
+    /// The scorer's signals (none for the word scorers of objections and attempts).
     signals: Vec<f32>,
     words: BTreeSet<String>,
-    /// A labelled pain (objection) is said in it.
+    /// A labelled item of the category being fitted is said in it.
     positive: bool,
 }
 
