@@ -630,6 +630,24 @@ fn a_step_is_quoted_with_its_purpose_and_a_second_step_stands_alone() {
 }
 
 #[test]
+fn a_list_of_material_is_quoted_whole_and_a_new_step_after_a_comma_is_its_own() {
+    let found = run(&[
+        (SDR, "I'll send the MSA with auto-renewal struck, the SLA, and the agency pricing today."),
+        (PROSPECT, "Good."),
+        (SDR, "I'll send the deck today, and let's book the demo for Thursday."),
+    ]);
+    let quotes: Vec<&str> = found.next_steps.iter().map(|s| s.quote.as_str()).collect();
+    assert_eq!(
+        quotes,
+        [
+            "I'll send the MSA with auto-renewal struck, the SLA, and the agency pricing today.",
+            "I'll send the deck today",
+            "let's book the demo for Thursday."
+        ]
+    );
+}
+
+#[test]
 fn what_was_said_about_a_system_beats_the_guess_that_it_is_in_use() {
     let found = run(&[
         (PROSPECT, "We got a quote from Vanta last week."),

@@ -431,6 +431,11 @@ fn parts(text: &str) -> Vec<Part> {
     let mut cuts: Vec<(usize, usize, bool)> = Vec::new(); // (join start, part start, purpose)
     for &(join, purpose) in JOINS {
         for (at, _) in lower.match_indices(join) {
+            // "the MSA, the SLA, and the agency pricing": the last item of a list, not a step.
+            let next = lower[at + join.len()..].split_whitespace().next().unwrap_or("");
+            if join == ", and " && DETERMINERS.contains(&next) {
+                continue;
+            }
             if !cuts.iter().any(|&(s, e, _)| at < e && at + join.len() > s) {
                 cuts.push((at, at + join.len(), purpose));
             }
