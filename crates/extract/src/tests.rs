@@ -1182,6 +1182,10 @@ fn timeline_until_after_an_event_and_by_a_named_event() {
     let grange = phrases("It'd have to be running by the Grange meeting in February.");
     assert!(grange.iter().any(|p| p.contains("by the Grange meeting in February")), "{grange:?}");
     assert!(phrases("We sell it by the truckload.").is_empty());
+    let wedding = phrases("My son is coming back into the business after his wedding in June.");
+    assert_eq!(wedding, ["after his wedding in June"]);
+    let bottling = phrases("I can look at it after bottling in May, not before.");
+    assert!(bottling.iter().any(|p| p == "after bottling in May"), "{bottling:?}");
 }
 
 #[test]

@@ -403,7 +403,7 @@ fn event_start(call: &Call, sentence: usize, date_start: usize) -> Option<usize>
     let cue = match (cue, copula) {
         (Some(cue), _) => cue,
         (None, Some(copula)) => before.len() - copula.len()..before.len(),
-        (None, None) => return None,
+        (None, None) => return opened_event_start(text, date_start),
     };
     let between = &text[cue.end..date_start];
     if between.contains([',', ';', '.', '?', '!', '\u{2014}']) || between.split_whitespace().count() > 4 {
@@ -419,6 +419,27 @@ fn event_start(call: &Call, sentence: usize, date_start: usize) -> Option<usize>
         start = word_start;
     }
     Some(start)
+}
+
+/// "after his wedding in June", "before our CARF survey in October": an event no cue names,
+/// opened by "after" or "before" just before its date, is part of the phrase (the date alone
+/// says less than the event it hangs on).
+fn opened_event_start(text: &str, date_start: usize) -> Option<usize> {
+    let before: Vec<(usize, usize, String)> = words(&text[..date_start], 0).collect();
+    for (count, (word_start, _, word)) in before.iter().rev().enumerate() {
+        if count > EVENT_WORDS || word.ends_with([',', ';', '.', '?', '!', ':']) {
+            return None;
+        }
+        let opens = ["after", "before"].contains(&word.as_str());
+        let event = before.get(before.len() - count).map(|(_, _, first)| first.as_str());
+        if opens {
+            return event.filter(|first| !NOT_AN_EVENT.contains(first)).map(|_| *word_start);
+        }
+        if count > 0 && JOINERS.contains(&word.as_str()) {
+            return None;
+        }
+    }
+    None
 }
 
 /// "ten thousand dollars in a year", "fifty a month": a rate after an amount, not a date.
