@@ -4,7 +4,7 @@
 
 use crate::kinds::{CueKind, EntityKind};
 use crate::phrase_index::PhraseIndex;
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 use rustc_hash::FxHashSet;
 
 /// Which list a hit belongs to. Overlapping hits are resolved leftmost-longest within a layer
@@ -62,35 +62,68 @@ struct PatternGroupBuilder {
 
 impl PatternGroupBuilder {
     fn build(self) -> Result<PatternGroup, String> {
-        let gate = regex::RegexSetBuilder::new(&self.sources)
+        // An ASCII-only gate takes about half the memory and load time of a Unicode one (the
+        // case-folded Unicode classes of `\b` and `\w` are large) and decides exactly the same
+        // on ASCII text. A pattern that needs Unicode (`\p{Lu}`) keeps the Unicode gate.
+        let ascii = regex::bytes::RegexSetBuilder::new(&self.sources)
             .case_insensitive(true)
+            .unicode(false)
             .size_limit(64 << 20)
             .dfa_size_limit(16 << 20)
-            .build()
-            .map_err(|error| error.to_string())?;
+            .build();
+        let gate = match ascii {
+            Ok(set) => Gate::Ascii(set),
+            Err(_) => Gate::Unicode(
+                RegexSetBuilder::new(&self.sources)
+                    .case_insensitive(true)
+                    .size_limit(64 << 20)
+                    .dfa_size_limit(16 << 20)
+                    .build()
+                    .map_err(|error| error.to_string())?,
+            ),
+        };
         Ok(PatternGroup { gate, patterns: self.patterns, meta: self.meta })
     }
 }
 
 /// Regexes behind one `RegexSet`: a single pass says which can match, only those run.
 struct PatternGroup {
-    gate: RegexSet,
+    gate: Gate,
     patterns: Vec<Regex>,
     meta: Vec<(Layer, u32)>,
 }
 
+enum Gate {
+    /// For ASCII sentences only; any other sentence runs every pattern itself.
+    Ascii(regex::bytes::RegexSet),
+    Unicode(RegexSet),
+}
+
 impl PatternGroup {
     fn scan(&self, text: &str, out: &mut Vec<Hit>) {
-        // `is_match` can stop early and skips the per-pattern bookkeeping of `matches`; most
-        // sentences match no pattern at all.
-        if self.patterns.is_empty() || !self.gate.is_match(text) {
+        if self.patterns.is_empty() {
             return;
         }
-        for which in self.gate.matches(text).iter() {
+        let run = |which: usize| {
             let (layer, index) = self.meta[which];
             for found in self.patterns[which].find_iter(text) {
                 if found.start() < found.end() {
                     out.push(Hit { layer, index, start: found.start(), end: found.end() });
+                }
+            }
+        };
+        // `is_match` can stop early and skips the per-pattern bookkeeping of `matches`; most
+        // sentences match no pattern at all.
+        match &self.gate {
+            Gate::Ascii(gate) if text.is_ascii() => {
+                if gate.is_match(text.as_bytes()) {
+                    gate.matches(text.as_bytes()).iter().for_each(run);
+                }
+            }
+            Gate::Ascii(_) => (0..self.patterns.len()).for_each(run),
+            Gate::Unicode(gate) => {
+                if gate.is_match(text) {
+                    gate.matches(text).iter().for_each(run);
                 }
             }
         }
@@ -425,6 +458,40 @@ mod tests {
         assert!(name.contains(&"SOC two".to_string()) && name.contains(&"SOC-2".to_string()), "{name:?}");
         let hyphen = variants("Sarbanes-Oxley", true);
         assert!(hyphen.contains(&"Sarbanes Oxley".to_string()), "{hyphen:?}");
+    }
+
+    #[test]
+    fn patterns_match_the_same_behind_an_ascii_gate_or_a_unicode_one() {
+        let layer = Layer::Cue(CueKind::Objection);
+        let lexicon = |patterns: &[&str]| {
+            let mut builder = LexiconBuilder::default();
+            for (index, pattern) in patterns.iter().enumerate() {
+                let regex = regex::RegexBuilder::new(pattern).case_insensitive(true).build().unwrap();
+                builder.pattern(regex, pattern.to_string(), layer, index as u32);
+            }
+            builder.build().unwrap()
+        };
+        fn found(lexicon: &Lexicon, text: &str) -> Vec<(u32, String)> {
+            let (mut out, mut unmet) = (Vec::new(), Vec::new());
+            lexicon.scan(text, &mut out, &mut unmet);
+            out.iter().map(|hit| (hit.index, text[hit.start..hit.end].to_string())).collect()
+        }
+        let pairs = |expected: &[(u32, &str)]| -> Vec<(u32, String)> {
+            expected.iter().map(|(index, text)| (*index, text.to_string())).collect()
+        };
+        // An ASCII `\w` would not take the é: the sentence is not ASCII, so the pattern runs
+        // itself.
+        let ascii_gate = lexicon(&[r"\bcaf\w\b", r"\bTOO EXPENSIVE\b"]);
+        assert!(matches!(ascii_gate.eager.gate, Gate::Ascii(_)));
+        assert_eq!(
+            found(&ascii_gate, "Lunch at the café is too expensive."),
+            pairs(&[(0, "café"), (1, "too expensive")])
+        );
+        assert_eq!(found(&ascii_gate, "It is too expensive."), pairs(&[(1, "too expensive")]));
+        // `\p{Lu}` needs Unicode: the gate keeps it.
+        let unicode_gate = lexicon(&[r"\bÉ\p{Ll}+", r"\bcaf\w\b"]);
+        assert!(matches!(unicode_gate.eager.gate, Gate::Unicode(_)));
+        assert_eq!(found(&unicode_gate, "Élodie runs the café."), pairs(&[(0, "Élodie"), (1, "café")]));
     }
 
     #[test]
