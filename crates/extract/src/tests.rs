@@ -1668,7 +1668,7 @@ fn pushback_no_cue_names_is_weighed_by_its_words_and_a_pain_stays_a_pain() {
     assert!(found.pain_points.iter().any(|found| found.quote == pain), "{:#?}", found.pain_points);
     // An objection cue judged the sentence: a budget fact answering the SDR's budget question is
     // no pushback, however its words score.
-    let budget_fact = "Honestly we don't have budget for new software until the next fiscal year.";
+    let budget_fact = "Honestly, we just don't have budget for new software until the next fiscal year.";
     assert!(weights.passes(weights.score(budget_fact)));
     assert!(run(&[(SDR, "Is there budget set aside for this?"), (PROSPECT, budget_fact)]).objections.is_empty());
 }
