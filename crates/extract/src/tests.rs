@@ -648,6 +648,17 @@ fn a_list_of_material_is_quoted_whole_and_a_new_step_after_a_comma_is_its_own() 
 }
 
 #[test]
+fn call_me_and_a_name_is_an_introduction_and_call_me_and_a_day_is_a_follow_up() {
+    let actions = |text: &str| -> Vec<String> {
+        run(&[(PROSPECT, text)]).next_steps.into_iter().map(|step| step.detail.action).collect()
+    };
+    assert!(actions("Please, you may call me Thiago.").is_empty());
+    assert!(actions("Call me Bernie.").is_empty());
+    assert_eq!(actions("Call me Tuesday night."), ["follow_up"]);
+    assert_eq!(actions("Please call me after the inspection."), ["follow_up"]);
+}
+
+#[test]
 fn what_was_said_about_a_system_beats_the_guess_that_it_is_in_use() {
     let found = run(&[
         (PROSPECT, "We got a quote from Vanta last week."),
