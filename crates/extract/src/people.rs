@@ -691,12 +691,26 @@ pub(crate) fn mentions<'a>(call: &'a Call, sentence: usize, known: &[String]) ->
             && (DEPARTMENTS.contains(&after[1])
                 || (after[1] == "our" && after.get(2).is_some_and(|w| DEPARTMENTS.contains(w))));
         // "Who reviews security?" "Anand Mehta.": a full name said alone answers "who?".
-        let full_name_alone = run.start == 0
-            && text[run.end..].trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace()).is_empty()
+        let alone = run.start == 0
+            && text[run.end..].trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace()).is_empty();
+        let full_name_alone = alone
             && name.split(' ').count() == 2
             && name.split(' ').all(|word| !call.rules.words.is_english(word))
             && answers_who(call, sentence);
+        // "so I can show Portia", "Hollis will attend": a given name that is no English word,
+        // place ("Florida", "north of Harlan"), product the packs list ("Jarvis") or date
+        // ("before Easter"), nor a word said alone ("Maximo.") unless it answers "who?".
+        let overlaps = |hit: &Hit| hit.start < run.end && run.start < hit.end;
+        let given_name = call.rules.words.is_given_name(&first)
+            && !call.rules.words.is_english(&first)
+            && !(alone && !answers_who(call, sentence))
+            && !matches!(lead_in.as_str(), "at" | "near" | "of" | "in" | "on")
+            && !call.rules.words.is_place(&first)
+            && !call.rules.words.is_place(name)
+            && !call.entities(sentence, EntityKind::System).any(overlaps)
+            && !call.cues(sentence, CueKind::Deadline).chain(call.cues(sentence, CueKind::Period)).any(overlaps);
         let accepted = call.rules.first_names.contains(&first)
+            || given_name
             || full_name_alone
             || has_honorific(name)
             || before_relation

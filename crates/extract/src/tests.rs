@@ -659,6 +659,28 @@ fn call_me_and_a_name_is_an_introduction_and_call_me_and_a_day_is_a_follow_up() 
 }
 
 #[test]
+fn a_given_name_alone_is_a_person_unless_it_is_a_place_a_date_or_a_word() {
+    let names = |text: &str| -> Vec<Option<String>> {
+        run(&[(SDR, "Anyone else we should involve?"), (PROSPECT, text)])
+            .stakeholders
+            .into_iter()
+            .map(|person| person.detail.name)
+            .collect()
+    };
+    assert_eq!(names("Send me the payslip beforehand so I can show Portia."), [Some("Portia".to_string())]);
+    assert_eq!(names("Marisol keeps the trucks running."), [Some("Marisol".to_string())]);
+    for text in [
+        "Most of our clinics are in Texas and Florida.",
+        "My brother-in-law farms north of Harlan.",
+        "I'm keen to sort it before Easter.",
+        "Klara.",
+        "Will it work offline?",
+    ] {
+        assert!(names(text).is_empty(), "{text}: {:?}", names(text));
+    }
+}
+
+#[test]
 fn what_was_said_about_a_system_beats_the_guess_that_it_is_in_use() {
     let found = run(&[
         (PROSPECT, "We got a quote from Vanta last week."),
