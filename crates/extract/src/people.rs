@@ -703,7 +703,7 @@ pub(crate) fn mentions<'a>(call: &'a Call, sentence: usize, known: &[String]) ->
         let overlaps = |hit: &Hit| hit.start < run.end && run.start < hit.end;
         let given_name = call.rules.words.is_given_name(&first)
             && !call.rules.words.is_english(&first)
-            && !(alone && !answers_who(call, sentence))
+            && (!alone || answers_who(call, sentence))
             && !matches!(lead_in.as_str(), "at" | "near" | "of" | "in" | "on")
             && !call.rules.words.is_place(&first)
             && !call.rules.words.is_place(name)
