@@ -422,11 +422,9 @@ pub(crate) fn quantities(text: &str) -> Vec<Quantity> {
         });
         if joiner {
             let comma = tokens[after].text == ",";
-            // "fifteen, maybe twenty grand": a hedge before the high end.
-            let hedged = tokens
-                .get(after + 1)
-                .is_some_and(|t| t.kind == TokenKind::Word && HEDGES.contains(&t.text.to_ascii_lowercase().as_str()));
-            let high_at = after + 1 + usize::from(hedged);
+            // "fifteen, maybe twenty grand", "a hundred eighty and, call it, two hundred forty
+            // thousand": a hedge (and its commas) before the high end.
+            let high_at = after + 1 + hedge_len(&tokens[after + 1..]);
             let high_at =
                 if tokens.get(high_at).is_some_and(|t| t.kind == TokenKind::Dollar) { high_at + 1 } else { high_at };
             if let Some((mut high, mut high_next, mut high_money, high_scaled)) = number_at(&tokens, high_at) {
@@ -491,7 +489,34 @@ fn currency_after(tokens: &[Token], at: usize, value: f64) -> Option<(f64, usize
 }
 
 /// Words between the two ends of a range said with a comma: "fifteen, maybe twenty grand".
-const HEDGES: &[&str] = &["maybe", "perhaps", "possibly", "probably", "say"];
+const HEDGES: &[&[&str]] = &[
+    &["maybe"],
+    &["perhaps"],
+    &["possibly"],
+    &["probably"],
+    &["say"],
+    &["call", "it"],
+    &["let's", "say"],
+    &["i'd", "say"],
+];
+
+/// Tokens of a hedge at the start of `tokens`, with the commas around it: ", call it,".
+fn hedge_len(tokens: &[Token]) -> usize {
+    let comma = |at: usize| usize::from(tokens.get(at).is_some_and(|t| t.text == ","));
+    let before = comma(0);
+    let said = HEDGES
+        .iter()
+        .find(|hedge| {
+            hedge.iter().enumerate().all(|(i, word)| {
+                tokens.get(before + i).is_some_and(|t| t.kind == TokenKind::Word && t.text.eq_ignore_ascii_case(word))
+            })
+        })
+        .map_or(0, |hedge| hedge.len());
+    if said == 0 {
+        return 0;
+    }
+    before + said + comma(before + said)
+}
 
 /// The power of a thousand a scaled number was said in: 1e3 for 50000, 1e6 for 1.2e6.
 fn magnitude(value: f64) -> f64 {
@@ -615,6 +640,10 @@ mod tests {
         assert_eq!((listed_hundreds.value, listed_hundreds.max), (300.0, Some(400.0)));
         let hedged = first("fifteen, maybe twenty grand a year");
         assert_eq!((hedged.value, hedged.max), (15_000.0, Some(20_000.0)));
+        let called = first("between a hundred eighty and, call it, two hundred forty thousand");
+        assert_eq!((called.value, called.max), (180_000.0, Some(240_000.0)));
+        let said = first("forty to, let's say, sixty thousand");
+        assert_eq!((said.value, said.max), (40_000.0, Some(60_000.0)));
         let shorthand = first("two-fifty to three hundred thousand");
         assert_eq!((shorthand.value, shorthand.max), (250_000.0, Some(300_000.0)));
         assert_eq!(first("one-twenty-five").value, 125.0, "hundreds said as two numbers");
