@@ -1701,8 +1701,15 @@ fn pushback_no_cue_names_is_weighed_by_its_words_and_a_pain_stays_a_pain() {
     assert!(found.pain_points.iter().any(|found| found.quote == pain), "{:#?}", found.pain_points);
     // An objection cue judged the sentence: a budget fact answering the SDR's budget question is
     // no pushback, however its words score.
-    let budget_fact = "Honestly, we just don't have budget for new software until the next fiscal year.";
-    assert!(weights.passes(weights.score(budget_fact)));
+    // Which of these scores as pushback depends on the fitted words; one of them must. Each
+    // names the no-budget cue.
+    let budget_fact = [
+        "Honestly, we just don't have budget for new software until the next fiscal year.",
+        "Honestly we don't have budget for new software until next year.",
+    ]
+    .into_iter()
+    .find(|fact| weights.passes(weights.score(fact)))
+    .expect("a budget fact that scores as pushback");
     assert!(run(&[(SDR, "Is there budget set aside for this?"), (PROSPECT, budget_fact)]).objections.is_empty());
 }
 
