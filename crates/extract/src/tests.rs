@@ -1678,6 +1678,18 @@ fn send_both_agrees_to_the_material_offered() {
 }
 
 #[test]
+fn material_named_again_is_the_step_as_finally_agreed_in_the_sellers_words() {
+    let quotes = |turns: &[(Speaker, &str)]| -> Vec<String> {
+        run(turns).next_steps.into_iter().map(|step| step.quote).collect()
+    };
+    let offer = "I can send our SOC 2 Type II report and a data-flow diagram for your IT review.";
+    let recap = "I'll send the SOC 2 report and the diagram today.";
+    assert_eq!(quotes(&[(SDR, offer), (PROSPECT, "Fine."), (SDR, recap)]), [recap]);
+    // The prospect naming it again later does not replace the seller's offer.
+    assert_eq!(quotes(&[(SDR, offer), (PROSPECT, "Please send the SOC 2 report to me first.")]), [offer]);
+}
+
+#[test]
 fn pushback_no_cue_names_is_weighed_by_its_words_and_a_pain_stays_a_pain() {
     let unlisted = [
         "Anything new has to go through the county's purchasing office, and that takes a while.",

@@ -5,9 +5,9 @@
 //! Thursday"): it is cut into parts at the joins between them and each part is one step, quoted
 //! on its own, with the action of its strongest cue (a demo sent as an invite is a demo). A bare
 //! time right after a demo or meeting was proposed ("Tuesday at two works.", "Let's do Thursday
-//! at nine") is that step. Material can be several items; any other action is one item, the
-//! first mention that names a day or date (else the first mention), later mentions filling in
-//! when and who.
+//! at nine") is that step. Material can be several items, each quoted as last named (the
+//! seller's words preferred); any other action is one item, the first mention that names a day
+//! or date (else the first mention), later mentions filling in when and who.
 
 use crate::call::{negated_before, Answer, Call};
 use crate::item::item_across;
@@ -264,8 +264,7 @@ fn select(call: &Call, candidates: Vec<Candidate>) -> Vec<Item<NextStep>> {
         .collect();
     let mut keep = vec![false; candidates.len()];
     // Material: "send it" after an offer only agrees to it; the same thing named again is the
-    // same step, the seller's own words preferred ("Could I send you case studies?" / "Send
-    // the case studies to me").
+    // same step.
     for (i, candidate) in candidates.iter().enumerate() {
         if candidate.action != "send_material" {
             continue;
@@ -287,8 +286,11 @@ fn select(call: &Call, candidates: Vec<Candidate>) -> Vec<Item<NextStep>> {
             continue;
         }
         let same = |j: usize| keep[j] && shares_object(&candidates[j].quote, &candidate.quote);
+        // The same thing named again is the step as finally agreed ("I can send our SOC 2
+        // report" ... "I'll send the SOC 2 report and the diagram today"), the seller's words
+        // preferred over the prospect's.
         match (0..i).find(|&j| same(j)) {
-            Some(j) if !is_sellers(call, &candidates[j]) && is_sellers(call, candidate) => {
+            Some(j) if is_sellers(call, candidate) || !is_sellers(call, &candidates[j]) => {
                 keep[j] = false;
                 keep[i] = true;
             }
