@@ -1222,6 +1222,23 @@ fn timeline_until_after_an_event_and_by_a_named_event() {
 }
 
 #[test]
+fn timeline_blackouts_business_seasons_and_weekdays() {
+    let phrases = |text: &str| -> Vec<String> {
+        run(&[(PROSPECT, text)]).timeline.into_iter().map(|item| item.detail.phrase).collect()
+    };
+    // A window the prospect rules out is a timeline; "not this year" says no date.
+    let blackout = phrases("So if it's not working before Thanksgiving, forget it.");
+    assert!(blackout.iter().any(|p| p.ends_with("before Thanksgiving")), "{blackout:?}");
+    assert!(phrases("We are not looking to change anything this year.").is_empty());
+    let harvest = phrases("Nothing happens till after harvest, that's just how it is around here.");
+    assert!(harvest.iter().any(|p| p.contains("till after harvest")), "{harvest:?}");
+    let peak = phrases("Nope. Not till after peak.");
+    assert!(peak.iter().any(|p| p.contains("till after peak")), "{peak:?}");
+    let friday = phrases("Send the validation package by Friday.");
+    assert!(friday.iter().any(|p| p.ends_with("by Friday")), "{friday:?}");
+}
+
+#[test]
 fn timeline_skips_the_past_rates_modal_may_small_talk_and_empty_befores() {
     for text in [
         "We switched vendors in March and it was a mess.",

@@ -352,7 +352,8 @@ fn is_modal_may(matched: &str) -> bool {
     matched.split(|c: char| !c.is_alphanumeric()).any(|w| w == "may")
 }
 
-/// "every December", "not this year": no date the prospect is working to.
+/// "every December", "since March", "not this year": no date the prospect is working to. A
+/// window ruled out is one ("not in April", "not working before Thanksgiving").
 fn recurring_or_negated(text: &str, start: usize) -> bool {
     let before: Vec<String> = text[..start]
         .split_whitespace()
@@ -360,8 +361,11 @@ fn recurring_or_negated(text: &str, start: usize) -> bool {
         .take(2)
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_ascii_lowercase())
         .collect();
-    before.first().is_some_and(|w| matches!(w.as_str(), "every" | "each" | "not" | "never" | "since"))
-        || before.get(1).is_some_and(|w| w == "not")
+    let matched = text[start..].to_ascii_lowercase();
+    let this_or_next = matched.starts_with("this ") || matched.starts_with("next ");
+    let negated =
+        before.first().is_some_and(|w| w == "not" || w == "never") || before.get(1).is_some_and(|w| w == "not");
+    before.first().is_some_and(|w| matches!(w.as_str(), "every" | "each" | "since")) || (this_or_next && negated)
 }
 
 /// "budgets for next year", "the plan for this quarter": the period says which, not when.
