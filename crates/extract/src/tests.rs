@@ -1269,6 +1269,17 @@ fn timeline_short_answers_and_fillers_after_by() {
 }
 
 #[test]
+fn budget_owner_told_as_a_deed_or_a_job() {
+    let owner = |text: &str| -> Option<String> { run(&[(PROSPECT, text)]).budget[0].detail.owner.clone() };
+    assert_eq!(
+        owner("We have forty thousand dollars set aside, and Dale Hargrove signed it.").as_deref(),
+        Some("Dale Hargrove")
+    );
+    let coo = owner("The budget is about $300K a year and our COO owns the WFM budget.");
+    assert!(coo.as_deref().is_some_and(|o| o.contains("COO")), "{coo:?}");
+}
+
+#[test]
 fn budget_limits_bodies_and_bare_round_numbers() {
     let found =
         run(&[(PROSPECT, "Anything above eighty thousand has to go to the Investment Committee for sign-off.")]);
