@@ -715,6 +715,19 @@ fn competitors_are_vendors_evaluated_and_the_team_pack_raises_confidence() {
 }
 
 #[test]
+fn a_general_purpose_tool_around_the_gap_is_a_system_not_a_competitor() {
+    let found = run(&[
+        (PROSPECT, "Then our IT consultant suggested a SharePoint list, which nobody could ever find."),
+        (PROSPECT, "My nephew built a Zapier flow that was supposed to text people."),
+        (PROSPECT, "We also looked at Jobber last spring."),
+    ]);
+    let systems: Vec<&str> = found.systems.iter().map(|s| s.detail.name.as_str()).collect();
+    assert!(systems.contains(&"SharePoint") && systems.contains(&"Zapier"), "{systems:?}");
+    let competitors: Vec<&str> = found.competitors.iter().map(|c| c.detail.name.as_str()).collect();
+    assert_eq!(competitors, ["Jobber"]);
+}
+
+#[test]
 fn ids_are_stable_across_runs_and_rule_loads() {
     let turns = [
         (PROSPECT, "We use Salesforce and our reporting is a nightmare."),

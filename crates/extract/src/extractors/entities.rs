@@ -18,6 +18,9 @@ const INFERRED_SYSTEM_RULE: &str = "systems/inferred";
 const INFERRED_REGULATION_RULE: &str = "regulations/inferred";
 /// Rule of a competitor that is a system the prospect evaluates or names without using.
 const EVALUATED_COMPETITOR_RULE: &str = "competitors/alternative-system";
+/// Kinds of general-purpose tool ("an Excel workbook", "a SharePoint list", "a Zapier flow") that
+/// are how work gets done around a gap, not a vendor competing for the deal.
+const WORKAROUND_KINDS: &[&str] = &["spreadsheet", "documents", "database", "communication", "etl", "cloud"];
 /// An evaluated system is a competitor unless it is the seller's own product: a little less sure.
 const EVALUATED_FACTOR: f32 = 0.9;
 /// A regulation the SDR asked about and the prospect took up without a yes: likelier than not.
@@ -452,8 +455,11 @@ pub(crate) fn competitors(call: &Call, systems: &[Item<System>]) -> Vec<Item<Com
         |name, _, ()| Competitor { name: name.to_string() },
     );
     let listed: Vec<String> = items.iter().map(|item| item.detail.name.to_lowercase()).collect();
-    let alternative = |status| matches!(status, SystemStatus::Evaluating | SystemStatus::Mentioned);
-    for system in systems.iter().filter(|system| alternative(system.detail.status)) {
+    let alternative = |system: &Item<System>| {
+        matches!(system.detail.status, SystemStatus::Evaluating | SystemStatus::Mentioned)
+            && !WORKAROUND_KINDS.contains(&system.detail.kind.as_str())
+    };
+    for system in systems.iter().filter(|system| alternative(system)) {
         if listed.contains(&system.detail.name.to_lowercase()) {
             continue;
         }
