@@ -718,7 +718,9 @@ pub(crate) fn mentions<'a>(call: &'a Call, sentence: usize, known: &[String]) ->
             || in_department
             || (mid_sentence && PERSON_LEAD_INS.contains(&lead_in.as_str()))
             || known.iter().any(|k| names_match(k, name));
-        if accepted {
+        // "St. Luke's", "we use Jane", "we tried Jarvis": a hospital, a product.
+        let not_a_person = matches!(lead_in.as_str(), "st" | "saint" | "use" | "uses" | "using" | "tried");
+        if accepted && !not_a_person {
             found.push(PersonMention {
                 name: Some(name),
                 role: None,
