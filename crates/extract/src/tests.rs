@@ -1163,6 +1163,17 @@ fn regulations_no_pack_lists_are_inferred_from_the_shape_of_their_names() {
 }
 
 #[test]
+fn a_code_or_a_standard_bodys_numbering_is_a_regulation_without_compliance_talk() {
+    let names = |text: &str| -> Vec<String> {
+        run(&[(PROSPECT, text)]).regulations.into_iter().map(|r| r.detail.name).collect()
+    };
+    assert_eq!(names("Panels have to meet ASTM E860 and ASTM E1188."), ["ASTM E860", "ASTM E1188"]);
+    assert_eq!(names("We're licensed under Florida Statutes Chapter 648."), ["Chapter 648"]);
+    assert_eq!(names("Rule 1.10 imputes their conflicts to every one of us."), ["Rule 1.10"]);
+    assert!(names("We run about 48 trucks out of two yards.").is_empty());
+}
+
+#[test]
 fn a_pain_after_two_joined_parts_is_cut_without_panicking() {
     // The second ", and" used to be measured from the moved start of the part: out of bounds.
     let extraction =
