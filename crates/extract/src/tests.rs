@@ -1306,6 +1306,24 @@ fn budget_owner_told_as_a_deed_or_a_job() {
 }
 
 #[test]
+fn an_amount_answers_the_sdrs_budget_question_after_a_question_back_or_a_cut_off_one() {
+    let amounts = |turns: &[(Speaker, &str)]| -> Vec<Option<f64>> {
+        run(turns).budget.into_iter().map(|b| b.detail.amount_usd).collect()
+    };
+    let asked_back = [
+        (SDR, "What's a realistic budget, honestly?"),
+        (PROSPECT, "Honestly? Seven hundred a month, I can do without thinking."),
+    ];
+    assert_eq!(amounts(&asked_back), [Some(700.0)]);
+    let cut_off =
+        [(SDR, "And budget, do you have a, um\u{2014}"), (PROSPECT, "Four hundred and fifty dollars a month.")];
+    assert_eq!(amounts(&cut_off), [Some(450.0)]);
+    // A number told about the work is no budget.
+    let work = [(SDR, "How big is the team?"), (PROSPECT, "Honestly? Seven hundred a month come through the door.")];
+    assert!(amounts(&work).is_empty());
+}
+
+#[test]
 fn budget_limits_bodies_and_bare_round_numbers() {
     let found =
         run(&[(PROSPECT, "Anything above eighty thousand has to go to the Investment Committee for sign-off.")]);

@@ -65,7 +65,7 @@ const COUNTED_THINGS: &[&str] = &[
     "products",
 ];
 /// How many sentences into the reply to an SDR budget question an amount is still the answer.
-const ANSWER_SENTENCES: usize = 2;
+const ANSWER_SENTENCES: usize = 3;
 /// Qualifiers kept in the phrase: "about forty thousand dollars".
 const QUALIFIERS: &[&str] = &[
     "about",
@@ -317,8 +317,6 @@ fn budget_context(call: &Call, sentence: usize) -> Option<(usize, Hit)> {
     if let Some(cue) = call.cues(sentence, CueKind::BudgetContext).next() {
         return Some((sentence, *cue));
     }
-    // The nearest question just before, asked by the SDR (or by someone the recording could not
-    // place: on a mixed channel everything is UNKNOWN).
     // "Two grand monthly. Tops.": a one-word afterthought in the same turn.
     if let Some(next) = call.next_on_same_side(sentence) {
         let short = call.text(next).split_whitespace().count() <= 2;
@@ -328,11 +326,29 @@ fn budget_context(call: &Call, sentence: usize) -> Option<(usize, Hit)> {
             }
         }
     }
-    let question =
-        (sentence.saturating_sub(ANSWER_SENTENCES)..sentence).rev().find(|&i| call.sentence(i).is_question())?;
-    let asked_by_sdr = call.sentence(question).speaker != Speaker::Prospect;
-    let cue = call.cues(question, CueKind::BudgetContext).next()?;
-    asked_by_sdr.then_some((question, *cue))
+    // The nearest question just before, asked by the SDR (or by someone the recording could not
+    // place: on a mixed channel everything is UNKNOWN).
+    let nearest = (sentence.saturating_sub(ANSWER_SENTENCES)..sentence).rev().find(|&i| call.sentence(i).is_question());
+    if let Some(question) = nearest.filter(|&i| call.sentence(i).speaker != Speaker::Prospect) {
+        if let Some(cue) = call.cues(question, CueKind::BudgetContext).next() {
+            return Some((question, *cue));
+        }
+    }
+    // "Honestly? Seven hundred a month.": among the first sentences of the reply, whatever they
+    // ask back, to the SDR's question at the end of the turn before, even one cut off ("And
+    // budget, do you have a, um—").
+    let turn = call.sentence(sentence).turn;
+    let reply_start = sentence - (0..sentence).rev().take_while(|&i| call.sentence(i).turn == turn).count();
+    if sentence - reply_start >= ANSWER_SENTENCES {
+        return None;
+    }
+    let asked = reply_start.checked_sub(1)?;
+    let asking_turn = call.sentence(asked).turn;
+    (asked.saturating_sub(1)..=asked)
+        .rev()
+        .filter(|&i| call.sentence(i).turn == asking_turn && call.sentence(i).speaker != Speaker::Prospect)
+        .filter(|&i| call.sentence(i).is_question() || call.text(i).trim_end().ends_with(['\u{2014}', '-']))
+        .find_map(|i| call.cues(i, CueKind::BudgetContext).next().map(|cue| (i, *cue)))
 }
 
 fn distance(a: std::ops::Range<usize>, b: std::ops::Range<usize>) -> usize {
