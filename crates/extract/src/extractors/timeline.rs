@@ -361,8 +361,8 @@ fn recurring_or_negated(text: &str, start: usize) -> bool {
         .take(2)
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_ascii_lowercase())
         .collect();
-    let matched = text[start..].to_ascii_lowercase();
-    let this_or_next = matched.starts_with("this ") || matched.starts_with("next ");
+    let lead = text[start..].get(..5).unwrap_or("");
+    let this_or_next = lead.eq_ignore_ascii_case("this ") || lead.eq_ignore_ascii_case("next ");
     let negated =
         before.first().is_some_and(|w| w == "not" || w == "never") || before.get(1).is_some_and(|w| w == "not");
     before.first().is_some_and(|w| matches!(w.as_str(), "every" | "each" | "since")) || (this_or_next && negated)
