@@ -23,13 +23,17 @@ fn is_sound_annotation(text: &str) -> bool {
 
 const SAMPLE_RATE_HZ: u64 = 16_000;
 
-/// Longest stretch handed to Whisper at once. whisper.cpp's memory grows with the length of
-/// each input (measured on a 2.5-minute call: peak RSS 227 MB with 30 s chunks, 239 MB with
-/// 60 s, 290 MB with 300 s), while shorter chunks waste more of each last 30 s window (60 s
-/// chunks cost ~8% time over 300 s ones; 30 s chunks ~22%).
-const MAX_CHUNK_MS: u64 = 60_000;
+/// Whisper hears 30 s at a time, and every window costs a whole run of the encoder however
+/// little of it holds audio.
+const WHISPER_WINDOW_MS: u64 = 30_000;
 /// Audio kept around the speech of a chunk so Whisper hears each onset and tail whole.
 const CHUNK_PADDING_MS: u64 = 500;
+/// Longest stretch of speech handed to Whisper at once: padded, a chunk fills one window. From a
+/// longer chunk whisper.cpp slides its next window to wherever its last segment ended, and at
+/// that seam it dropped whole sentences: on the held-out calls spoken by espeak-ng, WER was
+/// 27.0% with 60 s chunks against 21.8% with one window per chunk. Shorter inputs also take
+/// less of whisper.cpp's memory (a 60-minute call: 404 MB → 367 MB). BENCHMARKS.md has both.
+const MAX_CHUNK_MS: u64 = WHISPER_WINDOW_MS - 2 * CHUNK_PADDING_MS;
 
 /// Stretches of the recording to transcribe: the speech spans grouped into chunks of at most
 /// `MAX_CHUNK_MS`, cut in the pauses between spans (never inside a word), padded, and never
@@ -155,7 +159,9 @@ impl Transcriber {
         if language != "auto" && whisper_rs::get_lang_id(language).is_none() {
             return Err(TranscribeError::UnknownLanguage(language.to_string()));
         }
-        let context = WhisperContext::new_with_params(path, Self::context_parameters())
+        // Flash attention stays off (whisper-rs's default): with one window per chunk the encoder
+        // runs about 15% faster without it, and the memory it would save is no longer needed.
+        let context = WhisperContext::new_with_params(path, WhisperContextParameters::default())
             .map_err(|error| load_error(error.to_string()))?;
         if language != "en" && !context.is_multilingual() {
             return Err(TranscribeError::EnglishOnlyModel {
@@ -166,14 +172,6 @@ impl Transcriber {
         let model_name =
             model_path.file_stem().map_or_else(|| "whisper".to_string(), |stem| stem.to_string_lossy().into_owned());
         Ok(Self { context, model_name, options })
-    }
-
-    /// Flash attention: the same transcript with ~70 MB less memory per decoding state
-    /// (measured on the fixture call: peak RSS 287 MB → 219 MB).
-    fn context_parameters() -> WhisperContextParameters<'static> {
-        let mut parameters = WhisperContextParameters::default();
-        parameters.flash_attn(true);
-        parameters
     }
 
     /// The model's file stem (`ggml-tiny.en`): outputs record it, so a new model redoes them.
@@ -275,7 +273,7 @@ impl Transcriber {
 
 #[cfg(test)]
 mod tests {
-    use super::{chunks, is_sound_annotation, MAX_CHUNK_MS};
+    use super::{chunks, is_sound_annotation, MAX_CHUNK_MS, WHISPER_WINDOW_MS};
 
     #[test]
     fn chunks_cut_in_pauses_skip_silence_and_never_overlap() {
@@ -287,8 +285,9 @@ mod tests {
         for pair in got.windows(2) {
             assert!(pair[0].end <= pair[1].start, "{got:?}");
         }
+        // Each chunk, padding and all, is one window: whisper.cpp never slides a window inside it.
         for chunk in &got {
-            assert!(chunk.end - chunk.start <= MAX_CHUNK_MS + 1_000, "{chunk:?}");
+            assert!(chunk.end - chunk.start <= WHISPER_WINDOW_MS, "{chunk:?}");
         }
         // Every turn lies whole inside one chunk: cuts fall in pauses, never inside speech.
         for span in &spans {
@@ -306,7 +305,7 @@ mod tests {
         let endless_speech = 0..2 * MAX_CHUNK_MS + 10;
         let got = chunks(std::slice::from_ref(&endless_speech), 3 * MAX_CHUNK_MS);
         assert_eq!(got.len(), 3, "{got:?}");
-        assert!(got.iter().all(|chunk| chunk.end - chunk.start <= MAX_CHUNK_MS + 1_000));
+        assert!(got.iter().all(|chunk| chunk.end - chunk.start <= WHISPER_WINDOW_MS));
     }
 
     #[test]
