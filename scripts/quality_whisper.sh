@@ -2,7 +2,8 @@
 # Extraction quality on Whisper's output instead of exact text: speaks each corpus call with
 # espeak-ng as a dual-channel recording (SDR left in a US voice, prospect right in a British
 # one), runs `handoff process` on it with the real model, and scores the transcripts against the
-# call's truth. Compare with scripts/quality.sh on the same split to see what transcription costs.
+# call's truth, then prints the transcripts' word error rate against the calls' text. Compare with
+# scripts/quality.sh on the same split to see what transcription costs.
 #   bash scripts/quality_whisper.sh [heldout|dev] [--model PATH] [--keep DIR]
 # Audio and transcripts go to a temporary folder (or --keep DIR), never into the repository.
 # Needs espeak-ng, sox (scripts/setup.sh installs them) and the Whisper model.
@@ -59,3 +60,5 @@ PY
 
 "$target/handoff" process -q "${model_args[@]}" --format json --out "$work/out" "$work/audio"
 "$target/examples/quality" --transcripts "$work/out" "fixtures/corpus/$split"/*.truth.json
+echo "word error rate against the calls' text:"
+python3 scripts/wer.py --corpus "fixtures/corpus/$split" "$work/out" | tail -1

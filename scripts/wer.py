@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Word error rate of handoff transcripts against the fixture calls' scripts.
 
-usage: scripts/wer.py OUT_DIR [OUT_DIR ...]
-Each OUT_DIR holds <call>.transcript.json made by `handoff process fixtures/calls --out OUT_DIR`.
+usage: scripts/wer.py [--corpus DIR] OUT_DIR [OUT_DIR ...]
+Each OUT_DIR holds <call>.transcript.json made by `handoff process fixtures/calls --out OUT_DIR`;
+with --corpus DIR (e.g. fixtures/corpus/heldout), the calls of that corpus folder spoken by
+scripts/quality_whisper.sh, scored against each call's own text.
 Prints WER per call and overall for each folder side by side, e.g. with and without the prompt.
 Words are lowercased and stripped of punctuation; numbers are compared as written, so
 "forty thousand" vs "$40,000" counts as errors in every run alike (the ratio between runs is
@@ -30,14 +32,25 @@ def edit_distance(reference, hypothesis):
     return previous[-1]
 
 
-def main(out_dirs):
-    totals = {out: [0, 0] for out in out_dirs}
-    print(f"{'call':<22}" + "".join(f"{pathlib.Path(out).name:>22}" for out in out_dirs))
+def fixture_references():
+    """(call, the words of its script) for every fixture call."""
     for truth_path in sorted(CALLS.glob("*.truth.json")):
         truth = json.loads(truth_path.read_text())
-        reference = words(" ".join(turn["text"] for turn in truth["script"]))
-        name = truth_path.name.removesuffix(".truth.json")
-        row = f"{name:<22}"
+        yield truth_path.name.removesuffix(".truth.json"), words(" ".join(turn["text"] for turn in truth["script"]))
+
+
+def corpus_references(corpus):
+    """(call, the words of its turns) for every call of a corpus folder: `Name: text` lines."""
+    for text_path in sorted(pathlib.Path(corpus).glob("*.txt")):
+        turns = [line.split(":", 1)[1] for line in text_path.read_text().splitlines() if ":" in line]
+        yield text_path.stem, words(" ".join(turns))
+
+
+def main(out_dirs, references):
+    totals = {out: [0, 0] for out in out_dirs}
+    print(f"{'call':<22}" + "".join(f"{pathlib.Path(out).name:>22}" for out in out_dirs))
+    for name, reference in references:
+        row = f"{name[:21]:<22}"
         for out in out_dirs:
             transcript = json.loads((pathlib.Path(out) / f"{name}.transcript.json").read_text())
             hypothesis = words(" ".join(segment["text"] for segment in transcript["segments"]))
@@ -50,4 +63,8 @@ def main(out_dirs):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or sys.exit(__doc__))
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--corpus"] and len(arguments) > 1:
+        main(arguments[2:] or sys.exit(__doc__), corpus_references(arguments[1]))
+    else:
+        main(arguments or sys.exit(__doc__), fixture_references())

@@ -31,8 +31,9 @@ const CHUNK_PADDING_MS: u64 = 500;
 /// Longest stretch of speech handed to Whisper at once: padded, a chunk fills one window. From a
 /// longer chunk whisper.cpp slides its next window to wherever its last segment ended, and at
 /// that seam it dropped whole sentences: on the held-out calls spoken by espeak-ng, WER was
-/// 27.0% with 60 s chunks against 21.8% with one window per chunk. Shorter inputs also take
-/// less of whisper.cpp's memory (a 60-minute call: 404 MB → 367 MB). BENCHMARKS.md has both.
+/// 27.0% with 60 s chunks against 22.0% with one window per chunk. Shorter inputs also hold
+/// less of whisper.cpp's memory, which pays for flash attention off (below): a 60-minute call
+/// peaks at 367 MB, against 404 MB with 60 s chunks and flash attention on (BENCHMARKS.md).
 const MAX_CHUNK_MS: u64 = WHISPER_WINDOW_MS - 2 * CHUNK_PADDING_MS;
 
 /// Stretches of the recording to transcribe: the speech spans grouped into chunks of at most
@@ -159,8 +160,8 @@ impl Transcriber {
         if language != "auto" && whisper_rs::get_lang_id(language).is_none() {
             return Err(TranscribeError::UnknownLanguage(language.to_string()));
         }
-        // Flash attention stays off (whisper-rs's default): with one window per chunk the encoder
-        // runs about 15% faster without it, and the memory it would save is no longer needed.
+        // Flash attention stays off (whisper-rs's default): transcription runs about 12% faster
+        // without it here, and one window per chunk leaves room for the memory it would save.
         let context = WhisperContext::new_with_params(path, WhisperContextParameters::default())
             .map_err(|error| load_error(error.to_string()))?;
         if language != "en" && !context.is_multilingual() {
