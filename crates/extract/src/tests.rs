@@ -1170,7 +1170,13 @@ fn a_code_or_a_standard_bodys_numbering_is_a_regulation_without_compliance_talk(
     assert_eq!(names("Panels have to meet ASTM E860 and ASTM E1188."), ["ASTM E860", "ASTM E1188"]);
     assert_eq!(names("We're licensed under Florida Statutes Chapter 648."), ["Chapter 648"]);
     assert_eq!(names("Rule 1.10 imputes their conflicts to every one of us."), ["Rule 1.10"]);
+    assert_eq!(names("Title VI. Civil rights review every few years."), ["Title VI"]);
+    assert_eq!(names("We're in Pennsylvania, so under Act 153 every volunteer needs three clearances."), ["Act 153"]);
+    assert_eq!(names("Our e-signature workflow was built around AC 120-78A."), ["AC 120-78A"]);
+    assert_eq!(names("It's hazmat, so 49 CFR applies to every load."), ["49 CFR"]);
+    assert_eq!(names("Audit trails are 21 CFR Part 11 territory."), ["21 CFR Part 11"]);
     assert!(names("We run about 48 trucks out of two yards.").is_empty());
+    assert!(names("Federal grants, Title I, the special ed money.").is_empty());
 }
 
 #[test]
