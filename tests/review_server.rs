@@ -49,9 +49,19 @@ fn state_changing_requests_need_json_from_the_page_itself() {
         let (status, text) = http(&url, "POST", "/api/corrections", &headers, Some(&accept));
         assert_eq!(status, 200, "{origin}: {text}");
     }
+    // With every pain rejected the handoff cannot be ready, whatever Whisper heard: finalize is
+    // heard and refused for that, not for where it came from.
+    let pains = json(&draft_path)["pain_points"].as_array().unwrap().clone();
+    assert!(!pains.is_empty(), "the call's pain was not found");
+    for pain in &pains {
+        let reject = json!({"action": "reject", "item_id": pain["id"], "category": "pain_point"});
+        let (status, text) = post_json(&url, "/api/corrections", &reject);
+        assert_eq!(status, 200, "{text}");
+    }
     let (status, text) = http(&url, "POST", "/api/finalize", &[("Content-Type", "application/json")], Some("{}"));
     assert_eq!(status, 409, "not ready yet, but heard: {text}");
-    assert_eq!(json(&beside(&draft_path, "review.json"))["corrections"].as_array().unwrap().len(), 2);
+    assert!(text.contains("pain"), "{text}");
+    assert_eq!(json(&beside(&draft_path, "review.json"))["corrections"].as_array().unwrap().len(), 2 + pains.len());
 }
 
 #[test]
