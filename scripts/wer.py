@@ -64,7 +64,7 @@ def main(out_dirs, references):
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
-    if arguments[:1] == ["--corpus"] and len(arguments) > 1:
+    if arguments[:1] == ["--corpus"]:
         main(arguments[2:] or sys.exit(__doc__), corpus_references(arguments[1]))
     else:
         main(arguments or sys.exit(__doc__), fixture_references())
